@@ -1,0 +1,67 @@
+"""`python -m deploy.local up|down|status`: the platform on this machine (used by `make run` / `make stop`)."""
+
+from __future__ import annotations
+
+import time
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from deploy.local.platform import Platform, PlatformConfig
+from deploy.local.services import SERVICE_NAMES
+
+cli = typer.Typer(add_completion=False, no_args_is_help=True)
+console = Console()
+
+
+@cli.command()
+def up() -> None:
+    """Install what is missing, start infrastructure and services, seed demo data, wait until healthy."""
+    started = time.monotonic()
+    platform = Platform(PlatformConfig.from_env())
+    if platform.procs.running():
+        console.print("[yellow]The platform is already running; `make stop` first.[/yellow]")
+        raise typer.Exit(1)
+    try:
+        with console.status("Starting Kafka and FerretDB..."):
+            platform.start_infra()
+        with console.status("Loading the demo seed..."):
+            platform.seed()
+        with console.status("Starting services and the gateway..."):
+            platform.start_services()
+    except Exception:
+        platform.down()
+        raise
+    cfg = platform.config
+    console.print(f"[green]Platform up in {time.monotonic() - started:.1f}s[/green]")
+    table = Table("what", "where")
+    table.add_row("gateway", cfg.gateway_url)
+    for name in SERVICE_NAMES:
+        table.add_row(f"{name} health", f"{cfg.gateway_url}/api/v1/{name}/healthz")
+    table.add_row("kafka", cfg.bootstrap_servers)
+    table.add_row("mongodb (FerretDB)", cfg.mongo_url)
+    table.add_row("logs", str(cfg.state_dir / "logs"))
+    console.print(table)
+
+
+@cli.command()
+def down() -> None:
+    """Stop every process the platform started."""
+    platform = Platform(PlatformConfig.from_env())
+    platform.down()
+    console.print("[green]Platform stopped.[/green]")
+
+
+@cli.command()
+def status() -> None:
+    """List the platform's running processes."""
+    running = Platform(PlatformConfig.from_env()).procs.running()
+    for name, pid in running.items():
+        console.print(f"{name:20} pid {pid}")
+    if not running:
+        console.print("nothing running")
+
+
+if __name__ == "__main__":
+    cli()

@@ -1,0 +1,24 @@
+"""Faust worker: consumes `diagnosis.completed`, emits `advice.generated`."""
+
+from __future__ import annotations
+
+from services.advice.config import AdviceSettings
+from services.advice.handler import AdviceStage
+from shared.faust_app import create_faust_app, run_worker
+from shared.logs import configure_logging
+from shared.mongo import connect
+from shared.stage import attach_stage
+
+settings = AdviceSettings()
+configure_logging(f"{settings.service_name}-worker", settings.log_level)
+app = create_faust_app("bob-advice", settings)
+
+
+def main() -> None:
+    connect(settings.mongo_url, settings.mongo_db)
+    attach_stage(app, AdviceStage(), settings.batch_size, settings.batch_within_seconds)
+    run_worker(app, settings)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,38 @@
+"""MongoDB documents of the profile service. A version and its outgoing events are one document (one atomic write)."""
+
+from __future__ import annotations
+
+from mongoengine import (  # type: ignore[import-untyped]
+    BooleanField,
+    DateTimeField,
+    DictField,
+    Document,
+    EmbeddedDocument,
+    EmbeddedDocumentListField,
+    IntField,
+    StringField,
+)
+
+
+class OutboxEvent(EmbeddedDocument):  # type: ignore[misc]
+    topic = StringField(required=True)
+    key = StringField(required=True)
+    value = StringField(required=True)  # the serialised envelope
+
+
+class ProfileVersion(Document):  # type: ignore[misc]
+    meta = {
+        "collection": "profile_versions",
+        "indexes": [
+            {"fields": ["profile_id", "version"], "unique": True},
+            {"fields": ["relayed", "submitted_at"]},
+        ],
+    }
+
+    profile_id = StringField(required=True)
+    version = IntField(required=True, min_value=1)
+    submitted_at = DateTimeField(required=True)
+    profile = DictField(required=True)
+    outbox = EmbeddedDocumentListField(OutboxEvent)
+    relayed = BooleanField(default=False)
+    relayed_at = DateTimeField()

@@ -1,0 +1,15 @@
+"""Settings of the profile service (environment prefix PROFILE_)."""
+
+from pydantic_settings import SettingsConfigDict
+
+from shared.settings import ServiceSettings
+
+
+class ProfileSettings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="PROFILE_")
+
+    service_name: str = "profile"
+    mongo_db: str = "bob_profile"
+    http_port: int = 8101
+    relay_batch_size: int = 100  # FerretDB stalls on updates matching many more documents
+    relay_idle_seconds: float = 0.5

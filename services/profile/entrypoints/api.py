@@ -1,0 +1,132 @@
+"""HTTP entrypoint of the profile service: submit, read and update profiles; relay their events."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Annotated, Any
+
+import uvicorn
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel
+
+from services.profile.adapters import repository
+from services.profile.adapters.documents import ProfileVersion
+from services.profile.adapters.outbox_relay import OutboxRelay
+from services.profile.config import ProfileSettings
+from services.profile.domain.references import unknown_references
+from shared.http import create_api
+from shared.logs import configure_logging
+from shared.mongo import connect, run_sync
+from shared.referential.connection import connect_referential
+from shared.referential.repository import ReferentialCache
+from shared.schemas.profile import ProfileIn
+
+settings = ProfileSettings()
+configure_logging(settings.service_name, settings.log_level)
+relay = OutboxRelay(settings)
+
+
+class ProfileOut(BaseModel):
+    profile_id: str
+    version: int
+    submitted_at: dt.datetime
+    profile: dict[str, Any]
+    links: dict[str, str]
+
+
+class JobTitleOut(BaseModel):
+    code_ogr: str
+    name: str
+    rome_code: str
+
+
+def _out(doc: ProfileVersion) -> ProfileOut:
+    base = f"/api/v1/profiles/{doc.profile_id}"
+    return ProfileOut(
+        profile_id=doc.profile_id, version=doc.version, submitted_at=doc.submitted_at, profile=doc.profile,
+        links={"self": base, "diagnosis": f"{base}/diagnosis?version={doc.version}",
+               "advice": f"{base}/advice?version={doc.version}"},
+    )
+
+
+def get_referential(request: Request) -> ReferentialCache:
+    cache: ReferentialCache = request.app.state.referential
+    return cache
+
+
+Referential = Annotated[ReferentialCache, Depends(get_referential)]
+ProfileId = Annotated[str, Query(pattern=r"^[0-9a-f]{32}$")]
+
+
+def _check_references(profile: ProfileIn, referential: ReferentialCache) -> None:
+    errors = unknown_references(profile, referential.is_known_rome, referential.is_known_departement)
+    if errors:
+        raise RequestValidationError(
+            [{"loc": loc, "msg": msg, "type": "unknown_reference", "input": None} for loc, msg in errors]
+        )
+
+
+router = APIRouter(prefix="/api/v1", tags=["profiles"])
+
+
+@router.post("/profiles", status_code=201)
+async def create_profile(body: ProfileIn, referential: Referential) -> ProfileOut:
+    _check_references(body, referential)
+    doc = await run_sync(repository.create, body, dt.datetime.now(dt.UTC), settings.key)
+    relay.poke()
+    return _out(doc)
+
+
+@router.put("/profiles/{profile_id}")
+async def update_profile(profile_id: str, body: ProfileIn, referential: Referential) -> ProfileOut:
+    _check_references(body, referential)
+    try:
+        doc = await run_sync(repository.add_version, profile_id, body, dt.datetime.now(dt.UTC), settings.key)
+    except repository.ProfileNotFound:
+        raise HTTPException(404, "profile not found") from None
+    relay.poke()
+    return _out(doc)
+
+
+@router.get("/profiles/{profile_id}")
+async def read_profile(profile_id: str, version: Annotated[int | None, Query(ge=1)] = None) -> ProfileOut:
+    if version is None:
+        doc = await run_sync(repository.latest_version, profile_id)
+    else:
+        doc = await run_sync(repository.get_version, profile_id, version)
+    if doc is None:
+        raise HTTPException(404, "profile not found")
+    return _out(doc)
+
+
+@router.get("/referential/job-titles")
+async def search_job_titles(
+    referential: Referential,
+    q: Annotated[str, Query(min_length=2, max_length=80)],
+    limit: Annotated[int, Query(ge=1, le=50)] = 10,
+) -> list[JobTitleOut]:
+    return [
+        JobTitleOut(code_ogr=t.code_ogr, name=t.name, rome_code=t.rome_code)
+        for t in referential.search_job_titles(q, limit)
+    ]
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    connect(settings.mongo_url, settings.mongo_db)
+    connect_referential(settings.mongo_url, settings.referential_db)
+    app.state.referential = await run_sync(ReferentialCache.load)
+    task = asyncio.create_task(relay.run())
+    yield
+    task.cancel()
+    relay.close()
+
+
+app = create_api(settings, [router], lifespan)
+
+if __name__ == "__main__":
+    uvicorn.run(app, host=settings.http_host, port=settings.http_port, access_log=False, log_config=None)

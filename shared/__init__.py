@@ -1,0 +1,1 @@
+"""The platform's contracts: event envelope and schemas, topics, settings, Kafka/Mongo helpers, metrics."""

@@ -1,0 +1,124 @@
+"""FastAPI app factory: request ids, metrics, body-size limit, /healthz, /readyz and /metrics."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Awaitable, Callable, Sequence
+from contextlib import AbstractAsyncContextManager
+
+from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi.responses import JSONResponse
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from shared import logs, metrics
+from shared.kafka import kafka_ready
+from shared.mongo import ping, run_sync
+from shared.settings import ServiceSettings
+
+REQUEST_ID_HEADER = "X-Request-ID"
+
+Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
+
+
+class BodySizeLimit:
+    """Rejects bodies larger than the limit with 413, whether or not Content-Length is given."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        length = dict(scope["headers"]).get(b"content-length")
+        if length is not None and int(length) > self.max_bytes:
+            await JSONResponse({"detail": "request body too large"}, status_code=413)(scope, receive, send)
+            return
+        received = 0
+
+        async def limited_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            received += len(message.get("body", b""))
+            if received > self.max_bytes:
+                raise _TooLarge
+            return message
+
+        try:
+            await self.app(scope, limited_receive, send)
+        except _TooLarge:
+            await JSONResponse({"detail": "request body too large"}, status_code=413)(scope, receive, send)
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def _route_template(request: Request) -> str:
+    route = request.scope.get("route")
+    return getattr(route, "path", "unmatched")
+
+
+def health_router(settings: ServiceSettings) -> APIRouter:
+    router = APIRouter(tags=["health"])
+    cache: dict[str, tuple[float, bool]] = {}
+
+    async def _kafka_ok() -> bool:
+        now = time.monotonic()
+        hit = cache.get("kafka")
+        if hit and now - hit[0] < 2:
+            return hit[1]
+        ok = await run_sync(kafka_ready, settings.kafka_bootstrap_servers)
+        cache["kafka"] = (now, ok)
+        return ok
+
+    @router.get("/healthz")
+    async def healthz() -> dict[str, str]:
+        return {"status": "alive", "service": settings.service_name}
+
+    @router.get("/readyz")
+    async def readyz() -> JSONResponse:
+        checks = {"kafka": await _kafka_ok(), "mongo": await run_sync(ping)}
+        status = 200 if all(checks.values()) else 503
+        return JSONResponse({"ready": status == 200, "checks": checks}, status_code=status)
+
+    @router.get("/metrics", include_in_schema=False)
+    async def prometheus_metrics() -> Response:
+        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+    return router
+
+
+def create_api(
+    settings: ServiceSettings,
+    routers: Sequence[APIRouter],
+    lifespan: Lifespan | None = None,
+) -> FastAPI:
+    app = FastAPI(title=f"bob {settings.service_name}", version="1.0.0", lifespan=lifespan)
+    service = settings.service_name
+
+    @app.middleware("http")
+    async def request_context(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        rid = request.headers.get(REQUEST_ID_HEADER) or uuid.uuid4().hex
+        token = logs.request_id.set(rid)
+        started = time.perf_counter()
+        try:
+            response = await call_next(request)
+        finally:
+            logs.request_id.reset(token)
+        route = _route_template(request)
+        metrics.HTTP_REQUESTS.labels(service, request.method, route, str(response.status_code)).inc()
+        metrics.HTTP_LATENCY.labels(service, request.method, route).observe(time.perf_counter() - started)
+        response.headers[REQUEST_ID_HEADER] = rid
+        return response
+
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.include_router(health_router(settings))
+    for router in routers:
+        app.include_router(router)
+    return app
+
+

@@ -1,0 +1,59 @@
+"""mongoengine connection handling and a thread pool so synchronous calls never block the event loop."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, ParamSpec, TypeVar
+
+import mongoengine  # type: ignore[import-untyped]
+from mongoengine.connection import get_db  # type: ignore[import-untyped]
+from pymongo.collection import Collection
+from pymongo.errors import BulkWriteError
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+_executor = ThreadPoolExecutor(max_workers=8, thread_name_prefix="mongo")
+
+
+def connect(url: str, db: str, alias: str = "default") -> None:
+    mongoengine.connect(db=db, host=url, alias=alias, serverSelectionTimeoutMS=5_000, uuidRepresentation="standard")
+
+
+def disconnect(alias: str = "default") -> None:
+    mongoengine.disconnect(alias=alias)
+
+
+def ping(alias: str = "default") -> bool:
+    try:
+        get_db(alias).command("ping")
+        return True
+    except Exception:
+        return False
+
+
+async def run_sync(fn: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
+    """Run a blocking (mongoengine) call in the shared thread pool."""
+    loop = asyncio.get_running_loop()
+    return await loop.run_in_executor(_executor, functools.partial(fn, *args, **kwargs))
+
+
+DUPLICATE_KEY = 11000
+
+
+def existing_ids(collection: Collection[dict[str, Any]], ids: list[str]) -> set[str]:
+    return {doc["_id"] for doc in collection.find({"_id": {"$in": ids}}, {"_id": 1})}
+
+
+def insert_ignoring_duplicates(collection: Collection[dict[str, Any]], documents: list[dict[str, Any]]) -> None:
+    """Bulk insert keyed by deterministic ids; a document already there (a replay) is not an error."""
+    if not documents:
+        return
+    try:
+        collection.insert_many(documents, ordered=False)
+    except BulkWriteError as exc:
+        if any(error["code"] != DUPLICATE_KEY for error in exc.details["writeErrors"]):
+            raise

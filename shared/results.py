@@ -1,0 +1,70 @@
+"""Results computed once per profile version (diagnosis, advice): storage and the read API."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query
+from mongoengine import DateTimeField, DictField, Document, IntField, StringField  # type: ignore[import-untyped]
+from pydantic import BaseModel
+from pymongo.collection import Collection
+
+from shared.mongo import run_sync
+
+
+class ResultDocument(Document):  # type: ignore[misc]
+    """Keyed by "<profile_id>:<version>", so a redelivered event cannot store a second result."""
+
+    meta = {"abstract": True, "indexes": [{"fields": ["profile_id", "-profile_version"]}]}
+
+    id = StringField(primary_key=True)
+    profile_id = StringField(required=True)
+    profile_version = IntField(required=True)
+    source_event_id = StringField(required=True)
+    computed_at = DateTimeField(required=True)
+    result = DictField(required=True)
+
+
+def doc_id(profile_id: str, version: int) -> str:
+    return f"{profile_id}:{version}"
+
+
+def collection(document: type[ResultDocument]) -> Collection[dict[str, Any]]:
+    coll: Collection[dict[str, Any]] = document._get_collection()
+    return coll
+
+
+def latest(document: type[ResultDocument], profile_id: str, version: int | None) -> ResultDocument | None:
+    query = document.objects(profile_id=profile_id)
+    if version is not None:
+        query = query.filter(profile_version=version)
+    found: ResultDocument | None = query.order_by("-profile_version").first()
+    return found
+
+
+class ResultOut(BaseModel):
+    """`pending` until the result is stored, then `ready` with it."""
+
+    status: Literal["pending", "ready"]
+    profile_id: str
+    profile_version: int | None = None
+    computed_at: dt.datetime | None = None
+    result: dict[str, Any] | None = None
+
+
+def result_router(document: type[ResultDocument], name: str) -> APIRouter:
+    """GET /api/v1/profiles/{id}/<name>[?version=N]: that version, or the latest computed."""
+    router = APIRouter(prefix="/api/v1", tags=[name])
+
+    @router.get(f"/profiles/{{profile_id}}/{name}", name=f"read_{name}")
+    async def read_result(profile_id: str, version: Annotated[int | None, Query(ge=1)] = None) -> ResultOut:
+        doc = await run_sync(latest, document, profile_id, version)
+        if doc is None:
+            return ResultOut(status="pending", profile_id=profile_id, profile_version=version)
+        return ResultOut(
+            status="ready", profile_id=profile_id, profile_version=doc.profile_version,
+            computed_at=doc.computed_at, result=doc.result,
+        )
+
+    return router

@@ -1,0 +1,1 @@
+"""Pydantic schemas of the data carried by events and exposed by APIs."""

@@ -1,0 +1,80 @@
+"""Test harness: Kafka and MongoDB come from, in order, environment variables, testcontainers when a Docker
+engine answers, or the project's own local processes on free ports (so tests run beside `make run`)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+
+from deploy.local.platform import Platform, PlatformConfig
+from shared.kafka import ensure_topics
+
+
+@dataclass(frozen=True)
+class Infra:
+    kafka_bootstrap: str
+    mongo_url: str
+    platform: Platform | None  # set when the project's own processes serve the infrastructure
+
+
+def _docker_answers() -> bool:
+    try:
+        import docker  # type: ignore[import-untyped]
+
+        docker.from_env(timeout=3).ping()
+        return True
+    except Exception:
+        return False
+
+
+@pytest.fixture(scope="session")
+def infra(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Infra]:
+    bootstrap, mongo = os.environ.get("BOB_TEST_KAFKA_BOOTSTRAP"), os.environ.get("BOB_TEST_MONGO_URL")
+    if bootstrap and mongo:
+        ensure_topics(bootstrap)
+        yield Infra(bootstrap, mongo, None)
+    elif _docker_answers():
+        from testcontainers.community.kafka import KafkaContainer
+        from testcontainers.community.mongodb import MongoDbContainer
+
+        with KafkaContainer().with_kraft() as kafka, MongoDbContainer("mongo:7") as mongodb:
+            ensure_topics(kafka.get_bootstrap_server())
+            yield Infra(kafka.get_bootstrap_server(), mongodb.get_connection_url(), None)
+    else:
+        platform = Platform(PlatformConfig.on_free_ports(tmp_path_factory.mktemp("infra")))
+        try:
+            platform.start_infra()
+            yield Infra(platform.config.bootstrap_servers, platform.config.mongo_url, platform)
+        finally:
+            platform.down()
+
+
+@pytest.fixture(scope="session")
+def kafka_bootstrap(infra: Infra) -> str:
+    return infra.kafka_bootstrap
+
+
+@pytest.fixture(scope="session")
+def mongo_url(infra: Infra) -> str:
+    return infra.mongo_url
+
+
+@pytest.fixture(scope="session")
+def platform(infra: Infra, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
+    """The whole platform (services, workers, gateway) on free ports, seeded with the demo data."""
+    if infra.platform is not None:
+        running = infra.platform
+    else:
+        config = PlatformConfig.on_free_ports(tmp_path_factory.mktemp("services"))
+        config.external_kafka, config.external_mongo = infra.kafka_bootstrap, infra.mongo_url
+        running = Platform(config)
+    try:
+        running.seed()
+        running.start_services()
+        yield running
+    finally:
+        if infra.platform is None:
+            running.down()  # else the infra fixture stops everything it and we started

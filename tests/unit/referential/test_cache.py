@@ -1,0 +1,155 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from shared.referential.parsers import rome_job_titles
+from shared.referential.records import (
+    DepartementRecord,
+    DiplomaShare,
+    JobGroupRecord,
+    JobGroupStatRecord,
+    JobTitleRecord,
+    MarketStatRecord,
+)
+from shared.referential.repository import ReferentialCache
+from shared.referential.text_search import TitleIndex, fold
+from shared.schemas.market import MarketState
+
+GROUPS = [
+    JobGroupRecord("M1601", "Accueil et renseignements"),
+    JobGroupRecord("M1602", "Opérations administratives"),
+    JobGroupRecord("M1607", "Secrétariat"),
+    JobGroupRecord("K2204", "Nettoyage de locaux"),
+]
+# Occitanie-like region 76 with five départements, and Île-de-France (11) with one.
+DEPARTEMENTS = [DepartementRecord(dep, dep, "76") for dep in ("09", "12", "31", "32", "81")] + [
+    DepartementRecord("75", "Paris", "11")
+]
+TITLES = [
+    JobTitleRecord("19364", "Secrétaire", "Secrétaire", "M1607"),
+    JobTitleRecord("19367", "Secrétaire bilingue", "Secrétaire bilingue", "M1607"),
+    JobTitleRecord("11999", "Assistant / Assistante de secrétariat", "Assistant(e) de secrétariat", "M1607"),
+    JobTitleRecord("10571", "Agent / Agente de propreté de locaux", "Agent(e) de propreté", "K2204"),
+    JobTitleRecord("38000", "Hôte / Hôtesse d'accueil", "Hôte / Hôtesse d'accueil", "M1601"),
+]
+
+
+def _stat(dep: str, code: str, offers: float | None, **extra: object) -> MarketStatRecord:
+    return MarketStatRecord(dep, code, offers, source="test", **extra)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def cache() -> ReferentialCache:
+    stats = [
+        _stat("31", "M1607", 2.0),
+        _stat("09", "M1607", 5.0),
+        _stat("12", "M1607", 9.0),
+        _stat("32", "M1607", 5.0),
+        _stat("81", "M1607", 7.5),
+        _stat("75", "M1607", 20.0),  # another region: never "better" for Toulouse
+        _stat("31", "K2204", 0.0, first_hiring_channel="NETWORK"),
+        _stat("09", "K2204", None),
+    ]
+    national = [
+        JobGroupStatRecord(
+            "M1607", "seed-synthetic", True, "SPONTANEOUS", {}, 120, (DiplomaShare("BAC_BACPRO", 40.0),)
+        ),
+        JobGroupStatRecord("K2204", "imt-application-modes", False, "AGENCY"),
+    ]
+    return ReferentialCache(GROUPS, DEPARTEMENTS, stats, national, TITLES)
+
+
+def test_known_codes(cache: ReferentialCache) -> None:
+    assert cache.is_known_rome("M1607")
+    assert not cache.is_known_rome("XXXXX")
+    assert cache.is_known_departement("31")
+    assert not cache.is_known_departement("000")
+
+
+def test_market_facts_for_a_stats_row(cache: ReferentialCache) -> None:
+    facts = cache.market_facts("31", "M1607")
+
+    assert facts is not None
+    assert facts.job_group_name == "Secrétariat"
+    assert facts.offers_per_10_candidates == 2.0
+    assert facts.state is MarketState.STUCK
+    assert facts.related_rome_codes == ["M1601", "M1602"]
+    # Same region, more offers, best first, at most three; Paris is in another region.
+    assert facts.better_departements == ["12", "81", "09"]
+
+
+def test_national_figures_fill_gaps_and_carry_their_synthetic_flag(cache: ReferentialCache) -> None:
+    facts = cache.market_facts("31", "M1607")
+    assert facts is not None
+    assert facts.first_hiring_channel == "SPONTANEOUS"
+    assert facts.typical_unemployment_days == 120
+    assert [(d.degree, d.percent_offers) for d in facts.diploma_requirements] == [("BAC_BACPRO", 40.0)]
+    assert facts.synthetic
+
+    cleaning = cache.market_facts("31", "K2204")
+    assert cleaning is not None
+    assert cleaning.first_hiring_channel == "NETWORK"  # the département figure wins
+    assert not cleaning.synthetic
+
+
+def test_missing_data_no_offers_and_no_row_are_distinct(cache: ReferentialCache) -> None:
+    no_offers = cache.market_facts("31", "K2204")
+    unknown = cache.market_facts("09", "K2204")
+
+    assert no_offers is not None
+    assert no_offers.state is MarketState.NO_OFFERS
+    assert no_offers.better_departements == []  # the only other figure is unknown
+    assert unknown is not None
+    assert unknown.state is MarketState.MISSING_DATA
+    assert unknown.better_departements == []
+    assert cache.market_facts("75", "K2204") is None
+    assert cache.market_facts("31", "XXXXX") is None
+
+
+def test_best_departement_has_no_better(cache: ReferentialCache) -> None:
+    facts = cache.market_facts("12", "M1607")
+    assert facts is not None
+    assert facts.better_departements == []
+    assert facts.state is MarketState.EASY
+
+
+def test_market_facts_are_precomputed(cache: ReferentialCache) -> None:
+    assert cache.market_facts("31", "M1607") is cache.market_facts("31", "M1607")
+
+
+def test_search_is_accent_and_case_insensitive(cache: ReferentialCache) -> None:
+    assert [t.code_ogr for t in cache.search_job_titles("SECRETAIRE")] == ["19364", "19367"]
+    assert [t.code_ogr for t in cache.search_job_titles("hotesse")] == ["38000"]
+    assert [t.code_ogr for t in cache.search_job_titles("proprete locaux")] == ["10571"]
+
+
+def test_search_ranks_title_prefix_then_word_prefix_then_substring(cache: ReferentialCache) -> None:
+    # "secr": two titles start with it, one has a word starting with it.
+    assert [t.code_ogr for t in cache.search_job_titles("secr")] == ["19364", "19367", "11999"]
+    assert [t.code_ogr for t in cache.search_job_titles("cretair")] == ["19364", "19367"]
+    assert [t.code_ogr for t in cache.search_job_titles("secr", limit=1)] == ["19364"]
+
+
+def test_search_edge_cases(cache: ReferentialCache) -> None:
+    assert cache.search_job_titles("") == []
+    assert cache.search_job_titles("  -- ") == []
+    assert cache.search_job_titles("secr", limit=0) == []
+    assert cache.search_job_titles("zzz") == []
+
+
+def test_fold() -> None:
+    assert fold("Aide-Soignant(e) à DOMICILE") == "aide soignant e a domicile"
+    assert fold("Chef d'œuvre") == "chef d oeuvre"
+
+
+def test_search_over_the_whole_referential(rome_dir: Path) -> None:
+    index = TitleIndex(rome_job_titles.parse_job_titles(rome_dir / rome_job_titles.FILE_NAME))
+
+    results = index.search("boulanger", limit=5)
+
+    assert len(index) == 10_990
+    assert results
+    assert all("boulang" in fold(title.name) for title in results)
+    assert fold(results[0].name).startswith("boulanger")
