@@ -40,6 +40,7 @@ class PlatformConfig:
     kafka_controller_port: int = 9093
     mongo_port: int = 27017
     gateway_port: int = 8000
+    smtp_port: int = 1025
     service_ports: dict[str, int] = field(default_factory=dict)
     worker_metrics_ports: dict[str, int] = field(default_factory=dict)
     environment: str = "dev"
@@ -60,6 +61,7 @@ class PlatformConfig:
             kafka_controller_port=_env_int("BOB_KAFKA_CONTROLLER_PORT", 9093),
             mongo_port=_env_int("BOB_MONGO_PORT", 27017),
             gateway_port=_env_int("BOB_GATEWAY_PORT", 8000),
+            smtp_port=_env_int("BOB_SMTP_PORT", 1025),
             service_ports={name: base + i for i, name in enumerate(SERVICE_NAMES)},
             worker_metrics_ports={name: metrics_base + i for i, name in enumerate(SERVICE_NAMES)},
             gateway_rate_per_second=_env_int("BOB_GATEWAY_RATE", 200),
@@ -74,6 +76,7 @@ class PlatformConfig:
             kafka_controller_port=free_port(),
             mongo_port=free_port(),
             gateway_port=free_port(),
+            smtp_port=free_port(),
             service_ports={name: free_port() for name in SERVICE_NAMES},
             worker_metrics_ports={name: free_port() for name in SERVICE_NAMES},
             environment=environment,
@@ -87,6 +90,10 @@ class PlatformConfig:
     @property
     def mongo_url(self) -> str:
         return self.external_mongo or f"mongodb://127.0.0.1:{self.mongo_port}"
+
+    @property
+    def maildir(self) -> Path:
+        return self.state_dir / "mail"
 
     @property
     def gateway_url(self) -> str:
@@ -156,10 +163,18 @@ class Platform:
             "MONGO_URL": cfg.mongo_url,
             "HTTP_PORT": str(cfg.service_ports[service]),
             "WORKER_METRICS_PORT": str(cfg.worker_metrics_ports[service]),
+            "SMTP_HOST": "127.0.0.1",
+            "SMTP_PORT": str(cfg.smtp_port),
         }
         return {f"{prefix}{k}": v for k, v in values.items()} | {"PYTHONPATH": str(REPO)} | cfg.extra_env
 
     def start_services(self) -> None:
+        self.procs.start(
+            "smtp-sink",
+            [str(VENV_PYTHON), "-m", "deploy.local.smtp_sink", "--port", str(self.config.smtp_port),
+             "--maildir", str(self.config.maildir)],
+            cwd=REPO,
+        )
         for proc in PROCESSES:
             self.procs.start(
                 proc.name, [str(VENV_PYTHON), "-m", proc.module], env=self.service_env(proc.service), cwd=REPO

@@ -29,5 +29,7 @@ PROCESSES = (
     ServiceProcess("advice", "api", "services.advice.entrypoints.api"),
     ServiceProcess("advice", "worker", "services.advice.entrypoints.worker"),
     ServiceProcess("pledges", "api", "services.pledges.entrypoints.api"),
+    # pledges processes (issue 4) go here
     ServiceProcess("followup", "api", "services.followup.entrypoints.api"),
+    # followup processes (issue 5) go here
 )

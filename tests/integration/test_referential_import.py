@@ -29,9 +29,12 @@ def referential_db(mongo_url: str) -> Iterator[str]:
         yield name
     finally:
         disconnect_referential()
-        client: pymongo.MongoClient[dict[str, Any]]
-    with pymongo.MongoClient(mongo_url) as client:
-        client.drop_database(name)
+        with _client(mongo_url) as client:
+            client.drop_database(name)
+
+
+def _client(url: str) -> pymongo.MongoClient[dict[str, Any]]:
+    return pymongo.MongoClient(url)
 
 
 def _by_step(reports: list[StepReport]) -> dict[str, StepReport]:
@@ -102,8 +105,7 @@ def test_seed_import_is_idempotent_and_feeds_the_cache() -> None:
 
 def test_changed_figures_are_updated_in_place(mongo_url: str, referential_db: str) -> None:
     import_seed()
-    client: pymongo.MongoClient[dict[str, Any]]
-    with pymongo.MongoClient(mongo_url) as client:
+    with _client(mongo_url) as client:
         client[referential_db]["market_stats"].update_one(
             {"_id": "31:M1607"}, {"$set": {"offers_per_10_candidates": 99.0}}
         )
