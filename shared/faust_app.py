@@ -7,7 +7,7 @@ from prometheus_client import start_http_server
 
 from shared.metrics import CONSUMER_LAG
 from shared.settings import ServiceSettings
-from shared.topics import TopicSpec
+from shared.topic_spec import TopicSpec
 
 
 def create_faust_app(app_id: str, settings: ServiceSettings) -> faust.App:

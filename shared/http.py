@@ -37,24 +37,23 @@ class BodySizeLimit:
         if length is not None and int(length) > self.max_bytes:
             await JSONResponse({"detail": "request body too large"}, status_code=413)(scope, receive, send)
             return
+        # Read the body first (it is small by definition) so an oversized stream is refused before any parsing.
+        messages: list[Message] = []
         received = 0
-
-        async def limited_receive() -> Message:
-            nonlocal received
+        while True:
             message = await receive()
+            messages.append(message)
             received += len(message.get("body", b""))
             if received > self.max_bytes:
-                raise _TooLarge
-            return message
+                await JSONResponse({"detail": "request body too large"}, status_code=413)(scope, receive, send)
+                return
+            if message["type"] != "http.request" or not message.get("more_body", False):
+                break
 
-        try:
-            await self.app(scope, limited_receive, send)
-        except _TooLarge:
-            await JSONResponse({"detail": "request body too large"}, status_code=413)(scope, receive, send)
+        async def replay() -> Message:
+            return messages.pop(0) if messages else await receive()
 
-
-class _TooLarge(Exception):
-    pass
+        await self.app(scope, replay, send)
 
 
 def _route_template(request: Request) -> str:

@@ -10,7 +10,8 @@ from kafka.admin import NewTopic  # type: ignore[import-untyped]
 from kafka.errors import TopicAlreadyExistsError  # type: ignore[import-untyped]
 
 from shared.events import Envelope
-from shared.topics import ALL_TOPICS, TopicSpec
+from shared.topic_spec import TopicSpec
+from shared.topics import ALL_TOPICS
 
 log = logging.getLogger(__name__)
 

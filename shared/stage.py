@@ -20,7 +20,8 @@ from shared import logs, metrics
 from shared.consumer import Decoded, dead_letter, decode_batch
 from shared.events import Envelope
 from shared.faust_app import source_topic
-from shared.topics import BY_NAME, DEAD_LETTER, TopicSpec
+from shared.topic_spec import TopicSpec
+from shared.topics import BY_NAME, DEAD_LETTER
 
 T = TypeVar("T", bound=BaseModel)
 

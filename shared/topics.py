@@ -8,7 +8,6 @@ from shared.topic_spec import TopicSpec
 from shared.topics_followup import FOLLOWUP_TOPICS
 from shared.topics_pledges import PLEDGES_TOPICS
 
-
 PROFILE_SUBMITTED = TopicSpec("profile.submitted", 6, "profile_id", ("profile.submitted",))
 DIAGNOSIS_COMPLETED = TopicSpec("diagnosis.completed", 6, "profile_id", ("diagnosis.completed",))
 ADVICE_GENERATED = TopicSpec("advice.generated", 6, "profile_id", ("advice.generated",))

@@ -16,7 +16,7 @@ import httpx
 import pymongo
 from tenacity import Retrying, retry_if_result, stop_after_delay, wait_fixed
 
-from deploy.local import install
+from deploy.local import gateway, install
 from deploy.local.paths import DEPLOY, FERRETDB_BIN, KAFKA_LIBS, LOCAL, REPO, VENV_PYTHON
 from deploy.local.procs import ProcessGroup
 from deploy.local.services import PROCESSES, SERVICE_NAMES
@@ -46,6 +46,8 @@ class PlatformConfig:
     environment: str = "dev"
     gateway_rate_per_second: int = 200
     extra_env: dict[str, str] = field(default_factory=dict)
+    # Tests: processes die with the test run. `make run`: they outlive the command that started them.
+    die_with_parent: bool = False
     # Infrastructure run by someone else (testcontainers, CI services): then only services are started here.
     external_kafka: str | None = None
     external_mongo: str | None = None
@@ -81,6 +83,7 @@ class PlatformConfig:
             worker_metrics_ports={name: free_port() for name in SERVICE_NAMES},
             environment=environment,
             gateway_rate_per_second=1000,
+            die_with_parent=True,
         )
 
     @property
@@ -103,7 +106,7 @@ class PlatformConfig:
 class Platform:
     def __init__(self, config: PlatformConfig) -> None:
         self.config = config
-        self.procs = ProcessGroup(config.state_dir)
+        self.procs = ProcessGroup(config.state_dir, config.die_with_parent)
 
     # Infrastructure
     def start_infra(self) -> None:
@@ -190,13 +193,12 @@ class Platform:
             (cfg.state_dir / "nginx" / sub).mkdir(parents=True, exist_ok=True)
         conf = cfg.state_dir / "nginx.conf"
         conf.write_text(
-            (DEPLOY / "nginx" / "nginx.conf.template").read_text().format(
-                user_directive="user root;" if os.geteuid() == 0 else "",
+            gateway.render(
+                listen=f"127.0.0.1:{cfg.gateway_port}",
+                upstreams={name: f"127.0.0.1:{port}" for name, port in cfg.service_ports.items()},
                 state_dir=cfg.state_dir,
-                gateway_port=cfg.gateway_port,
                 rate_per_second=cfg.gateway_rate_per_second,
-                rate_burst=cfg.gateway_rate_per_second * 2,
-                **{f"{name}_port": port for name, port in cfg.service_ports.items()},
+                run_as_root=os.geteuid() == 0,
             )
         )
         nginx = install.nginx_binary()

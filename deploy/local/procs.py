@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+import ctypes
 import os
 import signal
 import subprocess
 import time
 from pathlib import Path
 
+PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:
+    """Linux: the child gets SIGTERM when the process that started it dies (a killed test run leaks nothing)."""
+    libc = ctypes.CDLL("libc.so.6", use_errno=True)
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
 
 class ProcessGroup:
-    def __init__(self, state_dir: Path) -> None:
+    def __init__(self, state_dir: Path, die_with_parent: bool = False) -> None:
+        self.die_with_parent = die_with_parent
         self.run_dir = state_dir / "run"
         self.logs_dir = state_dir / "logs"
         self.run_dir.mkdir(parents=True, exist_ok=True)
@@ -22,6 +32,7 @@ class ProcessGroup:
         proc = subprocess.Popen(
             argv, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
             env={**os.environ, **(env or {})}, cwd=cwd, start_new_session=True,
+            preexec_fn=_die_with_parent if self.die_with_parent else None,
         )
         log.close()
         (self.run_dir / f"{order:02d}-{name}.pid").write_text(str(proc.pid))

@@ -8,7 +8,6 @@ import asyncio
 import mailbox
 import signal
 from email import message_from_bytes
-from email.message import Message
 from pathlib import Path
 
 from aiosmtpd.controller import Controller
@@ -19,13 +18,13 @@ class MaildirHandler:
     def __init__(self, maildir: Path) -> None:
         self.box = mailbox.Maildir(maildir, create=True)
 
-    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:  # noqa: N802
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         content = envelope.original_content or b""
         self.box.add(message_from_bytes(content))
         return "250 Message accepted for delivery"
 
 
-def read_messages(maildir: Path) -> list[Message]:
+def read_messages(maildir: Path) -> list[mailbox.MaildirMessage]:
     """Every message the sink kept, oldest first."""
     box = mailbox.Maildir(maildir, create=True)
     messages = [box.get_message(key) for key in box.iterkeys()]

@@ -1,0 +1,83 @@
+"""No Docker engine runs here, so check what can be checked of docker-compose.yml and generated configs."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from deploy.grafana import dashboard
+from deploy.local import gateway
+from deploy.local.paths import REPO
+from deploy.local.services import PROCESSES
+from shared.settings import ServiceSettings
+
+COMPOSE = yaml.safe_load((REPO / "docker-compose.yml").read_text())
+OURS = {name: spec for name, spec in COMPOSE["services"].items() if "build" in spec}
+
+
+def _settings_class(service: str) -> type[ServiceSettings]:
+    module = importlib.import_module(f"services.{service}.config")
+    classes = [c for _, c in inspect.getmembers(module, inspect.isclass)
+               if issubclass(c, ServiceSettings) and c is not ServiceSettings]
+    assert len(classes) == 1, classes
+    return classes[0]
+
+
+def _module_file(module: str) -> Path:
+    return REPO / (module.replace(".", "/") + ".py")
+
+
+def test_every_service_and_worker_is_in_compose() -> None:
+    commands = {spec["command"][-1] for spec in OURS.values()}
+    assert {p.module for p in PROCESSES} <= commands
+
+
+@pytest.mark.parametrize("name", sorted(OURS))
+def test_build_context_dockerfile_and_command_exist(name: str) -> None:
+    spec: dict[str, Any] = OURS[name]
+    context = REPO / spec["build"]["context"]
+    assert context.is_dir()
+    assert (context / spec["build"]["dockerfile"]).is_file()
+    command = spec["command"]
+    if command[:2] == ["python", "-m"]:
+        assert _module_file(command[2]).is_file() or (REPO / command[2].replace(".", "/")).is_dir()
+
+
+@pytest.mark.parametrize("name", sorted(n for n in OURS if n != "init"))
+def test_environment_names_match_the_settings_class(name: str) -> None:
+    service = name.rsplit("-", 1)[0]
+    settings = _settings_class(service)
+    prefix = settings.model_config["env_prefix"]
+    assert isinstance(prefix, str)
+    for variable in OURS[name]["environment"]:
+        assert variable.startswith(prefix), variable
+        assert variable[len(prefix):].lower() in settings.model_fields, f"{variable} is not a {settings.__name__} field"
+
+
+def test_mounted_files_exist() -> None:
+    for spec in COMPOSE["services"].values():
+        for volume in spec.get("volumes", []):
+            source = volume.split(":")[0]
+            if source.startswith("./"):
+                assert (REPO / source).exists(), source
+
+
+def test_compose_gateway_config_is_generated_from_the_template() -> None:
+    assert gateway.COMPOSE_CONF.read_text() == gateway.render_for_compose(), "run python -m deploy.local.gateway"
+
+
+def test_grafana_dashboard_is_generated_from_code() -> None:
+    assert dashboard.OUTPUT.read_text() == dashboard.render(), "run python -m deploy.grafana.dashboard"
+    panels = json.loads(dashboard.OUTPUT.read_text())["panels"]
+    assert any("bob_consumer_lag" in p["targets"][0]["expr"] for p in panels)
+
+
+def test_local_processes_exist() -> None:
+    for process in PROCESSES:
+        assert _module_file(process.module).is_file(), process.module

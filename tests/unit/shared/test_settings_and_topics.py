@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+import pytest
+from pydantic import ValidationError
+from pydantic_settings import SettingsConfigDict
+
+from shared.settings import Environment, ServiceSettings
+from shared.topics import ALL_TOPICS, BY_NAME, PROFILE_SUBMITTED
+
+
+class DemoSettings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="DEMO_")
+
+    service_name: str = "demo"
+
+
+def test_prefix_reads_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DEMO_KAFKA_BOOTSTRAP_SERVERS", "kafka:1234")
+    monkeypatch.setenv("KAFKA_BOOTSTRAP_SERVERS", "ignored:1")
+    assert DemoSettings().kafka_bootstrap_servers == "kafka:1234"
+
+
+def test_signing_key_is_required_in_prod(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DEMO_ENVIRONMENT", "prod")
+    with pytest.raises(ValidationError, match="signing_key must be set"):
+        DemoSettings()
+    monkeypatch.setenv("DEMO_SIGNING_KEY", "s3cret")
+    assert DemoSettings().key == "s3cret"
+
+
+def test_dev_gets_a_dev_only_key() -> None:
+    settings = DemoSettings()
+    assert settings.environment is Environment.DEV
+    assert len(settings.key) == 64
+
+
+def test_topic_registry_is_consistent() -> None:
+    assert len(BY_NAME) == len(ALL_TOPICS), "topic names are unique"
+    assert all(spec.partitions >= 1 for spec in ALL_TOPICS)
+    assert PROFILE_SUBMITTED.key == "profile_id"
+    event_types = [t for spec in ALL_TOPICS for t in spec.event_types]
+    assert len(event_types) == len(set(event_types)), "an event type lives on one topic"
