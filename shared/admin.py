@@ -11,7 +11,9 @@ cli = typer.Typer(add_completion=False, no_args_is_help=True)
 
 
 @cli.command("create-topics")
-def create_topics(bootstrap_servers: str = typer.Option("127.0.0.1:9092", envvar="BOB_KAFKA_BOOTSTRAP_SERVERS")) -> None:
+def create_topics(
+    bootstrap_servers: str = typer.Option("127.0.0.1:9092", envvar="BOB_KAFKA_BOOTSTRAP_SERVERS"),
+) -> None:
     """Create the missing topics with their registered partition counts (waits up to 2 min for Kafka)."""
     created = retry(stop=stop_after_delay(120), wait=wait_fixed(2), reraise=True)(ensure_topics)(bootstrap_servers)
     typer.echo(f"created: {', '.join(created) or 'none (all present)'}")

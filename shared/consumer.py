@@ -6,11 +6,11 @@ import datetime as dt
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from shared.events import Envelope
+from shared.events import Envelope, typed
 from shared.topics import DEAD_LETTER
 
 log = logging.getLogger(__name__)
@@ -29,28 +29,29 @@ class DeadLetter(BaseModel):
 
 @dataclass(frozen=True)
 class Decoded(Generic[T]):
-    event: Envelope
+    event: Envelope[T]
     data: T
 
 
 def decode_batch(
     raws: Iterable[bytes], model: type[T], expected_type: str, *, topic: str, consumer: str
-) -> tuple[list[Decoded[T]], list[Envelope]]:
+) -> tuple[list[Decoded[T]], list[Envelope[Any]]]:
     """Parse raw records into typed events; anything unparsable becomes a dead-letter envelope."""
     good: list[Decoded[T]] = []
-    dead: list[Envelope] = []
+    dead: list[Envelope[Any]] = []
+    envelope = typed(model)
     for raw in raws:
         try:
-            event = Envelope.from_json(raw)
+            event = envelope.model_validate_json(raw)
             if event.type != expected_type:
                 raise ValueError(f"unexpected event type {event.type!r}")
-            good.append(Decoded(event, event.payload(model)))
+            good.append(Decoded(event, event.data))
         except (ValidationError, ValueError) as exc:
             dead.append(dead_letter(raw, str(exc)[:2000], topic=topic, consumer=consumer))
     return good, dead
 
 
-def dead_letter(raw: bytes, error: str, *, topic: str, consumer: str) -> Envelope:
+def dead_letter(raw: bytes, error: str, *, topic: str, consumer: str) -> Envelope[DeadLetter]:
     log.warning("dead-lettered a record", extra={"topic": topic, "consumer": consumer, "error": error[:200]})
     data = DeadLetter(
         source_topic=topic,

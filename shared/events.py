@@ -1,21 +1,25 @@
-"""One envelope for every event, after CloudEvents 1.0 (structured JSON mode)."""
+"""One envelope for every event, after CloudEvents 1.0 (structured JSON mode).
+
+`Envelope[Model]` parses and serialises the data in one pass of pydantic's core (no intermediate dict),
+which is what makes a few thousand events per second per core possible."""
 
 from __future__ import annotations
 
 import builtins
 import datetime as dt
+import functools
 import uuid
-from typing import Any, Literal, TypeVar
+from typing import Any, Generic, Literal, TypeVar
 
-import orjson
 from pydantic import BaseModel, ConfigDict, Field
 
+D = TypeVar("D")
 T = TypeVar("T", bound=BaseModel)
 
 SCHEMA_URN = "urn:bob:schema:{type}:v{version}"
 
 
-class Envelope(BaseModel):
+class Envelope(BaseModel, Generic[D]):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     specversion: Literal["1.0"] = "1.0"
@@ -27,7 +31,7 @@ class Envelope(BaseModel):
     dataschema: str
     schemaversion: int = 1  # CloudEvents extension attribute: version of `data`'s schema
     datacontenttype: Literal["application/json"] = "application/json"
-    data: dict[str, Any]
+    data: D
 
     @classmethod
     def wrap(
@@ -36,12 +40,12 @@ class Envelope(BaseModel):
         type: str,
         source: str,
         subject: str,
-        data: BaseModel,
+        data: T,
         version: int = 1,
         id: str | None = None,
         time: dt.datetime | None = None,
-    ) -> Envelope:
-        return cls(
+    ) -> Envelope[T]:
+        return typed(builtins.type(data))(
             id=id or str(uuid.uuid4()),
             source=source,
             type=type,
@@ -49,19 +53,28 @@ class Envelope(BaseModel):
             subject=subject,
             dataschema=SCHEMA_URN.format(type=type, version=version),
             schemaversion=version,
-            data=data.model_dump(mode="json"),
+            data=data,
         )
 
     def to_json(self) -> bytes:
-        return orjson.dumps(self.model_dump(mode="json"))
+        return self.__pydantic_serializer__.to_json(self)
 
     @classmethod
-    def from_json(cls, raw: bytes | str) -> Envelope:
+    def from_json(cls, raw: bytes | str) -> Envelope[Any]:
+        """Any event, its data as plain JSON values (use `typed(Model).from_json` to parse the data too)."""
         return cls.model_validate_json(raw)
 
     def payload(self, model: builtins.type[T]) -> T:
+        if isinstance(self.data, model):
+            return self.data
         return model.model_validate(self.data)
 
     @property
     def key(self) -> bytes:
         return self.subject.encode()
+
+
+@functools.cache
+def typed(model: builtins.type[T]) -> builtins.type[Envelope[T]]:
+    """The envelope class whose data is `model` (cached: parametrising a generic model is not free)."""
+    return Envelope[model]  # type: ignore[valid-type]

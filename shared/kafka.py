@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from typing import Any
 
 from kafka import KafkaAdminClient, KafkaProducer  # type: ignore[import-untyped]
 from kafka.admin import NewTopic  # type: ignore[import-untyped]
@@ -28,7 +29,7 @@ def make_producer(bootstrap_servers: str, *, linger_ms: int = 5) -> KafkaProduce
     )
 
 
-def send(producer: KafkaProducer, topic: str, event: Envelope) -> object:
+def send(producer: KafkaProducer, topic: str, event: Envelope[Any]) -> object:
     """Queue one event keyed by its subject; returns the kafka-python future."""
     return producer.send(topic, key=event.key, value=event.to_json())
 

@@ -45,15 +45,19 @@ DUPLICATE_KEY = 11000
 
 
 def existing_ids(collection: Collection[dict[str, Any]], ids: list[str]) -> set[str]:
+    """Which ids are stored. FerretDB scans the whole collection for `$in`: keep it off hot paths."""
     return {doc["_id"] for doc in collection.find({"_id": {"$in": ids}}, {"_id": 1})}
 
 
-def insert_ignoring_duplicates(collection: Collection[dict[str, Any]], documents: list[dict[str, Any]]) -> None:
-    """Bulk insert keyed by deterministic ids; a document already there (a replay) is not an error."""
+def insert_ignoring_duplicates(collection: Collection[dict[str, Any]], documents: list[dict[str, Any]]) -> int:
+    """Bulk insert keyed by deterministic ids; a document already there (a replay) is kept and counted."""
     if not documents:
-        return
+        return 0
     try:
         collection.insert_many(documents, ordered=False)
     except BulkWriteError as exc:
-        if any(error["code"] != DUPLICATE_KEY for error in exc.details["writeErrors"]):
+        errors = exc.details["writeErrors"]
+        if any(error["code"] != DUPLICATE_KEY for error in errors):
             raise
+        return len(errors)
+    return 0

@@ -30,6 +30,9 @@ PROCESSES = (
     ServiceProcess("advice", "worker", "services.advice.entrypoints.worker"),
     ServiceProcess("pledges", "api", "services.pledges.entrypoints.api"),
     # pledges processes (issue 4) go here
+    ServiceProcess("pledges", "worker", "services.pledges.entrypoints.worker"),
+    ServiceProcess("pledges", "notifier", "services.pledges.entrypoints.notifier"),
     ServiceProcess("followup", "api", "services.followup.entrypoints.api"),
     # followup processes (issue 5) go here
+    ServiceProcess("followup", "worker", "services.followup.entrypoints.worker"),
 )

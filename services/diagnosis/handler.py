@@ -11,9 +11,9 @@ from services.diagnosis.domain.challenges import diagnose
 from services.diagnosis.model.employability import EmployabilityModel
 from shared.consumer import Decoded
 from shared.events import Envelope
-from shared.mongo import existing_ids, insert_ignoring_duplicates, run_sync
+from shared.mongo import insert_ignoring_duplicates, run_sync
 from shared.referential.repository import ReferentialCache
-from shared.results import collection, doc_id
+from shared.results import collection, doc_id, encode_result
 from shared.schemas.diagnosis import DiagnosisCompleted
 from shared.schemas.profile import ProfileSubmitted
 from shared.stage import Stage, StageOutput
@@ -65,9 +65,8 @@ class DiagnosisStage(Stage[ProfileSubmitted]):
         self.clock = clock
 
     async def handle(self, items: list[Decoded[ProfileSubmitted]]) -> StageOutput:
-        unique = {doc_id(i.data.profile_id, i.data.version): i for i in items}
-        done = await run_sync(existing_ids, collection(Diagnosis), list(unique))
-        fresh = [item for key, item in unique.items() if key not in done]
+        # One result per profile version even if the batch holds the same event twice.
+        fresh = list({doc_id(i.data.profile_id, i.data.version): i for i in items}.values())
         computed = compute(fresh, self.referential, self.model, self.clock())
         events = [
             (DIAGNOSIS_COMPLETED.name, Envelope.wrap(
@@ -80,11 +79,12 @@ class DiagnosisStage(Stage[ProfileSubmitted]):
         documents = [
             {"_id": doc_id(c.profile_id, c.profile_version), "profile_id": c.profile_id,
              "profile_version": c.profile_version, "source_event_id": item.event.id, "computed_at": c.computed_at,
-             "result": c.model_dump(mode="json", include={"diagnosis", "market"})}
+             "result_blob": encode_result(c, include={"diagnosis", "market"})}
             for item, c in zip(fresh, computed, strict=True)
         ]
 
-        async def store() -> None:
-            await run_sync(insert_ignoring_duplicates, collection(Diagnosis), documents)
+        async def store() -> int:
+            stored_before = await run_sync(insert_ignoring_duplicates, collection(Diagnosis), documents)
+            return stored_before + len(items) - len(fresh)
 
-        return StageOutput(events=events, store=store, duplicates=len(items) - len(fresh))
+        return StageOutput(events=events, store=store)

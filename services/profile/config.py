@@ -12,4 +12,4 @@ class ProfileSettings(ServiceSettings):
     mongo_db: str = "bob_profile"
     http_port: int = 8101
     relay_batch_size: int = 100  # FerretDB stalls on updates matching many more documents
-    relay_idle_seconds: float = 0.5
+    relay_scan_seconds: float = 30.0

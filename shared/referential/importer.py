@@ -60,8 +60,10 @@ def _store(
     progress: ProgressCallback | None,
     note: str = "",
 ) -> StepReport:
-    document_type.ensure_indexes()
     collection = document_type._get_collection()
+    # Documents keyed by ObjectId predate natural-key `_id`s; they would clash with the unique indexes.
+    collection.delete_many({"_id": {"$type": "objectId"}})
+    document_type.ensure_indexes()
     key_fields = models.NATURAL_KEYS[document_type]
     documents = [to_document(record) for record in records]
     for document in documents:
@@ -161,28 +163,20 @@ def import_imt(
 
 
 def import_seed(seed_dir: Path = SEED_DIR, progress: ProgressCallback | None = None) -> list[StepReport]:
+    """The bundled seed; its market figures are stored with synthetic=True, source="seed-synthetic"."""
     seed = read_seed(seed_dir)
-
-    def counted(name: str, records: Sequence[Any]) -> ParseReport:
-        return ParseReport(name, read=len(records), kept=len(records))
-
+    steps: tuple[tuple[str, type[me.Document], Sequence[Any], str], ...] = (
+        ("job groups", models.JobGroup, seed.job_groups, ""),
+        ("job titles", models.JobTitle, seed.job_titles, ""),
+        ("regions", models.Region, seed.regions, ""),
+        ("départements", models.Departement, seed.departements, ""),
+        ("market stats", models.MarketStat, seed.market_stats, "synthetic"),
+        ("job group stats", models.JobGroupStat, seed.job_group_stats, "synthetic"),
+    )
     return [
-        _store("job groups", models.JobGroup, seed.job_groups, counted("seed job groups", seed.job_groups), progress),
-        _store("job titles", models.JobTitle, seed.job_titles, counted("seed job titles", seed.job_titles), progress),
-        _store("regions", models.Region, seed.regions, counted("seed regions", seed.regions), progress),
-        _store(
-            "départements", models.Departement, seed.departements, counted("seed départements", seed.departements),
-            progress,
-        ),
-        _store(
-            "market stats", models.MarketStat, seed.market_stats, counted("seed market (synthetic)", seed.market_stats),
-            progress, "synthetic",
-        ),
-        _store(
-            "job group stats", models.JobGroupStat, seed.job_group_stats,
-            counted("seed job group stats (synthetic)", seed.job_group_stats), progress, "synthetic",
-        ),
-    ]  # fmt: skip
+        _store(step, document_type, records, ParseReport(f"seed {step}", len(records), len(records)), progress, note)
+        for step, document_type, records, note in steps
+    ]
 
 
 def import_all(data_dir: Path, progress: ProgressCallback | None = None) -> list[StepReport]:

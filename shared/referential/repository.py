@@ -27,6 +27,8 @@ RELATED_PREFIX_LENGTH = 3  # job groups sharing "M16" belong to the same ROME do
 
 
 class ReferentialCache:
+    """Read-only lookups over job groups, départements, market facts and job titles, all held in memory."""
+
     def __init__(
         self,
         job_groups: Iterable[JobGroupRecord],

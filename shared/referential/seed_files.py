@@ -28,7 +28,15 @@ DEPARTEMENTS_FILE = "departements.csv"
 MARKET_STATS_FILE = "market_stats_synthetic.csv"
 JOB_GROUP_STATS_FILE = "job_group_stats_synthetic.json"
 
-JOB_GROUP_COLUMNS = ("rome_code", "name", "domain_letter", "domain_name", "subdomain_code", "subdomain_name")
+JOB_GROUP_COLUMNS = (
+    "rome_code",
+    "name",
+    "code_ogr",
+    "domain_letter",
+    "domain_name",
+    "subdomain_code",
+    "subdomain_name",
+)
 JOB_TITLE_COLUMNS = ("code_ogr", "name", "short_name", "rome_code")
 REGION_COLUMNS = ("region_id", "name")
 DEPARTEMENT_COLUMNS = ("departement_id", "name", "region_id")

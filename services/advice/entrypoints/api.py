@@ -1,4 +1,4 @@
-"""HTTP entrypoint of the advice service: read a profile's advice."""
+"""HTTP entrypoint of the advice service: read a profile's advice (withheld for the trial's control group)."""
 
 from __future__ import annotations
 
@@ -8,12 +8,11 @@ from contextlib import asynccontextmanager
 import uvicorn
 from fastapi import FastAPI
 
-from services.advice.adapters.results import AdviceList
+from services.advice.adapters.gated_results import gated_advice_router
 from services.advice.config import AdviceSettings
 from shared.http import create_api
 from shared.logs import configure_logging
 from shared.mongo import connect
-from shared.results import result_router
 
 settings = AdviceSettings()
 configure_logging(settings.service_name, settings.log_level)
@@ -25,7 +24,7 @@ async def lifespan(_: FastAPI) -> AsyncIterator[None]:
     yield
 
 
-app = create_api(settings, [result_router(AdviceList, "advice")], lifespan)
+app = create_api(settings, [gated_advice_router()], lifespan)
 
 if __name__ == "__main__":
     uvicorn.run(app, host=settings.http_host, port=settings.http_port, access_log=False, log_config=None)

@@ -1,9 +1,10 @@
-"""Faust worker: consumes `diagnosis.completed`, emits `advice.generated`."""
+"""Faust worker: consumes `diagnosis.completed`, emits `advice.generated`; stores the followup trial's
+assignments and releases (`followup.assignments`, `followup.releases`) that gate the advice read API."""
 
 from __future__ import annotations
 
 from services.advice.config import AdviceSettings
-from services.advice.handler import AdviceStage
+from services.advice.handler import AdviceStage, AssignmentStage, ReleaseStage
 from shared.faust_app import create_faust_app, run_worker
 from shared.logs import configure_logging
 from shared.mongo import connect
@@ -17,6 +18,8 @@ app = create_faust_app("bob-advice", settings)
 def main() -> None:
     connect(settings.mongo_url, settings.mongo_db)
     attach_stage(app, AdviceStage(), settings.batch_size, settings.batch_within_seconds)
+    attach_stage(app, AssignmentStage(), settings.batch_size, settings.batch_within_seconds)
+    attach_stage(app, ReleaseStage(), settings.batch_size, settings.batch_within_seconds)
     run_worker(app, settings)
 
 

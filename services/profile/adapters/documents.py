@@ -21,14 +21,11 @@ class OutboxEvent(EmbeddedDocument):  # type: ignore[misc]
 
 
 class ProfileVersion(Document):  # type: ignore[misc]
-    meta = {
-        "collection": "profile_versions",
-        "indexes": [
-            {"fields": ["profile_id", "version"], "unique": True},
-            {"fields": ["relayed", "submitted_at"]},
-        ],
-    }
+    # Keyed "<profile_id>:<version>": FerretDB only uses `_id` to find documents without a full scan, and the
+    # key also makes two concurrent writers of the same version collide (the loser retries).
+    meta = {"collection": "profile_versions"}
 
+    id = StringField(primary_key=True)
     profile_id = StringField(required=True)
     version = IntField(required=True, min_value=1)
     submitted_at = DateTimeField(required=True)
@@ -36,3 +33,7 @@ class ProfileVersion(Document):  # type: ignore[misc]
     outbox = EmbeddedDocumentListField(OutboxEvent)
     relayed = BooleanField(default=False)
     relayed_at = DateTimeField()
+
+
+def version_id(profile_id: str, version: int) -> str:
+    return f"{profile_id}:{version}"

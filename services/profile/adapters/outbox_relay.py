@@ -1,5 +1,10 @@
-"""Relays stored events to Kafka. A version is marked relayed only after Kafka acknowledged its events,
-so a profile stored while Kafka is down gets its event once Kafka is back."""
+"""Relays stored events to Kafka. A version is marked relayed only after Kafka acknowledged its events, so a
+profile stored while Kafka is down gets its event once Kafka is back.
+
+Fresh writes are handed to the relay in memory (`enqueue`), so the steady state needs only `_id` writes; the
+database scan for unrelayed versions (FerretDB scans the whole collection for it) runs at start and then
+every `relay_scan_seconds`, to catch whatever a crash or another replica left behind. A version relayed twice
+carries the same event ids, which consumers deduplicate."""
 
 from __future__ import annotations
 
@@ -7,10 +12,12 @@ import asyncio
 import contextlib
 import datetime as dt
 import logging
+from collections import deque
 
 from kafka import KafkaProducer  # type: ignore[import-untyped]
 
 from services.profile.adapters import repository
+from services.profile.adapters.documents import ProfileVersion
 from services.profile.config import ProfileSettings
 from shared import metrics
 from shared.kafka import make_producer
@@ -23,33 +30,45 @@ class OutboxRelay:
     def __init__(self, settings: ProfileSettings) -> None:
         self.settings = settings
         self.wake = asyncio.Event()
+        self._queue: deque[ProfileVersion] = deque()
         self._producer: KafkaProducer | None = None
 
-    def poke(self) -> None:
-        """Called after a write so the event leaves at once instead of at the next idle tick."""
+    def enqueue(self, doc: ProfileVersion) -> None:
+        """Called after a write so the event leaves at once."""
+        self._queue.append(doc)
         self.wake.set()
 
     async def run(self) -> None:
         backoff = 0.5
+        loop = asyncio.get_running_loop()
+        next_scan = loop.time()
         while True:
+            batch = [self._queue.popleft() for _ in range(min(len(self._queue), self.settings.relay_batch_size))]
             try:
-                sent = await run_sync(self.relay_once)
+                if batch:
+                    await run_sync(self.relay, batch)
+                elif loop.time() >= next_scan:
+                    await run_sync(self.relay_once)
+                    next_scan = loop.time() + self.settings.relay_scan_seconds
                 backoff = 0.5
             except Exception:
                 log.exception("outbox relay failed; will retry")
+                self._queue.extendleft(reversed(batch))
                 self._close_producer()
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 10.0)
                 continue
-            if sent < self.settings.relay_batch_size:
+            metrics.OUTBOX_PENDING.labels(self.settings.service_name).set(len(self._queue))
+            if not self._queue:
                 self.wake.clear()
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self.wake.wait(), self.settings.relay_idle_seconds)
+                    await asyncio.wait_for(self.wake.wait(), max(0.0, next_scan - loop.time()))
 
     def relay_once(self) -> int:
-        """Send one batch of pending versions; returns how many versions were relayed."""
-        docs = repository.pending_outbox(self.settings.relay_batch_size)
-        metrics.OUTBOX_PENDING.labels(self.settings.service_name).set(len(docs))
+        """Relay one batch of unrelayed versions found in the database; returns how many were relayed."""
+        return self.relay(repository.pending_outbox(self.settings.relay_batch_size))
+
+    def relay(self, docs: list[ProfileVersion]) -> int:
         if not docs:
             return 0
         if self._producer is None:

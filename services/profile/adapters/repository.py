@@ -6,9 +6,10 @@ import datetime as dt
 import uuid
 
 from mongoengine.errors import NotUniqueError  # type: ignore[import-untyped]
+from pymongo import UpdateOne
 from tenacity import retry, retry_if_exception_type, stop_after_attempt
 
-from services.profile.adapters.documents import OutboxEvent, ProfileVersion
+from services.profile.adapters.documents import OutboxEvent, ProfileVersion, version_id
 from services.profile.domain.events import events_for_version
 from shared.schemas.profile import ProfileIn
 
@@ -23,7 +24,7 @@ def _store(profile_id: str, version: int, profile: ProfileIn, now: dt.datetime, 
         for topic, event in events_for_version(profile_id, version, profile, now, partner_key)
     ]
     doc = ProfileVersion(
-        profile_id=profile_id, version=version, submitted_at=now,
+        id=version_id(profile_id, version), profile_id=profile_id, version=version, submitted_at=now,
         profile=profile.model_dump(mode="json"), outbox=outbox, relayed=False,
     )
     doc.save(force_insert=True)
@@ -44,16 +45,21 @@ def add_version(profile_id: str, profile: ProfileIn, now: dt.datetime, partner_k
 
 
 def latest_version(profile_id: str) -> ProfileVersion | None:
-    found: ProfileVersion | None = ProfileVersion.objects(profile_id=profile_id).order_by("-version").first()
-    return found
+    """Versions are consecutive from 1, so probing by `_id` finds the newest without a collection scan."""
+    newest = None
+    probe = 1
+    while (doc := get_version(profile_id, probe)) is not None:
+        newest, probe = doc, probe + 1
+    return newest
 
 
 def get_version(profile_id: str, version: int) -> ProfileVersion | None:
-    found: ProfileVersion | None = ProfileVersion.objects(profile_id=profile_id, version=version).first()
+    found: ProfileVersion | None = ProfileVersion.objects(id=version_id(profile_id, version)).first()
     return found
 
 
 def pending_outbox(limit: int) -> list[ProfileVersion]:
+    """Versions whose events were not relayed. A full scan on FerretDB: for recovery, not the hot path."""
     return list(ProfileVersion.objects(relayed=False).order_by("submitted_at").limit(limit))
 
 
@@ -62,5 +68,11 @@ def count_pending() -> int:
     return count
 
 
-def mark_relayed(doc_ids: list[object], now: dt.datetime) -> None:
-    ProfileVersion.objects(id__in=doc_ids).update(set__relayed=True, set__relayed_at=now)
+def mark_relayed(doc_ids: list[str], now: dt.datetime) -> None:
+    """One `_id` update per version, at most 100 per command (FerretDB stalls on bigger ones)."""
+    collection = ProfileVersion._get_collection()
+    for start in range(0, len(doc_ids), 100):
+        collection.bulk_write([
+            UpdateOne({"_id": doc_id}, {"$set": {"relayed": True, "relayed_at": now}})
+            for doc_id in doc_ids[start : start + 100]
+        ], ordered=False)

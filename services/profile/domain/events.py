@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
@@ -65,7 +66,7 @@ def partner_view(submitted: ProfileSubmitted, key: str) -> PartnerProfileSubmitt
 
 def events_for_version(
     profile_id: str, version: int, profile: ProfileIn, now: dt.datetime, partner_key: str
-) -> list[tuple[str, Envelope]]:
+) -> list[tuple[str, Envelope[Any]]]:
     """(topic, event) pairs to relay for one stored version, in order."""
     submitted = ProfileSubmitted(profile_id=profile_id, version=version, submitted_at=now, profile=profile)
     internal = Envelope.wrap(

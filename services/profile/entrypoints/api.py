@@ -59,7 +59,6 @@ def get_referential(request: Request) -> ReferentialCache:
 
 
 Referential = Annotated[ReferentialCache, Depends(get_referential)]
-ProfileId = Annotated[str, Query(pattern=r"^[0-9a-f]{32}$")]
 
 
 def _check_references(profile: ProfileIn, referential: ReferentialCache) -> None:
@@ -77,7 +76,7 @@ router = APIRouter(prefix="/api/v1", tags=["profiles"])
 async def create_profile(body: ProfileIn, referential: Referential) -> ProfileOut:
     _check_references(body, referential)
     doc = await run_sync(repository.create, body, dt.datetime.now(dt.UTC), settings.key)
-    relay.poke()
+    relay.enqueue(doc)
     return _out(doc)
 
 
@@ -88,7 +87,7 @@ async def update_profile(profile_id: str, body: ProfileIn, referential: Referent
         doc = await run_sync(repository.add_version, profile_id, body, dt.datetime.now(dt.UTC), settings.key)
     except repository.ProfileNotFound:
         raise HTTPException(404, "profile not found") from None
-    relay.poke()
+    relay.enqueue(doc)
     return _out(doc)
 
 

@@ -41,7 +41,7 @@ def _stat(dep: str, code: str, offers: float | None, **extra: object) -> MarketS
 
 
 @pytest.fixture
-def cache() -> ReferentialCache:
+def referential() -> ReferentialCache:
     stats = [
         _stat("31", "M1607", 2.0),
         _stat("09", "M1607", 5.0),
@@ -61,15 +61,15 @@ def cache() -> ReferentialCache:
     return ReferentialCache(GROUPS, DEPARTEMENTS, stats, national, TITLES)
 
 
-def test_known_codes(cache: ReferentialCache) -> None:
-    assert cache.is_known_rome("M1607")
-    assert not cache.is_known_rome("XXXXX")
-    assert cache.is_known_departement("31")
-    assert not cache.is_known_departement("000")
+def test_known_codes(referential: ReferentialCache) -> None:
+    assert referential.is_known_rome("M1607")
+    assert not referential.is_known_rome("XXXXX")
+    assert referential.is_known_departement("31")
+    assert not referential.is_known_departement("000")
 
 
-def test_market_facts_for_a_stats_row(cache: ReferentialCache) -> None:
-    facts = cache.market_facts("31", "M1607")
+def test_market_facts_for_a_stats_row(referential: ReferentialCache) -> None:
+    facts = referential.market_facts("31", "M1607")
 
     assert facts is not None
     assert facts.job_group_name == "Secrétariat"
@@ -80,23 +80,23 @@ def test_market_facts_for_a_stats_row(cache: ReferentialCache) -> None:
     assert facts.better_departements == ["12", "81", "09"]
 
 
-def test_national_figures_fill_gaps_and_carry_their_synthetic_flag(cache: ReferentialCache) -> None:
-    facts = cache.market_facts("31", "M1607")
+def test_national_figures_fill_gaps_and_carry_their_synthetic_flag(referential: ReferentialCache) -> None:
+    facts = referential.market_facts("31", "M1607")
     assert facts is not None
     assert facts.first_hiring_channel == "SPONTANEOUS"
     assert facts.typical_unemployment_days == 120
     assert [(d.degree, d.percent_offers) for d in facts.diploma_requirements] == [("BAC_BACPRO", 40.0)]
     assert facts.synthetic
 
-    cleaning = cache.market_facts("31", "K2204")
+    cleaning = referential.market_facts("31", "K2204")
     assert cleaning is not None
     assert cleaning.first_hiring_channel == "NETWORK"  # the département figure wins
     assert not cleaning.synthetic
 
 
-def test_missing_data_no_offers_and_no_row_are_distinct(cache: ReferentialCache) -> None:
-    no_offers = cache.market_facts("31", "K2204")
-    unknown = cache.market_facts("09", "K2204")
+def test_missing_data_no_offers_and_no_row_are_distinct(referential: ReferentialCache) -> None:
+    no_offers = referential.market_facts("31", "K2204")
+    unknown = referential.market_facts("09", "K2204")
 
     assert no_offers is not None
     assert no_offers.state is MarketState.NO_OFFERS
@@ -104,39 +104,39 @@ def test_missing_data_no_offers_and_no_row_are_distinct(cache: ReferentialCache)
     assert unknown is not None
     assert unknown.state is MarketState.MISSING_DATA
     assert unknown.better_departements == []
-    assert cache.market_facts("75", "K2204") is None
-    assert cache.market_facts("31", "XXXXX") is None
+    assert referential.market_facts("75", "K2204") is None
+    assert referential.market_facts("31", "XXXXX") is None
 
 
-def test_best_departement_has_no_better(cache: ReferentialCache) -> None:
-    facts = cache.market_facts("12", "M1607")
+def test_best_departement_has_no_better(referential: ReferentialCache) -> None:
+    facts = referential.market_facts("12", "M1607")
     assert facts is not None
     assert facts.better_departements == []
     assert facts.state is MarketState.EASY
 
 
-def test_market_facts_are_precomputed(cache: ReferentialCache) -> None:
-    assert cache.market_facts("31", "M1607") is cache.market_facts("31", "M1607")
+def test_market_facts_are_precomputed(referential: ReferentialCache) -> None:
+    assert referential.market_facts("31", "M1607") is referential.market_facts("31", "M1607")
 
 
-def test_search_is_accent_and_case_insensitive(cache: ReferentialCache) -> None:
-    assert [t.code_ogr for t in cache.search_job_titles("SECRETAIRE")] == ["19364", "19367"]
-    assert [t.code_ogr for t in cache.search_job_titles("hotesse")] == ["38000"]
-    assert [t.code_ogr for t in cache.search_job_titles("proprete locaux")] == ["10571"]
+def test_search_is_accent_and_case_insensitive(referential: ReferentialCache) -> None:
+    assert [t.code_ogr for t in referential.search_job_titles("SECRETAIRE")] == ["19364", "19367"]
+    assert [t.code_ogr for t in referential.search_job_titles("hotesse")] == ["38000"]
+    assert [t.code_ogr for t in referential.search_job_titles("proprete locaux")] == ["10571"]
 
 
-def test_search_ranks_title_prefix_then_word_prefix_then_substring(cache: ReferentialCache) -> None:
+def test_search_ranks_title_prefix_then_word_prefix_then_substring(referential: ReferentialCache) -> None:
     # "secr": two titles start with it, one has a word starting with it.
-    assert [t.code_ogr for t in cache.search_job_titles("secr")] == ["19364", "19367", "11999"]
-    assert [t.code_ogr for t in cache.search_job_titles("cretair")] == ["19364", "19367"]
-    assert [t.code_ogr for t in cache.search_job_titles("secr", limit=1)] == ["19364"]
+    assert [t.code_ogr for t in referential.search_job_titles("secr")] == ["19364", "19367", "11999"]
+    assert [t.code_ogr for t in referential.search_job_titles("cretair")] == ["19364", "19367"]
+    assert [t.code_ogr for t in referential.search_job_titles("secr", limit=1)] == ["19364"]
 
 
-def test_search_edge_cases(cache: ReferentialCache) -> None:
-    assert cache.search_job_titles("") == []
-    assert cache.search_job_titles("  -- ") == []
-    assert cache.search_job_titles("secr", limit=0) == []
-    assert cache.search_job_titles("zzz") == []
+def test_search_edge_cases(referential: ReferentialCache) -> None:
+    assert referential.search_job_titles("") == []
+    assert referential.search_job_titles("  -- ") == []
+    assert referential.search_job_titles("secr", limit=0) == []
+    assert referential.search_job_titles("zzz") == []
 
 
 def test_fold() -> None:

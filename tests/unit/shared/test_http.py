@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from fastapi import APIRouter
 from fastapi.testclient import TestClient
 from pydantic import BaseModel
@@ -40,7 +42,7 @@ def test_oversized_bodies_are_refused_with_or_without_content_length() -> None:
     assert client.post("/echo", json={"text": "x" * 50}).status_code == 200
     assert client.post("/echo", json={"text": "x" * 200}).status_code == 413
 
-    def chunks():  # no Content-Length: streamed
+    def chunks() -> Iterator[bytes]:  # no Content-Length: streamed
         yield b'{"text": "'
         yield b"x" * 200
         yield b'"}'

@@ -1,0 +1,66 @@
+"""The followup trial as the advice service sees it: each person's group and, for the control group,
+when their advice was released. Stored beside the advice (synchronous: call through run_sync)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from pymongo import UpdateOne
+from pymongo.collection import Collection
+
+from services.advice.adapters.results import AdviceList
+from shared.results import collection
+from shared.schemas.followup import AdviceReleased, Group, GroupAssigned
+
+CHUNK = 100  # FerretDB stalls on bulk writes touching many more documents
+
+
+@dataclass(frozen=True)
+class Assignment:
+    group: Group
+    release_after: dt.datetime
+    released_at: dt.datetime | None
+
+    @property
+    def shows_advice(self) -> bool:
+        return self.group is Group.TREATED or self.released_at is not None
+
+
+def assignments() -> Collection[dict[str, Any]]:
+    return collection(AdviceList).database["experiment_assignments"]
+
+
+def _write(ops: list[UpdateOne]) -> None:
+    for start in range(0, len(ops), CHUNK):
+        assignments().bulk_write(ops[start:start + CHUNK], ordered=False)
+
+
+def save_assignments(items: list[GroupAssigned]) -> None:
+    """The first group stored for a person is kept (a group never changes), even when a replay carries
+    another; the second update covers a release that arrived first and created the document."""
+    ops = []
+    for a in items:
+        values = {"group": a.group.value, "release_after": a.release_after}
+        ops.append(UpdateOne({"_id": a.profile_id}, {"$setOnInsert": values}, upsert=True))
+        ops.append(UpdateOne({"_id": a.profile_id, "group": {"$exists": False}}, {"$set": values}))
+    _write(ops)
+
+
+def save_releases(items: list[AdviceReleased]) -> None:
+    _write([UpdateOne({"_id": r.profile_id}, {"$set": {"released_at": r.released_at}}, upsert=True) for r in items])
+
+
+def _utc(value: dt.datetime | None) -> dt.datetime | None:
+    return value.replace(tzinfo=dt.UTC) if value is not None and value.tzinfo is None else value
+
+
+def find(profile_id: str) -> Assignment | None:
+    """None until the assignment itself is stored (a release alone is not enough)."""
+    doc = assignments().find_one({"_id": profile_id})
+    if doc is None or "group" not in doc:
+        return None
+    release_after = _utc(doc["release_after"])
+    assert release_after is not None
+    return Assignment(Group(doc["group"]), release_after, _utc(doc.get("released_at")))

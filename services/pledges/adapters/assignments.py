@@ -1,0 +1,160 @@
+"""Storing matches with atomic single-document conditional updates: two matchers running at once can never
+over-assign a pledge or a document (FerretDB has no transactions; each step is checked, and undone on failure).
+
+A document keeps `taken` = pending + done reviews and the helper ids it went to; a pledge keeps `free` slots."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from pymongo import ReturnDocument
+
+from services.pledges.adapters import db
+from services.pledges.domain.kinds import DOCUMENT_KIND, MAX_REVIEWS_PER_DOCUMENT, PledgeKind, ReviewState
+from services.pledges.domain.matching import CoffeeRequest, Match, OpenDocument, OpenPledge, Place
+from services.pledges.events import stable_id
+from shared.schemas.profile import AreaType
+
+SCAN = 200  # requests or pledges looked at per matching pass
+
+
+def open_pledges(kind: PledgeKind) -> list[OpenPledge]:
+    docs = db.pledges().find({"kind": kind.value, "active": True, "free": {"$gt": 0}}).sort("created_at", 1)
+    return [
+        OpenPledge(
+            pledge_id=p["_id"], helper_id=p["helper_id"], helper_email=p["helper_email"], kind=kind, free=p["free"],
+            since=db.utc(p["created_at"]), cities=tuple(Place(c["name"], c["departement_id"]) for c in p["cities"]),
+            remote=p["remote"], domains=tuple(p["domains"]),
+        )
+        for p in docs.limit(SCAN)
+    ]
+
+
+def open_documents(kind: PledgeKind) -> list[OpenDocument]:
+    query = {"kind": DOCUMENT_KIND[kind].value, "taken": {"$lt": MAX_REVIEWS_PER_DOCUMENT}}
+    docs = db.documents().find(query, {"data": 0}).sort("created_at", 1).limit(SCAN)
+    return [
+        OpenDocument(
+            document_id=d["_id"], owner_email=d["email"], kind=DOCUMENT_KIND[kind],
+            free=MAX_REVIEWS_PER_DOCUMENT - d["taken"], since=db.utc(d["created_at"]),
+            reviewers=frozenset(d["reviewers"]),
+        )
+        for d in docs
+    ]
+
+
+def open_coffee_requests() -> list[CoffeeRequest]:
+    docs = db.coffee_requests().find({"active": True, "matched": False}).sort("created_at", 1).limit(SCAN)
+    return [
+        CoffeeRequest(
+            profile_id=r["_id"], email=r["email"], rome_code=r["rome_code"],
+            place=Place(r["city"]["name"], r["city"]["departement_id"]), mobility=AreaType(r["mobility_area"]),
+            since=db.utc(r["created_at"]),
+        )
+        for r in docs
+    ]
+
+
+def _take_pledge_slot(pledge_id: str) -> dict[str, Any] | None:
+    found: dict[str, Any] | None = db.pledges().find_one_and_update(
+        {"_id": pledge_id, "active": True, "free": {"$gt": 0}},
+        {"$inc": {"free": -1, "assigned": 1}}, return_document=ReturnDocument.AFTER,
+    )
+    return found
+
+
+def review_id(document_id: str, pledge_id: str) -> str:
+    return stable_id("review", document_id, pledge_id)
+
+
+def assign_review(match: Match, now: dt.datetime) -> dict[str, Any] | None:
+    """The stored review (state SENT), or None when the document or the pledge filled up meanwhile."""
+    # update_one, not find_one_and_update: FerretDB's findAndModify has no projection, and the bytes stay home.
+    taken = db.documents().update_one(
+        {"_id": match.request_id, "taken": {"$lt": MAX_REVIEWS_PER_DOCUMENT}, "reviewers": {"$ne": match.helper_id}},
+        {"$inc": {"taken": 1}, "$push": {"reviewers": match.helper_id}},
+    )
+    if not taken.modified_count:
+        return None
+    document = db.documents().find_one({"_id": match.request_id}, {"data": 0})
+    assert document is not None
+    pledge = _take_pledge_slot(match.pledge_id)
+    if pledge is None:
+        db.documents().update_one({"_id": match.request_id}, {"$inc": {"taken": -1}, "$pull": {
+            "reviewers": match.helper_id}})
+        return None
+    review = {
+        "_id": review_id(match.request_id, match.pledge_id), "document_id": match.request_id,
+        "pledge_id": match.pledge_id, "helper_id": match.helper_id, "helper_email": pledge["helper_email"],
+        "profile_id": document["profile_id"], "owner_email": document["email"], "kind": document["kind"],
+        "state": ReviewState.SENT.value, "sent_at": now,
+    }
+    db.reviews().insert_one(review)
+    return review
+
+
+def assign_coffee(match: Match, now: dt.datetime) -> dict[str, Any] | None:
+    request = db.coffee_requests().find_one_and_update(
+        {"_id": match.request_id, "active": True, "matched": False}, {"$set": {"matched": True}},
+        return_document=ReturnDocument.AFTER,
+    )
+    if request is None:
+        return None
+    pledge = _take_pledge_slot(match.pledge_id)
+    if pledge is None:
+        db.coffee_requests().update_one({"_id": match.request_id}, {"$set": {"matched": False}})
+        return None
+    coffee = {
+        "_id": stable_id("coffee", match.request_id), "profile_id": match.request_id, "seeker_email": request["email"],
+        "pledge_id": match.pledge_id, "helper_id": match.helper_id, "helper_email": pledge["helper_email"],
+        "proximity": match.proximity.name, "matched_at": now,
+    }
+    db.coffees().insert_one(coffee)
+    return coffee
+
+
+def count_done(pledge_id: str) -> dict[str, Any] | None:
+    """Counts one done match; returns the pledge if this made it fulfilled (only once)."""
+    pledge = db.pledges().find_one_and_update(
+        {"_id": pledge_id}, {"$inc": {"done": 1}}, return_document=ReturnDocument.AFTER
+    )
+    if pledge is None or pledge["done"] < pledge["capacity"]:
+        return None
+    won = db.pledges().update_one({"_id": pledge_id, "fulfilled": False}, {"$set": {"fulfilled": True}})
+    return pledge if won.modified_count else None
+
+
+def read_review(review: str) -> dict[str, Any] | None:
+    found: dict[str, Any] | None = db.reviews().find_one({"_id": review})
+    return found
+
+
+def complete_review(review: str, text: str, now: dt.datetime) -> dict[str, Any] | None:
+    """SENT → DONE exactly once; None when the review is not SENT any more."""
+    done: dict[str, Any] | None = db.reviews().find_one_and_update(
+        {"_id": review, "state": ReviewState.SENT.value},
+        {"$set": {"state": ReviewState.DONE.value, "text": text, "done_at": now}},
+        return_document=ReturnDocument.AFTER,
+    )
+    if done is not None:
+        db.documents().update_one({"_id": done["document_id"]}, {"$inc": {"done": 1}})
+    return done
+
+
+def due_reviews(now: dt.datetime, timeout: dt.timedelta, limit: int = 100) -> list[str]:
+    query = {"state": ReviewState.SENT.value, "sent_at": {"$lt": now - timeout}}
+    return [r["_id"] for r in db.reviews().find(query, {"_id": 1}).limit(limit)]
+
+
+def time_out_review(review: str, now: dt.datetime) -> dict[str, Any] | None:
+    """SENT → TIME_OUT; frees the document's slot (not for the same helper) and the pledge's slot."""
+    timed_out: dict[str, Any] | None = db.reviews().find_one_and_update(
+        {"_id": review, "state": ReviewState.SENT.value},
+        {"$set": {"state": ReviewState.TIME_OUT.value, "timed_out_at": now}},
+        return_document=ReturnDocument.AFTER,
+    )
+    if timed_out is not None:
+        db.documents().update_one({"_id": timed_out["document_id"]}, {"$inc": {"taken": -1}})
+        db.pledges().update_one({"_id": timed_out["pledge_id"]}, {"$inc": {"free": 1, "assigned": -1}})
+    return timed_out

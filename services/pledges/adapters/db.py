@@ -1,0 +1,80 @@
+"""The pledges service's collections (raw pymongo over the mongoengine connection) and their indexes.
+
+FerretDB has no transactions: every guarantee comes from single-document conditional updates."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from mongoengine.connection import get_db  # type: ignore[import-untyped]
+from pymongo import ASCENDING
+from pymongo.collection import Collection
+
+Doc = dict[str, Any]
+
+
+def coll(name: str) -> Collection[Doc]:
+    collection: Collection[Doc] = get_db()[name]
+    return collection
+
+
+def helpers() -> Collection[Doc]:
+    return coll("helpers")
+
+
+def pledges() -> Collection[Doc]:
+    return coll("pledges")
+
+
+def documents() -> Collection[Doc]:
+    return coll("documents")
+
+
+def coffee_requests() -> Collection[Doc]:
+    return coll("coffee_requests")
+
+
+def reviews() -> Collection[Doc]:
+    return coll("reviews")
+
+
+def coffees() -> Collection[Doc]:
+    return coll("coffees")
+
+
+def seekers() -> Collection[Doc]:
+    return coll("seekers")
+
+
+def used_links() -> Collection[Doc]:
+    return coll("used_links")
+
+
+def unsubscribed() -> Collection[Doc]:
+    return coll("unsubscribed")
+
+
+def notifications() -> Collection[Doc]:
+    return coll("notifications")
+
+
+def outbox() -> Collection[Doc]:
+    return coll("outbox")
+
+
+def ensure_indexes() -> None:
+    helpers().create_index([("email", ASCENDING)], unique=True)
+    pledges().create_index([("kind", ASCENDING), ("active", ASCENDING), ("created_at", ASCENDING)])
+    pledges().create_index([("helper_id", ASCENDING)])
+    documents().create_index([("kind", ASCENDING), ("taken", ASCENDING), ("created_at", ASCENDING)])
+    reviews().create_index([("state", ASCENDING), ("sent_at", ASCENDING)])
+    coffee_requests().create_index([("active", ASCENDING), ("created_at", ASCENDING)])
+    coffees().create_index([("profile_id", ASCENDING)], unique=True)
+    outbox().create_index([("relayed", ASCENDING), ("created_at", ASCENDING)])
+    notifications().create_index([("state", ASCENDING), ("next_attempt_at", ASCENDING)])
+
+
+def utc(value: dt.datetime) -> dt.datetime:
+    """pymongo hands back naive UTC datetimes."""
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)

@@ -1,0 +1,27 @@
+"""Sends one email over SMTP (blocking: call it through run_sync)."""
+
+from __future__ import annotations
+
+import smtplib
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+
+from shared.schemas.notification import NotificationRequested
+
+
+def build(note: NotificationRequested, sender: str) -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = note.to
+    message["Subject"] = note.subject
+    message["Date"] = formatdate(localtime=False)
+    message["Message-ID"] = make_msgid(domain="bob.example.org")
+    message["X-Bob-Idempotency-Key"] = note.idempotency_key
+    message["X-Bob-Category"] = note.category
+    message.set_content(note.text)
+    return message
+
+
+def send(note: NotificationRequested, sender: str, host: str, port: int, timeout: float = 10.0) -> None:
+    with smtplib.SMTP(host, port, timeout=timeout) as smtp:
+        smtp.send_message(build(note, sender))

@@ -1,0 +1,104 @@
+"""Bodies and answers of the pledges API."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, model_validator
+
+from services.pledges.domain.kinds import MAX_COFFEES_PER_PLEDGE, MAX_DOCUMENTS_PER_PLEDGE, PledgeKind
+from shared.schemas.profile import AreaType, DepartementId, RomeCode
+
+RomePrefix = Annotated[str, Field(pattern=r"^[A-N](\d{2}(\d{2})?)?$", examples=["M16", "M1607", "K"])]
+Name = Annotated[str, Field(min_length=1, max_length=120)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class CityIn(_Strict):
+    name: Name
+    departement_id: DepartementId
+
+
+class PledgeIn(_Strict):
+    kind: PledgeKind
+    capacity: Annotated[int, Field(ge=1, le=MAX_COFFEES_PER_PLEDGE)] = 1
+
+    @model_validator(mode="after")
+    def _documents_capped(self) -> PledgeIn:
+        if self.kind != PledgeKind.HELP_COFFEE and self.capacity > MAX_DOCUMENTS_PER_PLEDGE:
+            raise ValueError(f"a helper reviews at most {MAX_DOCUMENTS_PER_PLEDGE} documents per pledge")
+        return self
+
+
+class HelperIn(_Strict):
+    email: EmailStr
+    name: Name
+    cities: Annotated[list[CityIn], Field(max_length=10)] = []
+    remote: bool = True
+    domains: Annotated[list[RomePrefix], Field(max_length=20)] = []
+    pledges: Annotated[list[PledgeIn], Field(min_length=1, max_length=3)]
+
+    @model_validator(mode="after")
+    def _consistent(self) -> HelperIn:
+        kinds = [p.kind for p in self.pledges]
+        if len(set(kinds)) != len(kinds):
+            raise ValueError("each kind is pledged at most once")
+        if PledgeKind.HELP_COFFEE in kinds and not self.domains:
+            raise ValueError("a coffee pledge needs at least one domain (ROME prefix)")
+        if PledgeKind.HELP_COFFEE in kinds and not self.cities and not self.remote:
+            raise ValueError("a coffee pledge needs a city or remote availability")
+        return self
+
+
+class HelperOut(BaseModel):
+    helper_id: str
+    status: str
+
+
+class CoffeeIn(_Strict):
+    profile_id: Annotated[str, Field(min_length=1, max_length=64)]
+    email: EmailStr
+    opt_in: bool
+    rome_code: RomeCode
+    city: CityIn
+    mobility_area: AreaType = AreaType.CITY
+
+
+class CoffeeOut(BaseModel):
+    profile_id: str
+    opted_in: bool
+    matched: bool
+
+
+class DocumentOut(BaseModel):
+    document_id: str
+    kind: str
+    media_type: str
+    size: int
+
+
+class ReviewIn(_Strict):
+    text: Annotated[str, Field(min_length=10, max_length=10_000)]
+
+
+class ReviewOut(BaseModel):
+    review_id: str
+    kind: str
+    state: str
+    document_url: str
+
+
+class KindCounts(BaseModel):
+    total: int
+    by_kind: dict[str, int]
+
+
+class StatsOut(BaseModel):
+    pledges: KindCounts
+    fulfilled: KindCounts
+    reviews_done: KindCounts
+    coffees: int
+    helpers: int

@@ -1,0 +1,186 @@
+"""The diagnosis stage is idempotent on redelivered events and dead-letters what it cannot read, raw value kept."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
+
+import pymongo
+import pytest
+from kafka import KafkaConsumer, KafkaProducer, TopicPartition  # type: ignore[import-untyped]
+
+from deploy.local.platform import Platform
+from services.profile.domain.events import events_for_version
+from shared.consumer import DeadLetter
+from shared.events import Envelope
+from shared.kafka import make_producer, send
+from shared.results import decode_result
+from shared.schemas.diagnosis import DiagnosisCompleted
+from shared.schemas.profile import ProfileIn
+from shared.topics import DEAD_LETTER, DIAGNOSIS_COMPLETED, PARTNER_EVENTS, PROFILE_SUBMITTED
+
+pytestmark = [pytest.mark.integration]
+
+TIMEOUT = 45.0
+T = TypeVar("T")
+
+
+def read_topic(bootstrap: str, topic: str) -> list[Any]:
+    """Every record on the topic now, from the beginning."""
+    consumer = KafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, group_id=None)
+    try:
+        partitions = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or ())]
+        assert partitions, f"no partitions for {topic}"
+        consumer.assign(partitions)
+        consumer.seek_to_beginning(*partitions)
+        end = consumer.end_offsets(partitions)
+        records: list[Any] = []
+        while any(consumer.position(tp) < end[tp] for tp in partitions):
+            for batch in consumer.poll(timeout_ms=1_000).values():
+                records.extend(batch)
+        return [r for r in records if r.offset < end[TopicPartition(r.topic, r.partition)]]
+    finally:
+        consumer.close()
+
+
+def wait_for(what: str, probe: Callable[[], T | None], timeout: float = TIMEOUT) -> T:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = probe()
+        if found:
+            return found
+        time.sleep(0.3)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+@pytest.fixture(scope="module")
+def producer(platform: Platform) -> Iterator[KafkaProducer]:
+    made = make_producer(platform.config.bootstrap_servers)
+    yield made
+    made.close(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def diagnoses(platform: Platform) -> Iterator[pymongo.collection.Collection[dict[str, Any]]]:
+    client: pymongo.MongoClient[dict[str, Any]] = pymongo.MongoClient(
+        platform.config.mongo_url, serverSelectionTimeoutMS=5_000
+    )
+    yield client["bob_diagnosis"]["diagnoses"]
+    client.close()
+
+
+def result_of(document: dict[str, Any]) -> dict[str, Any]:
+    """The stored result, whether kept as a nested document or as a compressed blob."""
+    if "result_blob" in document:
+        return decode_result(document["result_blob"])
+    result: dict[str, Any] = document["result"]
+    return result
+
+
+def a_profile(year_of_birth: int = 1988) -> ProfileIn:
+    return ProfileIn.model_validate({
+        "year_of_birth": year_of_birth,
+        "highest_degree": "BAC_BACPRO",
+        "projects": [{
+            "target_job": {"rome_code": "M1607"},
+            "city": {"name": "Toulouse", "departement_id": "31"},
+            "job_search_has_not_started": True,
+        }],
+    })
+
+
+def submitted(profile_id: str, version: int, profile: ProfileIn) -> Envelope[Any]:
+    events = dict(events_for_version(profile_id, version, profile, dt.datetime.now(dt.UTC), "replay-test-key"))
+    return events[PROFILE_SUBMITTED.name]
+
+
+def publish(producer: KafkaProducer, topic: str, *events: Envelope[Any]) -> None:
+    for future in [send(producer, topic, event) for event in events]:
+        future.get(timeout=15)  # type: ignore[attr-defined]
+
+
+def test_a_redelivered_profile_event_is_diagnosed_once(
+    platform: Platform, producer: KafkaProducer, diagnoses: pymongo.collection.Collection[dict[str, Any]]
+) -> None:
+    profile_id = uuid.uuid4().hex
+    event = submitted(profile_id, 1, a_profile())
+    publish(producer, PROFILE_SUBMITTED.name, event, event)  # delivered twice: same event id
+
+    first = wait_for("the diagnosis", lambda: diagnoses.find_one({"_id": f"{profile_id}:1"}))
+    assert (first["profile_id"], first["profile_version"]) == (profile_id, 1)
+    assert first["source_event_id"] == event.id
+    assert result_of(first)["diagnosis"]["main_challenge"] == "start-your-search"
+
+    # Redelivered again after the result was stored, then a version 2 on the same key (so the same partition,
+    # consumed after the replay): once version 2 is diagnosed, the replay has been handled.
+    publish(producer, PROFILE_SUBMITTED.name, event)
+    publish(producer, PROFILE_SUBMITTED.name, submitted(profile_id, 2, a_profile(1989)))
+    wait_for("version 2", lambda: diagnoses.find_one({"_id": f"{profile_id}:2"}))
+
+    stored = list(diagnoses.find({"profile_id": profile_id, "profile_version": 1}))
+    assert len(stored) == 1
+    assert stored[0]["computed_at"] == first["computed_at"]
+    assert stored[0]["source_event_id"] == event.id
+    assert result_of(stored[0]) == result_of(first)
+
+    completed = [
+        Envelope.from_json(r.value) for r in read_topic(platform.config.bootstrap_servers, DIAGNOSIS_COMPLETED.name)
+        if r.key == profile_id.encode()
+    ]
+    for_v1 = [e for e in completed if e.payload(DiagnosisCompleted).profile_version == 1]
+    assert for_v1, "no diagnosis.completed event for version 1"
+    assert len({e.id for e in for_v1}) == 1, [e.id for e in for_v1]
+    for_v2 = [e for e in completed if e.payload(DiagnosisCompleted).profile_version == 2]
+    assert len({e.id for e in for_v2}) == 1
+    assert for_v1[0].id != for_v2[0].id
+
+
+def dead_letters(bootstrap: str) -> list[DeadLetter]:
+    return [
+        Envelope.from_json(r.value).payload(DeadLetter) for r in read_topic(bootstrap, DEAD_LETTER.name)
+    ]
+
+
+def test_unreadable_records_go_to_the_dead_letter_topic_with_their_raw_value(
+    platform: Platform, producer: KafkaProducer, diagnoses: pymongo.collection.Collection[dict[str, Any]]
+) -> None:
+    marker = uuid.uuid4().hex
+    garbage = f"not json at all {marker} {{".encode() + b"\xff\xfe"
+    producer.send(PROFILE_SUBMITTED.name, key=marker.encode(), value=garbage).get(timeout=15)
+
+    # A well-formed envelope of another type, sent to the wrong topic (a partner event here).
+    profile_id = uuid.uuid4().hex
+    wrong_type = dict(events_for_version(profile_id, 1, a_profile(), dt.datetime.now(dt.UTC), marker))[
+        PARTNER_EVENTS.name
+    ]
+    publish(producer, PROFILE_SUBMITTED.name, wrong_type)
+
+    # The right type with a payload that is not a submitted profile.
+    bad_payload = json.loads(submitted(profile_id, 1, a_profile()).to_json())
+    bad_payload["data"] = {"marker": marker}
+    bad_payload_raw = json.dumps(bad_payload).encode()
+    producer.send(PROFILE_SUBMITTED.name, key=profile_id.encode(), value=bad_payload_raw).get(timeout=15)
+
+    wanted = {
+        "garbage": garbage.decode("utf-8", errors="replace"),
+        "wrong type": wrong_type.to_json().decode(),
+        "bad payload": bad_payload_raw.decode(),
+    }
+
+    def all_found() -> dict[str, DeadLetter] | None:
+        letters = {d.raw_value: d for d in dead_letters(platform.config.bootstrap_servers)}
+        found = {name: letters[raw] for name, raw in wanted.items() if raw in letters}
+        return found if len(found) == len(wanted) else None
+
+    found = wait_for("the dead letters", all_found)
+    for letter in found.values():
+        assert letter.source_topic == PROFILE_SUBMITTED.name
+        assert letter.consumer == "diagnosis"
+        assert letter.error
+    assert "partner.profile.submitted" in found["wrong type"].error or "validation error" in found["wrong type"].error
+    assert found["garbage"].raw_value.startswith(f"not json at all {marker}")
+    assert diagnoses.count_documents({"profile_id": profile_id}) == 0

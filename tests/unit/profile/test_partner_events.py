@@ -1,0 +1,176 @@
+"""The events of a stored profile version: the internal one carries everything, the partner one is pseudonymised
+and never carries email, name, city, exact birth year or discrimination answers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+import pytest
+
+from services.profile.domain.events import (
+    PartnerProfileSubmitted,
+    events_for_version,
+    partner_view,
+    pseudonym,
+)
+from shared.events import Envelope
+from shared.schemas.profile import SENSITIVE_FRUSTRATIONS, Frustration, ProfileIn, ProfileSubmitted
+from shared.topics import PARTNER_EVENTS, PROFILE_SUBMITTED
+
+NOW = dt.datetime(2024, 5, 17, 9, 30, tzinfo=dt.UTC)
+PROFILE_ID = "3f2a9c1e5b7d4e6f8a0b1c2d3e4f5a6b"
+KEY = "partner-key-for-tests"
+EMAIL = "camille.dupont@example.org"
+NAME = "Camille Dupont"
+CITY = "Castelnau-d'Estrétefonds"
+BIRTH_YEAR = 1987
+
+
+def sensitive_profile() -> ProfileIn:
+    return ProfileIn.model_validate({
+        "email": EMAIL,
+        "name": NAME,
+        "year_of_birth": BIRTH_YEAR,
+        "gender": "FEMININE",
+        "highest_degree": "BAC_BACPRO",
+        "frustrations": ["INTERVIEW", *sorted(SENSITIVE_FRUSTRATIONS), "NO_OFFERS"],
+        "projects": [{
+            "target_job": {"rome_code": "M1607", "job_title_code_ogr": "38972"},
+            "city": {"name": CITY, "departement_id": "31", "latitude": 43.757, "longitude": 1.359},
+            "mobility_area": "DEPARTEMENT",
+            "job_search_started_at": "2024-02-01",
+            "total_interview_count": 2,
+            "min_salary": 23456,
+        }],
+    })
+
+
+def events() -> dict[str, Envelope[Any]]:
+    pairs = events_for_version(PROFILE_ID, 3, sensitive_profile(), NOW, KEY)
+    assert [topic for topic, _ in pairs] == [PROFILE_SUBMITTED.name, PARTNER_EVENTS.name]
+    return dict(pairs)
+
+
+def partner_event() -> Envelope[Any]:
+    return events()[PARTNER_EVENTS.name]
+
+
+def wire(event: Envelope[Any]) -> dict[str, Any]:
+    """The event as it goes on the topic (what a partner receives)."""
+    on_the_wire: dict[str, Any] = json.loads(event.to_json())
+    return on_the_wire
+
+
+def test_the_partner_event_carries_no_identity_or_city() -> None:
+    raw = partner_event().to_json().decode()
+    for secret in (EMAIL, "camille", "Dupont", CITY, "Castelnau", PROFILE_ID, "43.757", "1.359", "38972", "23456"):
+        assert secret.lower() not in raw.lower(), secret
+    data = wire(partner_event())["data"]
+    assert not {"email", "name", "city", "latitude", "longitude", "profile_id", "profile"} & set(data)
+
+
+def test_the_partner_event_carries_no_exact_birth_year() -> None:
+    raw = partner_event().to_json().decode()
+    assert str(BIRTH_YEAR) not in raw
+    data = wire(partner_event())["data"]
+    assert "year_of_birth" not in data
+    assert data["age_band"] == "35-44"  # 2024 - 1987 = 37
+
+
+def test_the_partner_event_carries_no_discrimination_answers() -> None:
+    raw = partner_event().to_json().decode()
+    for frustration in SENSITIVE_FRUSTRATIONS:
+        assert frustration.value not in raw
+    assert "DISCRIMINATION" not in raw
+    assert wire(partner_event())["data"]["frustrations"] == ["INTERVIEW", "NO_OFFERS"]
+
+
+def test_the_sensitive_frustrations_are_the_discrimination_ones() -> None:
+    assert {f for f in Frustration if "DISCRIMINATION" in f.value} == SENSITIVE_FRUSTRATIONS
+
+
+def test_the_partner_event_has_only_the_documented_fields() -> None:
+    event = partner_event()
+    assert set(wire(event)["data"]) == set(PartnerProfileSubmitted.model_fields)
+    data = event.payload(PartnerProfileSubmitted)
+    assert data == PartnerProfileSubmitted(
+        pseudonym=pseudonym(PROFILE_ID, KEY), version=3, submitted_at=NOW, age_band="35-44",
+        highest_degree="BAC_BACPRO", rome_code="M1607", departement_id="31", mobility_area="DEPARTEMENT",
+        project_kind="FIND_A_NEW_JOB", search_started=True, frustrations=["INTERVIEW", "NO_OFFERS"],
+    )
+    assert event.type == PARTNER_EVENTS.event_types[0]
+    assert event.subject == data.pseudonym  # the record key is the pseudonym, not the profile id
+    assert event.key == data.pseudonym.encode()
+
+
+def test_the_pseudonym_is_stable_per_key_and_differs_across_keys() -> None:
+    first = pseudonym(PROFILE_ID, KEY)
+    assert first == pseudonym(PROFILE_ID, KEY)
+    assert first != pseudonym(PROFILE_ID, "another-partner-key")
+    assert first != pseudonym("0" * 32, KEY)
+    assert PROFILE_ID not in first
+    assert len(first) == 32
+    # Stable across versions and submissions of one profile.
+    later = events_for_version(PROFILE_ID, 4, sensitive_profile(), NOW + dt.timedelta(days=9), KEY)
+    assert dict(later)[PARTNER_EVENTS.name].subject == first
+    other_key = events_for_version(PROFILE_ID, 3, sensitive_profile(), NOW, "another-partner-key")
+    assert dict(other_key)[PARTNER_EVENTS.name].subject != first
+
+
+@pytest.mark.parametrize(
+    ("age", "band"), [(14, "<25"), (24, "<25"), (25, "25-34"), (34, "25-34"), (35, "35-44"), (44, "35-44"),
+                      (45, "45-54"), (54, "45-54"), (55, "55+"), (80, "55+")],
+)
+def test_age_bands(age: int, band: str) -> None:
+    profile = sensitive_profile().model_copy(update={"year_of_birth": NOW.year - age})
+    submitted = ProfileSubmitted(profile_id=PROFILE_ID, version=1, submitted_at=NOW, profile=profile)
+    assert partner_view(submitted, KEY).age_band == band
+
+
+def test_search_not_started_is_told_to_partners_without_dates() -> None:
+    profile = sensitive_profile()
+    project = profile.main_project.model_copy(update={"job_search_started_at": None,
+                                                      "job_search_has_not_started": True})
+    profile = profile.model_copy(update={"projects": [project]})
+    pairs = dict(events_for_version(PROFILE_ID, 1, profile, NOW, KEY))
+    assert wire(pairs[PARTNER_EVENTS.name])["data"]["search_started"] is False
+    assert "2024-02-01" not in pairs[PARTNER_EVENTS.name].to_json().decode()
+
+
+def test_the_internal_event_carries_the_whole_profile() -> None:
+    event = events()[PROFILE_SUBMITTED.name]
+    assert event.type == PROFILE_SUBMITTED.event_types[0] == "profile.submitted"
+    assert event.source == "/services/profile"
+    data = event.payload(ProfileSubmitted)
+    assert data.profile_id == PROFILE_ID
+    assert data.version == 3
+    assert data.submitted_at == NOW
+    assert data.profile == sensitive_profile()
+    assert data.profile.email == EMAIL
+    assert data.profile.year_of_birth == BIRTH_YEAR
+    assert set(SENSITIVE_FRUSTRATIONS) <= set(data.profile.frustrations)
+    assert wire(event)["data"]["profile"] == sensitive_profile().model_dump(mode="json")
+    assert ProfileIn.model_validate(wire(event)["data"]["profile"]) == sensitive_profile()
+
+
+def test_the_envelope_subject_is_the_profile_id() -> None:
+    event = events()[PROFILE_SUBMITTED.name]
+    assert event.subject == PROFILE_ID
+    assert event.key == PROFILE_ID.encode()
+    assert event.time == NOW
+
+
+def test_the_events_round_trip_as_json_and_get_distinct_ids() -> None:
+    pairs = events_for_version(PROFILE_ID, 3, sensitive_profile(), NOW, KEY)
+    for _, event in pairs:
+        parsed = Envelope.from_json(event.to_json())
+        assert parsed.id == event.id
+        assert parsed.subject == event.subject
+        assert parsed.type == event.type
+        assert parsed.time == event.time
+        assert wire(parsed) == wire(event)
+    assert len({event.id for _, event in pairs}) == 2
+    again = events_for_version(PROFILE_ID, 3, sensitive_profile(), NOW, KEY)
+    assert {e.id for _, e in again}.isdisjoint({e.id for _, e in pairs})
