@@ -9,6 +9,8 @@ import datetime as dt
 from typing import Any
 
 from pymongo import ReturnDocument
+from pymongo.errors import DuplicateKeyError
+from tenacity import retry, retry_if_exception_type, stop_after_attempt
 
 from services.pledges.adapters import db, outbox
 from services.pledges.config import PledgesSettings
@@ -24,6 +26,17 @@ _WHAT = {
 }
 
 
+@retry(retry=retry_if_exception_type(DuplicateKeyError), stop=stop_after_attempt(3), reraise=True)
+def _upsert_seeker(profile_id: str, update: dict[str, Any]) -> dict[str, Any]:
+    """Diagnosis and advice of one person are consumed concurrently: two upserts of a new seeker race, and the
+    loser gets a duplicate key error; retried, it updates the document the winner inserted."""
+    seeker: dict[str, Any] | None = db.seekers().find_one_and_update(
+        {"_id": profile_id}, update, upsert=True, return_document=ReturnDocument.AFTER
+    )
+    assert seeker is not None  # upserted
+    return seeker
+
+
 def record_and_offer(
     profile_id: str, email: str | None, kinds: list[PledgeKind], now: dt.datetime, settings: PledgesSettings
 ) -> list[PledgeKind]:
@@ -33,10 +46,7 @@ def record_and_offer(
         update["$set"] = {"email": email.casefold()}
     if kinds:
         update["$addToSet"] = {"wanted": {"$each": [k.value for k in kinds]}}
-    seeker = db.seekers().find_one_and_update(
-        {"_id": profile_id}, update, upsert=True, return_document=ReturnDocument.AFTER
-    )
-    assert seeker is not None  # upserted
+    seeker = _upsert_seeker(profile_id, update)
     offered = set(seeker.get("offered", []))
     new = [PledgeKind(k) for k in seeker.get("wanted", []) if k not in offered]
     if not new or not seeker.get("email"):
