@@ -31,6 +31,8 @@ class ServiceSettings(BaseSettings):
     worker_metrics_port: int = 9100
     log_level: str = "INFO"
     max_body_bytes: int = 64 * 1024
+    # The gateway's public address, for links in emails.
+    public_url: str = "http://127.0.0.1:8000"
     # Signs links and tokens. Never defaulted outside dev and test.
     signing_key: SecretStr | None = None
 

@@ -41,6 +41,7 @@ class PlatformConfig:
     mongo_port: int = 27017
     gateway_port: int = 8000
     smtp_port: int = 1025
+    notifier_metrics_port: int = 9150
     service_ports: dict[str, int] = field(default_factory=dict)
     worker_metrics_ports: dict[str, int] = field(default_factory=dict)
     environment: str = "dev"
@@ -64,6 +65,7 @@ class PlatformConfig:
             mongo_port=_env_int("BOB_MONGO_PORT", 27017),
             gateway_port=_env_int("BOB_GATEWAY_PORT", 8000),
             smtp_port=_env_int("BOB_SMTP_PORT", 1025),
+            notifier_metrics_port=_env_int("BOB_NOTIFIER_METRICS_PORT", 9150),
             service_ports={name: base + i for i, name in enumerate(SERVICE_NAMES)},
             worker_metrics_ports={name: metrics_base + i for i, name in enumerate(SERVICE_NAMES)},
             gateway_rate_per_second=_env_int("BOB_GATEWAY_RATE", 200),
@@ -79,6 +81,7 @@ class PlatformConfig:
             mongo_port=free_port(),
             gateway_port=free_port(),
             smtp_port=free_port(),
+            notifier_metrics_port=free_port(),
             service_ports={name: free_port() for name in SERVICE_NAMES},
             worker_metrics_ports={name: free_port() for name in SERVICE_NAMES},
             environment=environment,
@@ -168,6 +171,8 @@ class Platform:
             "WORKER_METRICS_PORT": str(cfg.worker_metrics_ports[service]),
             "SMTP_HOST": "127.0.0.1",
             "SMTP_PORT": str(cfg.smtp_port),
+            "NOTIFIER_METRICS_PORT": str(cfg.notifier_metrics_port),
+            "PUBLIC_URL": cfg.gateway_url,
         }
         return {f"{prefix}{k}": v for k, v in values.items()} | {"PYTHONPATH": str(REPO)} | cfg.extra_env
 

@@ -105,7 +105,7 @@ class Scheduler:
                           group=Group(person["group"]), sent_at=now)
         key = self.settings.key
         email = survey_email(
-            survey.kind, person["locale"], self.settings.public_base_url,
+            survey.kind, person["locale"], self.settings.public_url,
             sign(LinkClaims("survey", pid, survey.key), key, now, SURVEY_LINK_LIFETIME),
             sign(LinkClaims("unsubscribe", pid, None), key, now, UNSUBSCRIBE_LIFETIME),
         )

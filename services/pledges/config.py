@@ -17,7 +17,6 @@ class PledgesSettings(ServiceSettings):
     # Uploads: the gateway allows 6 MB; documents themselves stay under 5 MB (one BinData field).
     max_body_bytes: int = 5_500_000
     max_document_bytes: int = 5_000_000
-    public_url: str = "http://127.0.0.1:8000"
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 1025
     mail_from: str = "Bob Action <action@bob.example.org>"

@@ -62,7 +62,7 @@ def settings(kafka_bootstrap: str, mongo_url: str) -> Iterator[FollowupSettings]
     name = f"test_followup_{uuid.uuid4().hex[:12]}"
     yield FollowupSettings(
         kafka_bootstrap_servers=kafka_bootstrap, mongo_url=mongo_url, mongo_db=name,
-        control_share=SHARE, assignment_seed=SEED, public_base_url="https://bob.test",
+        control_share=SHARE, assignment_seed=SEED, public_url="https://bob.test",
     )
     client: pymongo.MongoClient[dict[str, Any]]
     with pymongo.MongoClient(mongo_url, serverSelectionTimeoutMS=5_000) as client:
