@@ -22,6 +22,8 @@ from deploy.local.procs import ProcessGroup
 from deploy.local.services import PROCESSES, SERVICE_NAMES
 from shared.kafka import ensure_topics, kafka_ready
 
+INFRA_PROCESSES = frozenset({"kafka", "ferretdb"})
+
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -230,6 +232,8 @@ class Platform:
         self.start_services()
 
     def down(self) -> None:
+        # Services first, so workers leave their consumer groups while Kafka still answers.
+        self.procs.stop_all(keep=INFRA_PROCESSES)
         self.procs.stop_all()
 
     def _wait(self, name: str, check: Callable[[], bool], seconds: float, process: str | None = None) -> None:

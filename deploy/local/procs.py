@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import os
 import signal
@@ -52,9 +53,15 @@ class ProcessGroup:
             return not _alive(int(pid_file.read_text()))
         return True
 
-    def stop_all(self, timeout: float = 20.0) -> None:
-        for pid_file in sorted(self.run_dir.glob("*.pid"), reverse=True):
-            _terminate(int(pid_file.read_text()), timeout)
+    def stop_all(self, timeout: float = 20.0, keep: frozenset[str] = frozenset()) -> None:
+        """SIGTERM every process (but those in `keep`) at once, then wait for each; SIGKILL after `timeout`."""
+        pid_files = [f for f in self.run_dir.glob("*.pid") if f.stem.split("-", 1)[1] not in keep]
+        pids = {f: int(f.read_text()) for f in pid_files}
+        for pid in pids.values():
+            _signal(pid, signal.SIGTERM)
+        deadline = time.monotonic() + timeout
+        for pid_file, pid in pids.items():
+            _wait_gone(pid, deadline)
             pid_file.unlink(missing_ok=True)
 
     def log_tail(self, name: str, lines: int = 30) -> str:
@@ -63,31 +70,28 @@ class ProcessGroup:
 
 
 def _alive(pid: int) -> bool:
+    """Running, not a zombie (whoever its parent is: `make stop` is not the parent of what `make run` started)."""
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    try:
-        # A zombie child of ours counts as gone.
-        done, _ = os.waitpid(pid, os.WNOHANG)
-        return done == 0
+        done, _ = os.waitpid(pid, os.WNOHANG)  # reap it if it is our own child
+        if done:
+            return False
     except ChildProcessError:
-        return True
+        pass
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return state not in ("Z", "X")
 
 
-def _terminate(pid: int, timeout: float) -> None:
-    try:
-        os.killpg(pid, signal.SIGTERM)
-    except ProcessLookupError:
-        return
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if not _alive(pid):
-            return
-        time.sleep(0.1)
-    try:
-        os.killpg(pid, signal.SIGKILL)
-    except ProcessLookupError:
-        return
+def _signal(pid: int, sig: signal.Signals) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(pid, sig)
+
+
+def _wait_gone(pid: int, deadline: float) -> None:
     while _alive(pid):
+        if time.monotonic() > deadline:
+            _signal(pid, signal.SIGKILL)
+            deadline = float("inf")
         time.sleep(0.05)
