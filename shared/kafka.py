@@ -26,6 +26,8 @@ def make_producer(bootstrap_servers: str, *, linger_ms: int = 5) -> KafkaProduce
         retries=5,
         request_timeout_ms=10_000,
         max_block_ms=10_000,
+        # The producer connects while it is built; the 30 s default held a relay thread that long per retry.
+        bootstrap_timeout_ms=5_000,
     )
 
 

@@ -178,20 +178,23 @@ class Platform:
         }
         return {f"{prefix}{k}": v for k, v in values.items()} | {"PYTHONPATH": str(REPO)} | cfg.extra_env
 
-    def start_services(self) -> None:
+    def start_services(self, only: frozenset[str] | None = None) -> None:
+        """Every service process, or only those named (e.g. "profile-api"), then the gateway."""
         self.procs.start(
             "smtp-sink",
             [str(VENV_PYTHON), "-m", "deploy.local.smtp_sink", "--port", str(self.config.smtp_port),
              "--maildir", str(self.config.maildir)],
             cwd=REPO,
         )
-        for proc in PROCESSES:
+        chosen = [proc for proc in PROCESSES if only is None or proc.name in only]
+        for proc in chosen:
             self.procs.start(
                 proc.name, [str(VENV_PYTHON), "-m", proc.module], env=self.service_env(proc.service), cwd=REPO
             )
         self.start_gateway()
-        for service in SERVICE_NAMES:
-            self._wait(f"{service} health", functools.partial(self._healthy, service), 60, f"{service}-api")
+        for proc in chosen:
+            if proc.role == "api":
+                self._wait(f"{proc.service} health", functools.partial(self._healthy, proc.service), 60, proc.name)
 
     def start_gateway(self) -> None:
         install.ensure_nginx()

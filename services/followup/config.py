@@ -23,7 +23,7 @@ class FollowupSettings(ServiceSettings):
     # 0 keeps everyone treated (dev, tests); prod must set both explicitly (see the validator).
     control_share: Annotated[float, Field(ge=0, le=0.5)] = 0.0
     assignment_seed: Annotated[str, Field(min_length=1, max_length=100)] = "dev-trial"
-    scheduler_interval_seconds: float = 2.0
+    scheduler_interval_seconds: float = 30.0  # surveys are due by the day; each tick scans due people
     scheduler_batch_size: Annotated[int, Field(ge=1, le=100)] = 100  # FerretDB stalls on larger updates
 
     @model_validator(mode="after")

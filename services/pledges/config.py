@@ -24,7 +24,7 @@ class PledgesSettings(ServiceSettings):
     review_link_ttl_hours: float = 24 * 14
     unsubscribe_link_ttl_days: float = 365
     review_timeout_seconds: float = 7 * 24 * 3600
-    timeout_scan_seconds: float = 5
+    timeout_scan_seconds: float = 30  # a safety net (matching is event-driven); FerretDB scans cost
     relay_idle_seconds: float = 0.3
     notifier_retry_scan_seconds: float = 5
     notifier_send_attempts: int = 3

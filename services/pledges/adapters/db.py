@@ -59,6 +59,11 @@ def notifications() -> Collection[Doc]:
     return coll("notifications")
 
 
+def outbox_archive() -> Collection[Doc]:
+    """Relayed events, kept as history (replays); the outbox itself holds only what is still to send."""
+    return coll("outbox_archive")
+
+
 def outbox() -> Collection[Doc]:
     return coll("outbox")
 

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from kafka import KafkaProducer  # type: ignore[import-untyped]
+from pymongo import DeleteOne
 
 from services.pledges.adapters import db
 from shared import metrics
@@ -35,7 +36,8 @@ def add(events: Iterable[tuple[str, Envelope[Any]]]) -> None:
 
 def recorded(topic_names: Iterable[str]) -> list[tuple[str, bytes, bytes]]:
     """Every event ever stored for these topics, oldest first: (topic, key, value); used to replay history."""
-    docs = db.outbox().find({"topic": {"$in": list(topic_names)}}).sort("created_at", 1)
+    wanted = {"topic": {"$in": list(topic_names)}}
+    docs = sorted([*db.outbox_archive().find(wanted), *db.outbox().find(wanted)], key=lambda d: d["created_at"])
     return [(d["topic"], d["key"].encode(), d["value"].encode()) for d in docs]
 
 
@@ -68,6 +70,8 @@ class Relay:
                     await asyncio.wait_for(self.wake.wait(), self.idle_seconds)
 
     def relay_once(self) -> int:
+        # FerretDB scans the whole collection for any filter but `_id`: relayed events leave the outbox so
+        # this frequent poll stays cheap however much history accumulates.
         docs = list(db.outbox().find({"relayed": False}).sort("created_at", 1).limit(BATCH))
         metrics.OUTBOX_PENDING.labels(self.service).set(len(docs))
         if not docs:
@@ -82,7 +86,8 @@ class Relay:
         for topic, future in futures:
             future.get(timeout=30)  # raises if Kafka refused: nothing is marked, the batch is sent again
             metrics.EVENTS_PRODUCED.labels(self.service, topic).inc()
-        db.outbox().update_many({"_id": {"$in": [d["_id"] for d in docs]}}, {"$set": {"relayed": True}})
+        insert_ignoring_duplicates(db.outbox_archive(), [d | {"relayed": True} for d in docs])
+        db.outbox().bulk_write([DeleteOne({"_id": d["_id"]}) for d in docs], ordered=False)
         return len(docs)
 
     def close(self) -> None:

@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
 import uvicorn
-from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel
 
@@ -80,8 +80,11 @@ async def create_profile(body: ProfileIn, referential: Referential) -> ProfileOu
     return _out(doc)
 
 
+ProfileId = Annotated[str, Path(pattern=r"^[0-9a-f]{32}$", description="as returned by POST /profiles")]
+
+
 @router.put("/profiles/{profile_id}")
-async def update_profile(profile_id: str, body: ProfileIn, referential: Referential) -> ProfileOut:
+async def update_profile(profile_id: ProfileId, body: ProfileIn, referential: Referential) -> ProfileOut:
     _check_references(body, referential)
     try:
         doc = await run_sync(repository.add_version, profile_id, body, dt.datetime.now(dt.UTC), settings.key)
@@ -92,7 +95,7 @@ async def update_profile(profile_id: str, body: ProfileIn, referential: Referent
 
 
 @router.get("/profiles/{profile_id}")
-async def read_profile(profile_id: str, version: Annotated[int | None, Query(ge=1)] = None) -> ProfileOut:
+async def read_profile(profile_id: ProfileId, version: Annotated[int | None, Query(ge=1)] = None) -> ProfileOut:
     if version is None:
         doc = await run_sync(repository.latest_version, profile_id)
     else:
