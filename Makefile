@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: install run stop status test lint typecheck unit benchmark
+.PHONY: install run stop status test lint typecheck unit
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -25,7 +25,7 @@ lint: install
 	$(PY) -m ruff check .
 
 typecheck: install
-	$(PY) -m mypy shared services deploy tests
+	$(PY) -m mypy shared services deploy tests benchmarks
 
 unit: install
 	$(PY) -m pytest tests/unit -q

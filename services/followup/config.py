@@ -7,6 +7,7 @@ from typing import Annotated
 from pydantic import Field, model_validator
 from pydantic_settings import SettingsConfigDict
 
+from shared.mongo import MAX_WRITES_PER_COMMAND
 from shared.settings import Environment, ServiceSettings
 
 
@@ -24,7 +25,7 @@ class FollowupSettings(ServiceSettings):
     control_share: Annotated[float, Field(ge=0, le=0.5)] = 0.0
     assignment_seed: Annotated[str, Field(min_length=1, max_length=100)] = "dev-trial"
     scheduler_interval_seconds: float = 30.0  # surveys are due by the day; each tick scans due people
-    scheduler_batch_size: Annotated[int, Field(ge=1, le=100)] = 100  # FerretDB stalls on larger updates
+    scheduler_batch_size: Annotated[int, Field(ge=1, le=MAX_WRITES_PER_COMMAND)] = MAX_WRITES_PER_COMMAND
 
     @model_validator(mode="after")
     def _trial_explicit_in_prod(self) -> FollowupSettings:

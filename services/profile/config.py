@@ -11,5 +11,5 @@ class ProfileSettings(ServiceSettings):
     service_name: str = "profile"
     mongo_db: str = "bob_profile"
     http_port: int = 8101
-    relay_batch_size: int = 100  # FerretDB stalls on updates matching many more documents
-    relay_scan_seconds: float = 30.0
+    relay_batch_size: int = 50  # one mark-relayed command per batch: see shared.mongo.MAX_WRITES_PER_COMMAND
+    relay_scan_seconds: float = 5.0

@@ -1,9 +1,9 @@
 """Idempotent batched upserts keyed by `_id` (the natural key), tuned for FerretDB.
 
 FerretDB 1.24 (SQLite) pushes down only `{"_id": ...}` filters: any other filter scans the whole collection
-per statement. It also deadlocks when one `update` command matches more than 100 existing documents (each
+per statement. It also deadlocks when one `update` command has 100 or more matched statements (each
 matched statement keeps a pooled connection until the command ends). So: read the current documents once,
-insert the new ones in bulk, `UpdateOne(upsert=True)` by `_id` only the changed ones in batches of 100, and
+insert the new ones in bulk, `UpdateOne(upsert=True)` by `_id` only the changed ones in small batches, and
 leave unchanged ones alone: a re-run writes nothing. No transactions (FerretDB has none).
 """
 
@@ -17,8 +17,10 @@ from pymongo import UpdateOne
 from pymongo.collection import Collection
 from pymongo.errors import BulkWriteError
 
+from shared.mongo import MAX_WRITES_PER_COMMAND
+
 INSERT_BATCH_SIZE = 1000
-UPDATE_BATCH_SIZE = 100  # FerretDB hangs above 100 matched updates in one command
+UPDATE_BATCH_SIZE = MAX_WRITES_PER_COMMAND
 DUPLICATE_KEY = 11000
 ProgressCallback = Callable[[str, int, int], None]  # (step, done, total)
 

@@ -11,10 +11,11 @@ from pymongo import UpdateOne
 from pymongo.collection import Collection
 
 from services.advice.adapters.results import AdviceList
+from shared.mongo import MAX_WRITES_PER_COMMAND
 from shared.results import collection
 from shared.schemas.followup import AdviceReleased, Group, GroupAssigned
 
-CHUNK = 100  # FerretDB stalls on bulk writes touching many more documents
+CHUNK = MAX_WRITES_PER_COMMAND
 
 
 @dataclass(frozen=True)

@@ -19,10 +19,10 @@ from services.pledges.adapters import db
 from shared import metrics
 from shared.events import Envelope
 from shared.kafka import make_producer
-from shared.mongo import insert_ignoring_duplicates, run_sync
+from shared.mongo import MAX_WRITES_PER_COMMAND, insert_ignoring_duplicates, run_sync
 
 log = logging.getLogger(__name__)
-BATCH = 100  # FerretDB stalls on updates matching many more documents
+BATCH = MAX_WRITES_PER_COMMAND
 
 
 def add(events: Iterable[tuple[str, Envelope[Any]]]) -> None:

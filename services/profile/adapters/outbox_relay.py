@@ -1,16 +1,14 @@
 """Relays stored events to Kafka. A version is marked relayed only after Kafka acknowledged its events, so a
 profile stored while Kafka is down gets its event once Kafka is back.
 
-Fresh writes are handed to the relay in memory (`enqueue`), so the steady state needs only `_id` writes; the
-database scan for unrelayed versions (FerretDB scans the whole collection for it) runs at start and then
-every `relay_scan_seconds`, to catch whatever a crash or another replica left behind. A version relayed twice
-carries the same event ids, which consumers deduplicate."""
+Fresh writes are handed to the relay in memory (`enqueue`); the small collection of pending markers is read
+at start and then every `relay_scan_seconds`, to catch whatever a crash or another replica left behind. A
+version relayed twice carries the same event ids, which consumers deduplicate."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import datetime as dt
 import logging
 from collections import deque
 
@@ -82,7 +80,7 @@ class OutboxRelay:
         for topic, future in futures:
             future.get(timeout=30)  # raises if Kafka refused: nothing is marked, the batch is retried
             metrics.EVENTS_PRODUCED.labels(self.settings.service_name, topic).inc()
-        repository.mark_relayed([doc.id for doc in docs], dt.datetime.now(dt.UTC))
+        repository.mark_relayed([doc.id for doc in docs])
         return len(docs)
 
     def _close_producer(self) -> None:

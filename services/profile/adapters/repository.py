@@ -6,12 +6,15 @@ import datetime as dt
 import uuid
 
 from mongoengine.errors import NotUniqueError  # type: ignore[import-untyped]
-from pymongo import UpdateOne
+from pymongo import DeleteOne
 from tenacity import retry, retry_if_exception_type, stop_after_attempt
 
-from services.profile.adapters.documents import OutboxEvent, ProfileVersion, version_id
+from services.profile.adapters.documents import OutboxEvent, PendingRelay, ProfileVersion, version_id
 from services.profile.domain.events import events_for_version
+from shared.mongo import MAX_WRITES_PER_COMMAND, insert_ignoring_duplicates
 from shared.schemas.profile import ProfileIn
+
+ORPHAN_MARKER_AGE = dt.timedelta(minutes=1)  # far longer than storing one version takes
 
 
 class ProfileNotFound(LookupError):
@@ -25,8 +28,11 @@ def _store(profile_id: str, version: int, profile: ProfileIn, now: dt.datetime, 
     ]
     doc = ProfileVersion(
         id=version_id(profile_id, version), profile_id=profile_id, version=version, submitted_at=now,
-        profile=profile.model_dump(mode="json"), outbox=outbox, relayed=False,
+        profile=profile.model_dump(mode="json"), outbox=outbox,
     )
+    # The marker first: a crash between the two leaves a marker without a version, which the relay drops;
+    # the other order could leave a stored version whose events nobody relays.
+    insert_ignoring_duplicates(PendingRelay._get_collection(), [{"_id": doc.id, "created_at": now}])
     doc.save(force_insert=True)
     return doc
 
@@ -58,21 +64,33 @@ def get_version(profile_id: str, version: int) -> ProfileVersion | None:
     return found
 
 
-def pending_outbox(limit: int) -> list[ProfileVersion]:
-    """Versions whose events were not relayed. A full scan on FerretDB: for recovery, not the hot path."""
-    return list(ProfileVersion.objects(relayed=False).order_by("submitted_at").limit(limit))
+def pending_outbox(limit: int, now: dt.datetime | None = None) -> list[ProfileVersion]:
+    """Stored versions whose events were not relayed, oldest first; drops markers of versions never stored."""
+    now = now or dt.datetime.now(dt.UTC)
+    found = []
+    for marker in PendingRelay.objects.order_by("created_at").limit(limit):
+        version: ProfileVersion | None = ProfileVersion.objects(id=marker.id).first()
+        if version is not None:
+            found.append(version)
+        elif marker.created_at.replace(tzinfo=dt.UTC) < now - ORPHAN_MARKER_AGE:
+            marker.delete()
+    return found
 
 
 def count_pending() -> int:
-    count: int = ProfileVersion.objects(relayed=False).count()
+    count: int = PendingRelay.objects.count()
     return count
 
 
-def mark_relayed(doc_ids: list[str], now: dt.datetime) -> None:
-    """One `_id` update per version, at most 100 per command (FerretDB stalls on bigger ones)."""
-    collection = ProfileVersion._get_collection()
-    for start in range(0, len(doc_ids), 100):
-        collection.bulk_write([
-            UpdateOne({"_id": doc_id}, {"$set": {"relayed": True, "relayed_at": now}})
-            for doc_id in doc_ids[start : start + 100]
-        ], ordered=False)
+def is_pending(doc_id: str) -> bool:
+    return PendingRelay.objects(id=doc_id).first() is not None
+
+
+def mark_relayed(doc_ids: list[str]) -> None:
+    """Deletes their markers, in commands FerretDB can finish (see MAX_WRITES_PER_COMMAND)."""
+    collection = PendingRelay._get_collection()
+    for start in range(0, len(doc_ids), MAX_WRITES_PER_COMMAND):
+        collection.bulk_write(
+            [DeleteOne({"_id": doc_id}) for doc_id in doc_ids[start : start + MAX_WRITES_PER_COMMAND]],
+            ordered=False,
+        )
