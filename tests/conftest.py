@@ -78,3 +78,9 @@ def platform(infra: Infra, tmp_path_factory: pytest.TempPathFactory) -> Iterator
     finally:
         if infra.platform is None:
             running.down()  # else the infra fixture stops everything it and we started
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Fuzzing last: its random (valid) documents and requests stay in the shared platform, and matching
+    serves the longest-waiting request first, so they would be matched before the flows tested elsewhere."""
+    items.sort(key=lambda item: item.path.name == "test_api_fuzzing.py")
