@@ -18,11 +18,11 @@ import httpx
 import pytest
 
 from deploy.local.platform import Platform
+from tests.support import poll_ready
 
 pytestmark = [pytest.mark.integration, pytest.mark.e2e]
 
 TODAY = dt.date.today()
-POLL_TIMEOUT = 60.0
 
 
 def days_ago(days: int) -> str:
@@ -112,16 +112,6 @@ def put_v2() -> dict[str, Any]:
     return profile(project("31", "K2204", **SETTLED))
 
 
-def poll_ready(client: httpx.Client, url: str, timeout: float = POLL_TIMEOUT) -> dict[str, Any]:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        response = client.get(url)
-        assert response.status_code == 200, response.text
-        body: dict[str, Any] = response.json()
-        if body["status"] == "ready":
-            return body
-        time.sleep(0.2)
-    raise AssertionError(f"{url} still pending after {timeout}s")
 
 
 def submit(client: httpx.Client, body: dict[str, Any]) -> str:

@@ -3,27 +3,16 @@ their records read back through the gateway."""
 
 from __future__ import annotations
 
-import time
-
 import httpx
 import pytest
 
 from deploy.local.platform import Platform
 from deploy.local.services import SERVICE_NAMES
+from tests.support import poll_ready
 
 pytestmark = [pytest.mark.integration, pytest.mark.e2e]
 
 
-def poll_ready(client: httpx.Client, url: str, timeout: float = 60.0) -> dict[str, object]:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        response = client.get(url)
-        assert response.status_code == 200, response.text
-        body: dict[str, object] = response.json()
-        if body["status"] == "ready":
-            return body
-        time.sleep(0.2)
-    raise AssertionError(f"{url} still pending after {timeout}s")
 
 
 def demo_profile() -> dict[str, object]:
@@ -71,7 +60,7 @@ def test_profile_to_diagnosis_to_advice(platform: Platform) -> None:
 
         advice = poll_ready(client, f"/api/v1/profiles/{profile_id}/advice")
         assert advice["profile_version"] == 1
-        items = advice["result"]["advice"]  # type: ignore[index]
+        items = advice["result"]["advice"]
         assert items, "a profile always gets some advice"
         assert [i["score"] for i in items] == sorted((i["score"] for i in items), reverse=True)
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import pymongo
 import pytest
-from kafka import KafkaConsumer, KafkaProducer, TopicPartition  # type: ignore[import-untyped]
+from kafka import KafkaProducer  # type: ignore[import-untyped]
 
 from services.profile.adapters import repository
 from services.profile.adapters.outbox_relay import OutboxRelay
@@ -19,6 +19,7 @@ from shared.events import Envelope
 from shared.mongo import connect, disconnect
 from shared.schemas.profile import ProfileIn, ProfileSubmitted
 from shared.topics import PARTNER_EVENTS, PROFILE_SUBMITTED
+from tests.support import read_topic
 
 pytestmark = [pytest.mark.integration]
 
@@ -66,22 +67,6 @@ def a_profile(**changes: Any) -> ProfileIn:
     return ProfileIn.model_validate(body)
 
 
-def read_topic(bootstrap: str, topic: str) -> list[Any]:
-    """Every record on the topic now, from the beginning (other tests share the topics: filter after)."""
-    consumer = KafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, group_id=None)
-    try:
-        partitions = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or ())]
-        assert partitions, f"no partitions for {topic}"
-        consumer.assign(partitions)
-        consumer.seek_to_beginning(*partitions)
-        end = consumer.end_offsets(partitions)
-        records: list[Any] = []
-        while any(consumer.position(tp) < end[tp] for tp in partitions):
-            for batch in consumer.poll(timeout_ms=1_000).values():
-                records.extend(batch)
-        return [r for r in records if r.offset < end[TopicPartition(r.topic, r.partition)]]
-    finally:
-        consumer.close()
 
 
 def submitted_events(bootstrap: str, profile_id: str) -> list[Envelope[Any]]:

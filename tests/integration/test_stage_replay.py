@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 import pymongo
 import pytest
-from kafka import KafkaConsumer, KafkaProducer, TopicPartition  # type: ignore[import-untyped]
+from kafka import KafkaProducer  # type: ignore[import-untyped]
 
 from deploy.local.platform import Platform
 from services.profile.domain.events import events_for_version
@@ -22,6 +22,7 @@ from shared.results import decode_result
 from shared.schemas.diagnosis import DiagnosisCompleted
 from shared.schemas.profile import ProfileIn
 from shared.topics import DEAD_LETTER, DIAGNOSIS_COMPLETED, PARTNER_EVENTS, PROFILE_SUBMITTED
+from tests.support import read_topic
 
 pytestmark = [pytest.mark.integration]
 
@@ -29,22 +30,6 @@ TIMEOUT = 45.0
 T = TypeVar("T")
 
 
-def read_topic(bootstrap: str, topic: str) -> list[Any]:
-    """Every record on the topic now, from the beginning."""
-    consumer = KafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, group_id=None)
-    try:
-        partitions = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or ())]
-        assert partitions, f"no partitions for {topic}"
-        consumer.assign(partitions)
-        consumer.seek_to_beginning(*partitions)
-        end = consumer.end_offsets(partitions)
-        records: list[Any] = []
-        while any(consumer.position(tp) < end[tp] for tp in partitions):
-            for batch in consumer.poll(timeout_ms=1_000).values():
-                records.extend(batch)
-        return [r for r in records if r.offset < end[TopicPartition(r.topic, r.partition)]]
-    finally:
-        consumer.close()
 
 
 def wait_for(what: str, probe: Callable[[], T | None], timeout: float = TIMEOUT) -> T:
