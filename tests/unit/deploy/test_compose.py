@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import inspect
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -81,3 +82,20 @@ def test_grafana_dashboard_is_generated_from_code() -> None:
 def test_local_processes_exist() -> None:
     for process in PROCESSES:
         assert _module_file(process.module).is_file(), process.module
+
+
+def _interpolate(value: object) -> str:
+    """Compose's ${VAR:-default} gives the default; ${VAR:?message} stands for a value the operator must set."""
+    text = str(value)
+    text = re.sub(r"\$\{[A-Z_]+:-([^}]*)\}", r"\1", text)
+    return re.sub(r"\$\{[A-Z_]+:\?[^}]*\}", "set-by-operator", text)
+
+
+@pytest.mark.parametrize("name", sorted(n for n in OURS if n != "init"))
+def test_settings_load_from_the_compose_environment(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """In prod, settings refuse missing secrets and trial parameters: compose must provide them."""
+    settings = _settings_class(name.rsplit("-", 1)[0])
+    for variable, value in OURS[name]["environment"].items():
+        monkeypatch.setenv(variable, _interpolate(value))
+    loaded = settings()
+    assert loaded.environment == "prod"
