@@ -44,11 +44,6 @@ async def run_sync(fn: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
 DUPLICATE_KEY = 11000
 
 
-def existing_ids(collection: Collection[dict[str, Any]], ids: list[str]) -> set[str]:
-    """Which ids are stored. FerretDB scans the whole collection for `$in`: keep it off hot paths."""
-    return {doc["_id"] for doc in collection.find({"_id": {"$in": ids}}, {"_id": 1})}
-
-
 def insert_ignoring_duplicates(collection: Collection[dict[str, Any]], documents: list[dict[str, Any]]) -> int:
     """Bulk insert keyed by deterministic ids; a document already there (a replay) is kept and counted."""
     if not documents:
