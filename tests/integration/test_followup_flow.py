@@ -15,7 +15,6 @@ import orjson
 import pymongo
 import pytest
 from bson import Binary
-from kafka import KafkaConsumer, TopicPartition  # type: ignore[import-untyped]
 
 from services.advice.adapters.gated_results import gated_advice_router
 from services.advice.adapters.results import AdviceList
@@ -40,6 +39,7 @@ from shared.schemas.followup import AdviceReleased, Group, GroupAssigned, Survey
 from shared.schemas.profile import ProfileIn, ProfileSubmitted
 from shared.topics import NOTIFICATIONS, PROFILE_SUBMITTED
 from shared.topics_followup import ASSIGNMENTS, RELEASES, SURVEYS
+from tests import support
 
 pytestmark = [pytest.mark.integration]
 
@@ -129,19 +129,7 @@ async def sign_up(settings: FollowupSettings, store: Store, emitter: KafkaEmitte
 
 def read_topic(bootstrap: str, topic: str, subjects: set[str]) -> list[Envelope[Any]]:
     """Every event about these people on the topic now (topics are shared by the test session)."""
-    consumer = KafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, group_id=None)
-    try:
-        partitions = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or ())]
-        consumer.assign(partitions)
-        consumer.seek_to_beginning(*partitions)
-        end = consumer.end_offsets(partitions)
-        records: list[Any] = []
-        while any(consumer.position(tp) < end[tp] for tp in partitions):
-            for batch in consumer.poll(timeout_ms=1_000).values():
-                records.extend(r for r in batch if r.offset < end[TopicPartition(r.topic, r.partition)])
-    finally:
-        consumer.close()
-    found = [Envelope.from_json(r.value) for r in records]
+    found = [Envelope.from_json(r.value) for r in support.read_topic(bootstrap, topic)]
     return [e for e in found if e.subject in subjects]
 
 
