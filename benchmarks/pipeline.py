@@ -29,6 +29,8 @@ from benchmarks.personas import personas
 from deploy.local.paths import REPO, VENV_PYTHON
 from deploy.local.platform import Platform, PlatformConfig
 from services.profile.domain.events import events_for_version
+from shared.auth.keys import DEV_KEY_ID, dev_private_key
+from shared.auth.tokens import Principal, Role, TokenSigner
 from shared.kafka import make_producer
 from shared.schemas.profile import ProfileIn
 from shared.topics import ADVICE_GENERATED, PROFILE_SUBMITTED
@@ -111,23 +113,31 @@ def inject_through_gateway(platform: Platform, profiles: list[ProfileIn], rate: 
     sent: dict[bytes, float] = {}
     refused: dict[int, int] = {}
     bodies = [p.model_dump(mode="json") for p in profiles]
+    # One job seeker per profile, signed before the clock starts (the dev key, as the local platform uses).
+    signer = TokenSigner(DEV_KEY_ID, dev_private_key())
+    now = dt.datetime.now(dt.UTC)
+    seekers = [Principal(sub=uuid.uuid4().hex, roles=frozenset({Role.JOB_SEEKER})) for _ in bodies]
+    tokens = [signer.access_token(seeker, dt.timedelta(hours=1), now) for seeker in seekers]
 
     async def run() -> None:
         limits = httpx.Limits(max_connections=64, max_keepalive_connections=64)
         async with httpx.AsyncClient(base_url=platform.config.gateway_url, limits=limits, timeout=30) as client:
             semaphore = asyncio.Semaphore(64)
 
-            async def post(body: dict[str, object], due: float) -> None:
+            async def post(body: dict[str, object], token: str, due: float) -> None:
                 await asyncio.sleep(max(0.0, due - time.perf_counter()))
                 async with semaphore:
                     started = time.perf_counter()
-                    response = await client.post("/api/v1/profiles", json=body)
+                    response = await client.post(
+                        "/api/v1/profiles", json=body, headers={"Authorization": f"Bearer {token}"}
+                    )
                     if response.status_code == 201:
                         sent[response.json()["profile_id"].encode()] = started
                     else:
                         refused[response.status_code] = refused.get(response.status_code, 0) + 1
 
-            await asyncio.gather(*(post(b, d) for b, d in zip(bodies, _paced(len(bodies), rate), strict=True)))
+            paced = zip(bodies, tokens, _paced(len(bodies), rate), strict=True)
+            await asyncio.gather(*(post(b, t, d) for b, t, d in paced))
 
     asyncio.run(run())
     if refused:

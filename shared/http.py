@@ -14,6 +14,8 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared import logs, metrics
+from shared.auth.access import Public
+from shared.auth.tokens import TokenVerifier
 from shared.kafka import kafka_ready
 from shared.mongo import ping, run_sync
 from shared.settings import ServiceSettings
@@ -63,7 +65,7 @@ def _route_template(request: Request) -> str:
 
 
 def health_router(settings: ServiceSettings) -> APIRouter:
-    router = APIRouter(tags=["health"])
+    router = APIRouter(tags=["health"], dependencies=[Public])
     cache: dict[str, tuple[float, bool]] = {}
 
     async def _kafka_ok() -> bool:
@@ -98,6 +100,7 @@ def create_api(
     lifespan: Lifespan | None = None,
 ) -> FastAPI:
     app = FastAPI(title=f"bob {settings.service_name}", version="1.0.0", lifespan=lifespan)
+    app.state.token_verifier = TokenVerifier(settings.auth_public_keys)
     service = settings.service_name
 
     @app.middleware("http")

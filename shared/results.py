@@ -13,6 +13,7 @@ from mongoengine import BinaryField, DateTimeField, Document, IntField, StringFi
 from pydantic import BaseModel
 from pymongo.collection import Collection
 
+from shared.auth.access import ProfileIdPath, ProfileOwner
 from shared.mongo import run_sync
 
 
@@ -81,7 +82,9 @@ def result_router(document: type[ResultDocument], name: str) -> APIRouter:
     router = APIRouter(prefix="/api/v1", tags=[name])
 
     @router.get(f"/profiles/{{profile_id}}/{name}", name=f"read_{name}")
-    async def read_result(profile_id: str, version: Annotated[int | None, Query(ge=1)] = None) -> ResultOut:
+    async def read_result(
+        profile_id: ProfileIdPath, _: ProfileOwner, version: Annotated[int | None, Query(ge=1)] = None
+    ) -> ResultOut:
         doc = await run_sync(latest, document, profile_id, version)
         if doc is None:
             return ResultOut(status="pending", profile_id=profile_id, profile_version=version)

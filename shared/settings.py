@@ -8,6 +8,8 @@ from enum import StrEnum
 from pydantic import SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from shared.auth.keys import dev_public_keys
+
 
 class Environment(StrEnum):
     DEV = "dev"
@@ -35,6 +37,8 @@ class ServiceSettings(BaseSettings):
     public_url: str = "http://127.0.0.1:8000"
     # Signs links and tokens. Never defaulted outside dev and test.
     signing_key: SecretStr | None = None
+    # Public keys that verify access tokens, by key id (see shared/auth/keys.py). Dev and test derive one.
+    auth_public_keys: dict[str, str] = {}
 
     @model_validator(mode="after")
     def _secrets_required_outside_dev(self) -> ServiceSettings:
@@ -43,6 +47,10 @@ class ServiceSettings(BaseSettings):
                 raise ValueError(f"{self.service_name}: signing_key must be set in prod")
             dev_key = hashlib.sha256(f"dev-only-{self.service_name}".encode()).hexdigest()
             object.__setattr__(self, "signing_key", SecretStr(dev_key))
+        if not self.auth_public_keys:
+            if self.environment is Environment.PROD:
+                raise ValueError(f"{self.service_name}: auth_public_keys must be set in prod")
+            object.__setattr__(self, "auth_public_keys", dev_public_keys())
         return self
 
     @property

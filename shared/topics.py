@@ -7,6 +7,7 @@ from __future__ import annotations
 from shared.topic_spec import TopicSpec
 from shared.topics_followup import FOLLOWUP_TOPICS
 from shared.topics_pledges import PLEDGES_TOPICS
+from shared.topics_privacy import PRIVACY_TOPICS
 
 PROFILE_SUBMITTED = TopicSpec("profile.submitted", 6, "profile_id", ("profile.submitted",))
 DIAGNOSIS_COMPLETED = TopicSpec("diagnosis.completed", 6, "profile_id", ("diagnosis.completed",))
@@ -27,6 +28,7 @@ ALL_TOPICS: tuple[TopicSpec, ...] = (
     NOTIFICATIONS,
     *PLEDGES_TOPICS,
     *FOLLOWUP_TOPICS,
+    *PRIVACY_TOPICS,
 )
 
 BY_NAME = {spec.name: spec for spec in ALL_TOPICS}

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 import time
+import uuid
+from collections.abc import Generator
+from pathlib import Path
 from typing import Any
 
 import httpx
 from kafka import KafkaConsumer, TopicPartition  # type: ignore[import-untyped]
+
+from deploy.local.smtp_sink import read_messages
+from shared.auth.keys import DEV_KEY_ID, dev_private_key, dev_public_keys
+from shared.auth.tokens import Principal, Role, TokenSigner, TokenVerifier
 
 
 def read_topic(bootstrap: str, topic: str) -> list[Any]:
@@ -38,3 +47,75 @@ def poll_ready(client: httpx.Client, url: str, timeout: float = 60.0) -> dict[st
             return body
         time.sleep(0.2)
     raise AssertionError(f"{url} still pending after {timeout}s")
+
+
+def access_token(sub: str | None = None, *roles: Role, email: str | None = None) -> str:
+    """A real access token signed with the dev key, as the profile service issues after a magic link. Tests that
+    are not about signing in use it to act as a person (default: a new job seeker)."""
+    signer = TokenSigner(DEV_KEY_ID, dev_private_key())
+    principal = Principal(sub=sub or uuid.uuid4().hex, roles=frozenset(roles or (Role.JOB_SEEKER,)), email=email)
+    return signer.access_token(principal, dt.timedelta(minutes=15), dt.datetime.now(dt.UTC))
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def token_subject(token: str) -> str:
+    """The account id (= profile id) a token was minted for."""
+    sub: str = TokenVerifier(dev_public_keys()).principal(token).sub
+    return sub
+
+
+class AsProfileOwner(httpx.Auth):
+    """Signs each request as the job seeker whose profile the URL names, or as a new job seeker (POST /profiles):
+    for tests about profiles and results rather than about signing in."""
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        match = re.search(r"/profiles/([0-9a-f]{32})", request.url.path)
+        request.headers["Authorization"] = f"Bearer {access_token(match.group(1) if match else None)}"
+        yield request
+
+
+def unique_email(who: str) -> str:
+    return f"{who}-{uuid.uuid4().hex[:12]}@example.org"
+
+
+def mails(maildir: Path, to: str, contains: str) -> list[str]:
+    """Bodies of the emails to `to` containing the text, oldest first (the SMTP sink's Maildir)."""
+    found = []
+    for message in read_messages(maildir):
+        payload = message.get_payload(decode=True)
+        text = payload.decode() if isinstance(payload, bytes) else str(message.get_payload())
+        if str(message["To"]).casefold() == to.casefold() and contains in text:
+            found.append(text)
+    return found
+
+
+def mail_text(maildir: Path, to: str, contains: str, timeout: float = 30.0, skip: int = 0) -> str:
+    """The first matching email after the `skip` first ones (polls until it comes)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = mails(maildir, to, contains)
+        if len(found) > skip:
+            return found[skip]
+        time.sleep(0.2)
+    raise AssertionError(f"no email to {to} containing {contains!r} after {timeout}s")
+
+
+def magic_token(text: str) -> str:
+    found = re.search(r"/#/sign-in\?token=([\w.-]+)", text)
+    assert found is not None, text
+    return found.group(1)
+
+
+def sign_in(client: httpx.Client, maildir: Path, email: str, role: str = "job_seeker") -> dict[str, Any]:
+    """The real journey: ask for a magic link, open it from the email, get the tokens."""
+    before = len(mails(maildir, email, "/#/sign-in?token="))
+    asked = client.post("/api/v1/auth/magic-link", json={"email": email, "role": role})
+    assert asked.status_code == 202, asked.text
+    token = magic_token(mail_text(maildir, email, "/#/sign-in?token=", skip=before))
+    redeemed = client.post("/api/v1/auth/token", json={"token": token})
+    assert redeemed.status_code == 200, redeemed.text
+    tokens: dict[str, Any] = redeemed.json()
+    return tokens

@@ -24,15 +24,14 @@ class ServiceProcess:
 
 PROCESSES = (
     ServiceProcess("profile", "api", "services.profile.entrypoints.api"),
+    ServiceProcess("profile", "worker", "services.profile.entrypoints.worker"),
     ServiceProcess("diagnosis", "api", "services.diagnosis.entrypoints.api"),
     ServiceProcess("diagnosis", "worker", "services.diagnosis.entrypoints.worker"),
     ServiceProcess("advice", "api", "services.advice.entrypoints.api"),
     ServiceProcess("advice", "worker", "services.advice.entrypoints.worker"),
     ServiceProcess("pledges", "api", "services.pledges.entrypoints.api"),
-    # pledges processes (issue 4) go here
     ServiceProcess("pledges", "worker", "services.pledges.entrypoints.worker"),
     ServiceProcess("pledges", "notifier", "services.pledges.entrypoints.notifier"),
     ServiceProcess("followup", "api", "services.followup.entrypoints.api"),
-    # followup processes (issue 5) go here
     ServiceProcess("followup", "worker", "services.followup.entrypoints.worker"),
 )

@@ -15,6 +15,7 @@ from services.followup.adapters.store import Store
 from services.followup.config import FollowupSettings
 from services.followup.domain import kpis
 from services.followup.domain.links import BadLink, LinkClaims, Purpose, verify
+from shared.auth.access import Link, Operator
 from shared.mongo import run_sync
 from shared.schemas.followup import Situation, SurveyAnswered, SurveyForm, SurveySent
 
@@ -42,6 +43,8 @@ class Unsubscribed(BaseModel):
 
 def router(store: Store, settings: FollowupSettings, clock: Clock) -> APIRouter:
     api = APIRouter(prefix="/api/v1/followup", tags=["followup"])
+    # The signed link in the email is the authorisation: people answer without signing in.
+    links = APIRouter(dependencies=[Link])
 
     def claims(token: str, purpose: Purpose) -> LinkClaims:
         try:
@@ -61,7 +64,7 @@ def router(store: Store, settings: FollowupSettings, clock: Clock) -> APIRouter:
             raise HTTPException(409, "this link was already used") from None
         return SurveyPage(survey=answer.key, recorded=answer.step, form_url=_form_url(token))
 
-    @api.get("/surveys/{token}")
+    @links.get("/surveys/{token}")
     async def open_survey(token: Token, answer: Annotated[OneClick | None, Query()] = None) -> SurveyPage:
         """With `answer`, the one-click status is recorded; without, the form is described."""
         if answer is not None:
@@ -70,7 +73,7 @@ def router(store: Store, settings: FollowupSettings, clock: Clock) -> APIRouter:
         assert link.survey_key is not None
         return SurveyPage(survey=link.survey_key, form_url=_form_url(token))
 
-    @api.post("/surveys/{token}")
+    @links.post("/surveys/{token}")
     async def answer_survey(token: Token, form: SurveyForm) -> SurveyPage:
         return await record(token, None, form)
 
@@ -83,18 +86,19 @@ def router(store: Store, settings: FollowupSettings, clock: Clock) -> APIRouter:
         return Unsubscribed()
 
     # GET for the one-click link in the email, POST for mail clients' List-Unsubscribe-Post.
-    api.get("/unsubscribe/{token}")(do_unsubscribe)
-    api.post("/unsubscribe/{token}")(do_unsubscribe)
+    links.get("/unsubscribe/{token}")(do_unsubscribe)
+    links.post("/unsubscribe/{token}")(do_unsubscribe)
 
     @api.get("/kpis")
-    async def read_kpis() -> kpis.Kpis:
-        """Operators only once roles exist (not yet: anyone can read these aggregate figures)."""
+    async def read_kpis(_: Operator) -> kpis.Kpis:
+        """Operators only: small cells of these figures could single people out."""
         sent = await run_sync(store.sent_surveys)
         answered = await run_sync(store.answer_data)
         return kpis.compute(
             [SurveySent.model_validate(s) for s in sent], [SurveyAnswered.model_validate(a) for a in answered]
         )
 
+    api.include_router(links)
     return api
 
 

@@ -18,7 +18,7 @@ import httpx
 import pytest
 
 from deploy.local.platform import Platform
-from tests.support import poll_ready
+from tests.support import AsProfileOwner, poll_ready
 
 pytestmark = [pytest.mark.integration, pytest.mark.e2e]
 
@@ -124,7 +124,7 @@ def submit(client: httpx.Client, body: dict[str, Any]) -> str:
 
 @pytest.fixture(scope="module")
 def client(platform: Platform) -> Any:
-    with httpx.Client(base_url=platform.config.gateway_url, timeout=10) as http:
+    with httpx.Client(base_url=platform.config.gateway_url, timeout=10, auth=AsProfileOwner()) as http:
         yield http
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from deploy.local.platform import Platform
 from deploy.local.services import SERVICE_NAMES
-from tests.support import poll_ready
+from tests.support import AsProfileOwner, poll_ready
 
 pytestmark = [pytest.mark.integration, pytest.mark.e2e]
 
@@ -32,7 +32,7 @@ def demo_profile() -> dict[str, object]:
 
 
 def test_every_service_answers_through_the_gateway(platform: Platform) -> None:
-    with httpx.Client(base_url=platform.config.gateway_url, timeout=10) as client:
+    with httpx.Client(base_url=platform.config.gateway_url, timeout=10, auth=AsProfileOwner()) as client:
         for service in SERVICE_NAMES:
             response = client.get(f"/api/v1/{service}/healthz")
             assert response.status_code == 200, service
@@ -43,7 +43,7 @@ def test_every_service_answers_through_the_gateway(platform: Platform) -> None:
 
 
 def test_profile_to_diagnosis_to_advice(platform: Platform) -> None:
-    with httpx.Client(base_url=platform.config.gateway_url, timeout=10) as client:
+    with httpx.Client(base_url=platform.config.gateway_url, timeout=10, auth=AsProfileOwner()) as client:
         created = client.post("/api/v1/profiles", json=demo_profile())
         assert created.status_code == 201, created.text
         profile_id = created.json()["profile_id"]
@@ -68,7 +68,7 @@ def test_profile_to_diagnosis_to_advice(platform: Platform) -> None:
 def test_unknown_references_are_refused_with_the_field(platform: Platform) -> None:
     profile = demo_profile()
     profile["projects"][0]["target_job"] = {"rome_code": "N9999"}  # type: ignore[index]
-    with httpx.Client(base_url=platform.config.gateway_url, timeout=10) as client:
+    with httpx.Client(base_url=platform.config.gateway_url, timeout=10, auth=AsProfileOwner()) as client:
         response = client.post("/api/v1/profiles", json=profile)
     assert response.status_code == 422
     assert response.json()["detail"][0]["loc"] == ["body", "projects", 0, "target_job", "rome_code"]

@@ -10,6 +10,8 @@ import httpx
 import pytest
 
 from deploy.local.platform import Platform
+from shared.auth.tokens import Role
+from tests.support import access_token, bearer
 
 pytestmark = [pytest.mark.integration, pytest.mark.e2e]
 
@@ -20,7 +22,8 @@ def test_signup_is_assigned_and_gates_the_advice(platform: Platform) -> None:
         "year_of_birth": 1987,
         "projects": [{"target_job": {"rome_code": "M1607"}, "city": {"name": "Toulouse", "departement_id": "31"}}],
     }
-    with httpx.Client(base_url=platform.config.gateway_url, timeout=10) as client:
+    seeker = bearer(access_token())
+    with httpx.Client(base_url=platform.config.gateway_url, timeout=10, headers=seeker) as client:
         created = client.post("/api/v1/profiles", json=profile)
         assert created.status_code == 201, created.text
         url = f"/api/v1/profiles/{created.json()['profile_id']}/advice"
@@ -32,7 +35,8 @@ def test_signup_is_assigned_and_gates_the_advice(platform: Platform) -> None:
         assert body["result"]["advice"]
 
         assert client.get("/api/v1/followup/readyz").json()["ready"] is True
-        kpis = client.get("/api/v1/followup/kpis")
+        assert client.get("/api/v1/followup/kpis").status_code == 403  # a job seeker is not an operator
+        kpis = client.get("/api/v1/followup/kpis", headers=bearer(access_token(None, Role.OPERATOR)))
         assert kpis.status_code == 200
         assert kpis.json()["impact"]["method"].startswith("Newcombe")
         forged = client.get("/api/v1/followup/surveys/e30.e30.forged-signature", params={"answer": "still-seeking"})

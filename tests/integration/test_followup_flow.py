@@ -30,6 +30,7 @@ from services.followup.domain.links import LinkClaims, sign
 from services.followup.routes import router
 from services.followup.scheduler import Scheduler
 from services.followup.signup import SignupStage
+from shared.auth.tokens import Role
 from shared.consumer import Decoded
 from shared.events import Envelope
 from shared.http import create_api
@@ -135,7 +136,7 @@ def read_topic(bootstrap: str, topic: str, subjects: set[str]) -> list[Envelope[
 
 def links(text: str) -> dict[str, str]:
     """The survey token and the unsubscribe token in an email."""
-    survey = re.search(r"/api/v1/followup/surveys/([\w.-]+)\?answer=still-seeking", text)
+    survey = re.search(r"/#/survey/([\w.-]+)\?answer=still-seeking", text)
     unsubscribe = re.search(r"/api/v1/followup/unsubscribe/([\w.-]+)", text)
     assert survey is not None
     assert unsubscribe is not None
@@ -208,7 +209,8 @@ async def test_signup_to_answers_to_kpis(
     released = {e.subject for e in read_topic(kafka_bootstrap, RELEASES.name, set(everyone))}
     assert released == set(control_ids)
 
-    figures = (await api.get("/api/v1/followup/kpis")).json()
+    operator = support.bearer(support.access_token(None, Role.OPERATOR))
+    figures = (await api.get("/api/v1/followup/kpis", headers=operator)).json()
     overall = figures["overall"]
     assert overall["sent"] == 7
     assert overall["response_rate"] == {"count": 6, "total": 7, "share": 6 / 7}
@@ -363,7 +365,9 @@ async def test_advice_is_withheld_for_the_control_group_until_released(
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client:
 
         async def status(pid: str) -> dict[str, Any]:
-            response = await client.get(f"/api/v1/profiles/{pid}/advice")
+            response = await client.get(
+                f"/api/v1/profiles/{pid}/advice", headers=support.bearer(support.access_token(pid))
+            )
             assert response.status_code == 200
             body: dict[str, Any] = response.json()
             return body

@@ -85,7 +85,7 @@ def test_a_profile_stored_while_kafka_is_down_is_relayed_exactly_once(
     kafka_bootstrap: str, mongo_url: str, mongo_db: str, relay: OutboxRelay, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     now = dt.datetime.now(dt.UTC)
-    doc = repository.create(a_profile(), now, relay.settings.key)
+    doc = repository.create(uuid.uuid4().hex, a_profile(), now, relay.settings.key)
     profile_id = doc.profile_id
     stored_ids = {event.topic: Envelope.from_json(event.value).id for event in doc.outbox}
     assert set(stored_ids) == {PROFILE_SUBMITTED.name, PARTNER_EVENTS.name}
@@ -171,7 +171,7 @@ def test_no_event_for_a_profile_that_was_not_stored(mongo_db: str, relay: Outbox
 def test_a_version_number_is_stored_once(mongo_db: str, relay: OutboxRelay) -> None:
     """Two writers racing for one version: the unique index refuses the second, and add_version retries."""
     now = dt.datetime.now(dt.UTC)
-    doc = repository.create(a_profile(), now, relay.settings.key)
+    doc = repository.create(uuid.uuid4().hex, a_profile(), now, relay.settings.key)
     from mongoengine.errors import NotUniqueError  # type: ignore[import-untyped]
 
     with pytest.raises(NotUniqueError):

@@ -11,6 +11,7 @@ from pydantic import BaseModel
 
 from services.advice.adapters import experiment
 from services.advice.adapters.results import AdviceList
+from shared.auth.access import ProfileIdPath, ProfileOwner
 from shared.mongo import run_sync
 from shared.results import latest
 
@@ -31,7 +32,9 @@ def gated_advice_router() -> APIRouter:
     router = APIRouter(prefix="/api/v1", tags=["advice"])
 
     @router.get("/profiles/{profile_id}/advice", name="read_advice")
-    async def read_advice(profile_id: str, version: Annotated[int | None, Query(ge=1)] = None) -> GatedAdviceOut:
+    async def read_advice(
+        profile_id: ProfileIdPath, _: ProfileOwner, version: Annotated[int | None, Query(ge=1)] = None
+    ) -> GatedAdviceOut:
         doc = await run_sync(latest, AdviceList, profile_id, version)
         assignment = await run_sync(experiment.find, profile_id)
         if doc is None or assignment is None:

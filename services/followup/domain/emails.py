@@ -34,7 +34,7 @@ class Email:
 
 def survey_email(kind: SurveyKind, locale: str, base_url: str, survey_token: str, unsubscribe_token: str) -> Email:
     lang = locale if locale in BODIES else "fr"
-    survey_url = f"{base_url}/api/v1/followup/surveys/{survey_token}"
+    survey_url = f"{base_url}/#/survey/{survey_token}"  # the web client's page, which calls the API
     text = BODIES[lang].format(
         still=f"{survey_url}?answer=still-seeking",
         stopped=f"{survey_url}?answer=stopped-seeking",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 
 from mongoengine.errors import NotUniqueError  # type: ignore[import-untyped]
 from pymongo import DeleteOne
@@ -18,6 +17,10 @@ ORPHAN_MARKER_AGE = dt.timedelta(minutes=1)  # far longer than storing one versi
 
 
 class ProfileNotFound(LookupError):
+    pass
+
+
+class ProfileExists(Exception):
     pass
 
 
@@ -37,8 +40,13 @@ def _store(profile_id: str, version: int, profile: ProfileIn, now: dt.datetime, 
     return doc
 
 
-def create(profile: ProfileIn, now: dt.datetime, partner_key: str) -> ProfileVersion:
-    return _store(uuid.uuid4().hex, 1, profile, now, partner_key)
+def create(profile_id: str, profile: ProfileIn, now: dt.datetime, partner_key: str) -> ProfileVersion:
+    if get_version(profile_id, 1) is not None:
+        raise ProfileExists(profile_id)
+    try:
+        return _store(profile_id, 1, profile, now, partner_key)
+    except NotUniqueError:  # a concurrent first submission won
+        raise ProfileExists(profile_id) from None
 
 
 @retry(retry=retry_if_exception_type(NotUniqueError), stop=stop_after_attempt(5), reraise=True)

@@ -13,11 +13,17 @@ from fastapi import APIRouter, Depends, FastAPI, HTTPException, Path, Query, Req
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel
 
+from services.profile.accounts import routes as auth_routes
+from services.profile.accounts import store as accounts_store
+from services.profile.accounts.service import Accounts
 from services.profile.adapters import repository
 from services.profile.adapters.documents import ProfileVersion
 from services.profile.adapters.outbox_relay import OutboxRelay
+from services.profile.adapters.publisher import Publisher
 from services.profile.config import ProfileSettings
 from services.profile.domain.references import unknown_references
+from services.profile.privacy import routes as privacy_routes
+from shared.auth.access import JobSeeker, ProfileOwner, Public
 from shared.http import create_api
 from shared.logs import configure_logging
 from shared.mongo import connect, run_sync
@@ -72,20 +78,34 @@ def _check_references(profile: ProfileIn, referential: ReferentialCache) -> None
 router = APIRouter(prefix="/api/v1", tags=["profiles"])
 
 
+def _refuse_erased(account_id: str) -> None:
+    account = accounts_store.get(account_id)
+    if account is not None and account["erased_at"] is not None:
+        raise HTTPException(403, "this account was erased")
+
+
 @router.post("/profiles", status_code=201)
-async def create_profile(body: ProfileIn, referential: Referential) -> ProfileOut:
+async def create_profile(body: ProfileIn, referential: Referential, principal: JobSeeker) -> ProfileOut:
+    """One profile per job seeker: its id is the account id. Later changes are new versions (PUT)."""
     _check_references(body, referential)
-    doc = await run_sync(repository.create, body, dt.datetime.now(dt.UTC), settings.key)
+    await run_sync(_refuse_erased, principal.sub)
+    try:
+        doc = await run_sync(repository.create, principal.sub, body, dt.datetime.now(dt.UTC), settings.key)
+    except repository.ProfileExists:
+        raise HTTPException(409, "this account already has a profile: PUT a new version") from None
     relay.enqueue(doc)
     return _out(doc)
 
 
-ProfileId = Annotated[str, Path(pattern=r"^[0-9a-f]{32}$", description="as returned by POST /profiles")]
+ProfileId = Annotated[str, Path(pattern=r"^[0-9a-f]{32}$", description="the account id of the job seeker")]
 
 
 @router.put("/profiles/{profile_id}")
-async def update_profile(profile_id: ProfileId, body: ProfileIn, referential: Referential) -> ProfileOut:
+async def update_profile(
+    profile_id: ProfileId, body: ProfileIn, referential: Referential, _: ProfileOwner
+) -> ProfileOut:
     _check_references(body, referential)
+    await run_sync(_refuse_erased, profile_id)
     try:
         doc = await run_sync(repository.add_version, profile_id, body, dt.datetime.now(dt.UTC), settings.key)
     except repository.ProfileNotFound:
@@ -95,7 +115,9 @@ async def update_profile(profile_id: ProfileId, body: ProfileIn, referential: Re
 
 
 @router.get("/profiles/{profile_id}")
-async def read_profile(profile_id: ProfileId, version: Annotated[int | None, Query(ge=1)] = None) -> ProfileOut:
+async def read_profile(
+    profile_id: ProfileId, _: ProfileOwner, version: Annotated[int | None, Query(ge=1)] = None
+) -> ProfileOut:
     if version is None:
         doc = await run_sync(repository.latest_version, profile_id)
     else:
@@ -105,7 +127,7 @@ async def read_profile(profile_id: ProfileId, version: Annotated[int | None, Que
     return _out(doc)
 
 
-@router.get("/referential/job-titles")
+@router.get("/referential/job-titles", dependencies=[Public])
 async def search_job_titles(
     referential: Referential,
     q: Annotated[str, Query(min_length=2, max_length=80)],
@@ -126,9 +148,12 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     yield
     task.cancel()
     relay.close()
+    app.state.publisher.close()
 
 
-app = create_api(settings, [router], lifespan)
+app = create_api(settings, [router, auth_routes.auth, auth_routes.me, privacy_routes.router], lifespan)
+app.state.accounts = Accounts(settings)
+app.state.publisher = Publisher(settings.kafka_bootstrap_servers)
 
 if __name__ == "__main__":
     uvicorn.run(app, host=settings.http_host, port=settings.http_port, access_log=False, log_config=None)

@@ -16,6 +16,7 @@ from deploy.grafana import dashboard
 from deploy.local import gateway
 from deploy.local.paths import REPO
 from deploy.local.services import PROCESSES
+from shared.auth.keys import generate
 from shared.settings import ServiceSettings
 
 COMPOSE = yaml.safe_load((REPO / "docker-compose.yml").read_text())
@@ -84,11 +85,21 @@ def test_local_processes_exist() -> None:
         assert _module_file(process.module).is_file(), process.module
 
 
+_KEY_ID, _PRIVATE, _PUBLIC = generate()
+# What an operator sets for the variables whose shape matters (the others are opaque strings).
+OPERATOR_VALUES = {
+    "BOB_AUTH_KEY_ID": _KEY_ID, "BOB_AUTH_PRIVATE_KEY": _PRIVATE,
+    "BOB_AUTH_PUBLIC_KEYS": json.dumps({_KEY_ID: _PUBLIC}),
+}
+
+
 def _interpolate(value: object) -> str:
     """Compose's ${VAR:-default} gives the default; ${VAR:?message} stands for a value the operator must set."""
     text = str(value)
     text = re.sub(r"\$\{[A-Z_]+:-([^}]*)\}", r"\1", text)
-    return re.sub(r"\$\{[A-Z_]+:\?[^}]*\}", "set-by-operator", text)
+    return re.sub(
+        r"\$\{([A-Z_]+):\?[^}]*\}", lambda m: OPERATOR_VALUES.get(m.group(1), "set-by-operator"), text
+    )
 
 
 @pytest.mark.parametrize("name", sorted(n for n in OURS if n != "init"))

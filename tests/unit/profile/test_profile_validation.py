@@ -13,9 +13,11 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from services.profile.accounts import store as accounts_store
 from services.profile.adapters import repository
 from services.profile.entrypoints.api import app
 from shared.referential.repository import ReferentialCache
+from tests.support import access_token, bearer
 
 TODAY = dt.date.today()
 PROFILE_ID = "0" * 32
@@ -35,7 +37,9 @@ def client() -> Iterator[TestClient]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(repository, "create", _trap)
         patch.setattr(repository, "add_version", _trap)
-        yield TestClient(app)  # not `with`: the lifespan would connect to Mongo and start the relay
+        patch.setattr(accounts_store, "get", lambda _: None)
+        # Not `with`: the lifespan would connect to Mongo and start the relay.
+        yield TestClient(app, headers=bearer(access_token(PROFILE_ID)))
 
 
 def valid_profile() -> dict[str, Any]:

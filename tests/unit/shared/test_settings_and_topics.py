@@ -4,6 +4,7 @@ import pytest
 from pydantic import ValidationError
 from pydantic_settings import SettingsConfigDict
 
+from shared.auth.keys import generate
 from shared.settings import Environment, ServiceSettings
 from shared.topics import ALL_TOPICS, BY_NAME, PROFILE_SUBMITTED
 
@@ -25,6 +26,9 @@ def test_signing_key_is_required_in_prod(monkeypatch: pytest.MonkeyPatch) -> Non
     with pytest.raises(ValidationError, match="signing_key must be set"):
         DemoSettings()
     monkeypatch.setenv("DEMO_SIGNING_KEY", "s3cret")
+    with pytest.raises(ValidationError, match="auth_public_keys must be set"):
+        DemoSettings()
+    monkeypatch.setenv("DEMO_AUTH_PUBLIC_KEYS", '{"k1": "' + generate()[2] + '"}')
     assert DemoSettings().key == "s3cret"
 
 

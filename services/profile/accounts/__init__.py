@@ -1,0 +1,1 @@
+"""Accounts: sign-up and sign-in by magic link, access and refresh tokens, roles."""

@@ -1,0 +1,115 @@
+"""Signing in: a magic link by email, redeemed once for an access token and a rotating refresh token.
+
+Refresh tokens rotate: each one is good for a single refresh. Presenting an already used one means it leaked
+(or the client raced itself), so the whole session is revoked."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from services.profile.accounts import store
+from services.profile.accounts.emails import magic_link_email
+from services.profile.config import ProfileSettings
+from shared.auth.tokens import AUTH_AUDIENCE, InvalidToken, Principal, Role, TokenSigner, TokenVerifier
+from shared.events import Envelope
+from shared.schemas.notification import NotificationRequested
+from shared.topics import NOTIFICATIONS
+
+
+class LinkRejected(Exception):
+    def __init__(self, reason: str, gone: bool = False) -> None:
+        super().__init__(reason)
+        self.gone = gone  # used or expired: 410 rather than 400
+
+
+class SessionRejected(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class Issued:
+    access_token: str
+    refresh_token: str
+    expires_in: int
+    account: dict[str, Any]
+
+
+def account_view(account: dict[str, Any]) -> dict[str, Any]:
+    return {"account_id": account["_id"], "email": account["email"], "roles": sorted(account["roles"])}
+
+
+class Accounts:
+    def __init__(self, settings: ProfileSettings) -> None:
+        self.settings = settings
+        self.signer = TokenSigner(settings.auth_key_id, settings.private_key)
+        self.verifier = TokenVerifier(settings.auth_public_keys)
+
+    def magic_link(self, email: str, role: Role, locale: str, now: dt.datetime) -> Envelope[NotificationRequested]:
+        """The email to send. Nothing is stored: the account is created when the link is redeemed."""
+        email = email.strip().casefold()
+        minutes = self.settings.magic_link_minutes
+        jti = uuid.uuid4().hex
+        token = self.signer.sign(
+            {"typ": "magic", "sub": store.email_key(email), "email": email, "role": role.value, "jti": jti},
+            AUTH_AUDIENCE, dt.timedelta(minutes=minutes), now,
+        )
+        subject, text = magic_link_email(locale, f"{self.settings.public_url}/#/sign-in?token={token}", minutes)
+        data = NotificationRequested(
+            idempotency_key=f"magic-link:{jti}", recipient_id=store.email_key(email), to=email, subject=subject,
+            text=text, category="sign-in", locale=locale,
+        )
+        return Envelope.wrap(type=NOTIFICATIONS.event_types[0], source="/services/profile", subject=data.recipient_id,
+                             data=data, time=now)
+
+    def redeem(self, token: str, now: dt.datetime) -> Issued:
+        try:
+            claims = self.verifier.claims(token, AUTH_AUDIENCE, "magic", now)
+            role = Role(claims["role"])
+        except InvalidToken as exc:
+            raise LinkRejected(str(exc), gone=exc.expired) from None
+        except (KeyError, ValueError):
+            raise LinkRejected("invalid link") from None
+        if role not in {Role.JOB_SEEKER, Role.HELPER}:
+            raise LinkRejected("invalid link")
+        if not store.use_link(claims["jti"], now):
+            raise LinkRejected("this link was already used", gone=True)
+        account = store.add_role(store.find_or_create(claims["email"], now), role.value)
+        session = store.open_session(account["_id"], now)
+        return self._issue(account, session["_id"], 0, now)
+
+    def refresh(self, token: str, now: dt.datetime) -> Issued:
+        try:
+            claims = self.verifier.claims(token, AUTH_AUDIENCE, "refresh", now)
+            session_id, generation = str(claims["sid"]), int(claims["gen"])
+        except (InvalidToken, KeyError, ValueError):
+            raise SessionRejected("invalid refresh token") from None
+        session = store.get_session(session_id)
+        if session is None or session["revoked"]:
+            raise SessionRejected("this session has ended")
+        if not store.advance_session(session_id, generation, now):
+            store.revoke_session(session_id, now)
+            raise SessionRejected("this refresh token was already used: the session is revoked")
+        account = store.get(session["account_id"])
+        if account is None or account["erased_at"] is not None:
+            raise SessionRejected("this account no longer exists")
+        return self._issue(account, session_id, generation + 1, now)
+
+    def sign_out(self, principal: Principal, now: dt.datetime) -> None:
+        if principal.session_id is not None:
+            store.revoke_session(principal.session_id, now)
+
+    def _issue(self, account: dict[str, Any], session_id: str, generation: int, now: dt.datetime) -> Issued:
+        principal = Principal(
+            sub=account["_id"], roles=frozenset(Role(r) for r in account["roles"]), email=account["email"],
+            session_id=session_id,
+        )
+        ttl = dt.timedelta(minutes=self.settings.access_token_minutes)
+        refresh = self.signer.sign(
+            {"typ": "refresh", "sub": account["_id"], "sid": session_id, "gen": generation}, AUTH_AUDIENCE,
+            dt.timedelta(days=self.settings.refresh_token_days), now,
+        )
+        return Issued(self.signer.access_token(principal, ttl, now), refresh, int(ttl.total_seconds()),
+                      account_view(account))

@@ -1,0 +1,112 @@
+"""Storage of accounts, their email index, used magic links and sessions (synchronous: call through run_sync).
+
+Every lookup is by `_id` (FerretDB scans for anything else): the email index maps a hash of the email to the
+account id, so finding an account by email never scans."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import uuid
+from typing import Any
+
+from mongoengine.connection import get_db  # type: ignore[import-untyped]
+from pymongo.collection import Collection
+from pymongo.errors import DuplicateKeyError
+
+Doc = dict[str, Any]
+
+
+def _coll(name: str) -> Collection[Doc]:
+    collection: Collection[Doc] = get_db()[name]
+    return collection
+
+
+def accounts() -> Collection[Doc]:
+    return _coll("accounts")
+
+
+def account_emails() -> Collection[Doc]:
+    return _coll("account_emails")
+
+
+def used_links() -> Collection[Doc]:
+    return _coll("used_magic_links")
+
+
+def sessions() -> Collection[Doc]:
+    return _coll("sessions")
+
+
+def email_key(email: str) -> str:
+    return hashlib.sha256(email.strip().casefold().encode()).hexdigest()
+
+
+def find_by_email(email: str) -> Doc | None:
+    entry = account_emails().find_one({"_id": email_key(email)})
+    return None if entry is None else get(entry["account_id"])
+
+
+def get(account_id: str) -> Doc | None:
+    return accounts().find_one({"_id": account_id})
+
+
+def find_or_create(email: str, now: dt.datetime) -> Doc:
+    """The account of this email, created on first sign-in. Two first sign-ins at once race on the index."""
+    found = find_by_email(email)
+    if found is not None:
+        return found
+    account: Doc = {
+        "_id": uuid.uuid4().hex, "email": email.strip().casefold(), "roles": [], "created_at": now,
+        "erased_at": None,
+    }
+    accounts().insert_one(account)
+    try:
+        account_emails().insert_one({"_id": email_key(email), "account_id": account["_id"]})
+    except DuplicateKeyError:
+        accounts().delete_one({"_id": account["_id"]})
+        winner = find_by_email(email)
+        assert winner is not None
+        return winner
+    return account
+
+
+def add_role(account: Doc, role: str) -> Doc:
+    if role in account["roles"]:
+        return account
+    accounts().update_one({"_id": account["_id"]}, {"$addToSet": {"roles": role}})
+    return {**account, "roles": [*account["roles"], role]}
+
+
+def use_link(jti: str, now: dt.datetime) -> bool:
+    """Marks a magic link used; False when it already was (single use, even under concurrent clicks)."""
+    try:
+        used_links().insert_one({"_id": jti, "used_at": now})
+    except DuplicateKeyError:
+        return False
+    return True
+
+
+def open_session(account_id: str, now: dt.datetime) -> Doc:
+    session: Doc = {
+        "_id": uuid.uuid4().hex, "account_id": account_id, "generation": 0, "revoked": False, "created_at": now,
+    }
+    sessions().insert_one(session)
+    return session
+
+
+def get_session(session_id: str) -> Doc | None:
+    return sessions().find_one({"_id": session_id})
+
+
+def advance_session(session_id: str, generation: int, now: dt.datetime) -> bool:
+    """Moves the session to its next refresh token; False if that token was already used (or revoked)."""
+    result = sessions().update_one(
+        {"_id": session_id, "generation": generation, "revoked": False},
+        {"$set": {"generation": generation + 1, "refreshed_at": now}},
+    )
+    return result.modified_count == 1
+
+
+def revoke_session(session_id: str, now: dt.datetime) -> None:
+    sessions().update_one({"_id": session_id}, {"$set": {"revoked": True, "revoked_at": now}})
