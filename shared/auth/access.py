@@ -103,7 +103,9 @@ def route_access(app: FastAPI) -> list[RouteAccess]:
     """Every API route of the app with the access policies it depends on (routers included, at any depth)."""
     found = []
     for route in app.routes:
-        contexts = route.effective_route_contexts() if hasattr(route, "effective_route_contexts") else [route]
+        contexts: list[Any] = (
+            list(route.effective_route_contexts()) if hasattr(route, "effective_route_contexts") else [route]
+        )
         for context in contexts:
             dependant = getattr(context, "dependant", None)
             if dependant is not None:

@@ -60,8 +60,10 @@ async def request_export(principal: SignedIn, publisher: PublisherDep) -> Export
 @router.get("/exports/{export_id}")
 async def read_export(export_id: ExportId, principal: SignedIn) -> ExportOut:
     request = await run_sync(store.get_request, export_id)
-    if request is None or request["kind"] != "export" or request["person_id"] != principal.sub:
+    if request is None or request["kind"] != "export":
         raise HTTPException(404, "no such export")
+    if request["person_id"] != principal.sub:
+        raise HTTPException(403, "this export belongs to someone else")
     parts = await run_sync(store.gathered, export_id)
     waiting = [s for s in SERVICES if s not in parts]
     return ExportOut(
