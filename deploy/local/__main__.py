@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import subprocess
 import time
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
+from deploy.local.paths import REPO, VENV_PYTHON
 from deploy.local.platform import Platform, PlatformConfig
 from deploy.local.services import SERVICE_NAMES
 
 cli = typer.Typer(add_completion=False, no_args_is_help=True)
 console = Console()
+# The official referential beside the repo, when present: the seed alone has a few hundred job titles.
+ROME_DATA = REPO.parent / "shared" / "data" / "rome"
 
 
 @cli.command()
@@ -28,6 +32,13 @@ def up() -> None:
             platform.start_infra()
         with console.status("Loading the demo seed..."):
             platform.seed()
+        if ROME_DATA.is_dir():
+            with console.status("Importing the ROME referential from ../shared/data (about 11,000 job titles)..."):
+                subprocess.run(
+                    [str(VENV_PYTHON), "-m", "shared.referential", "import-rome", str(ROME_DATA),
+                     "--mongo-url", platform.config.mongo_url],
+                    check=True, cwd=REPO, stdout=subprocess.DEVNULL,
+                )
         with console.status("Starting services and the gateway..."):
             platform.start_services()
     except Exception:
@@ -36,12 +47,14 @@ def up() -> None:
     cfg = platform.config
     console.print(f"[green]Platform up in {time.monotonic() - started:.1f}s[/green]")
     table = Table("what", "where")
+    table.add_row("web client", f"{cfg.gateway_url}/")
     table.add_row("gateway", cfg.gateway_url)
     for name in SERVICE_NAMES:
         table.add_row(f"{name} health", f"{cfg.gateway_url}/api/v1/{name}/healthz")
     table.add_row("kafka", cfg.bootstrap_servers)
     table.add_row("mongodb (FerretDB)", cfg.mongo_url)
     table.add_row("logs", str(cfg.state_dir / "logs"))
+    table.add_row("emails (sign-in links)", str(cfg.maildir))
     console.print(table)
 
 

@@ -1,13 +1,15 @@
-"""Faust worker: consumes `profile.submitted`, emits `diagnosis.completed`."""
+"""Faust worker: consumes `profile.submitted`, emits `diagnosis.completed`; answers privacy requests."""
 
 from __future__ import annotations
 
+from services.diagnosis import privacy
 from services.diagnosis.config import DiagnosisSettings
 from services.diagnosis.handler import DiagnosisStage
 from services.diagnosis.model.employability import EmployabilityModel
 from shared.faust_app import create_faust_app, run_worker
 from shared.logs import configure_logging
 from shared.mongo import connect
+from shared.privacy_agent import attach_privacy
 from shared.referential.connection import connect_referential
 from shared.referential.repository import ReferentialCache
 from shared.stage import attach_stage
@@ -23,6 +25,7 @@ def main() -> None:
     # Loaded once per worker, not per event.
     stage = DiagnosisStage(ReferentialCache.load(), EmployabilityModel.load())
     attach_stage(app, stage, settings.batch_size, settings.batch_within_seconds)
+    attach_privacy(app, "diagnosis", privacy.export_person, privacy.erase_person)
     run_worker(app, settings)
 
 
