@@ -20,8 +20,6 @@ class PledgesSettings(ServiceSettings):
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 1025
     mail_from: str = "Bob Action <action@bob.example.org>"
-    confirm_link_ttl_hours: float = 48
-    review_link_ttl_hours: float = 24 * 14
     unsubscribe_link_ttl_days: float = 365
     review_timeout_seconds: float = 7 * 24 * 3600
     timeout_scan_seconds: float = 30  # a safety net (matching is event-driven); FerretDB scans cost

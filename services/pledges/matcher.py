@@ -7,10 +7,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from services.pledges.adapters import assignments, db, outbox
+from services.pledges.adapters import assignments, outbox
 from services.pledges.config import PledgesSettings
 from services.pledges.domain.kinds import PledgeKind
-from services.pledges.domain.links import Purpose, sign
 from services.pledges.domain.matching import match_coffees, match_documents
 from services.pledges.events import Outgoing, event, notification
 from shared.schemas.pledges import CoffeeMatched, PledgeFulfilled, ReviewChanged
@@ -31,9 +30,8 @@ def fulfilled_event(pledge: dict[str, Any]) -> Outgoing:
 
 
 def review_link(review: dict[str, Any], settings: PledgesSettings) -> str:
-    expires = db.utc(review["sent_at"]) + dt.timedelta(hours=settings.review_link_ttl_hours)
-    token = sign(settings.key, Purpose.REVIEW, review["_id"], expires, jti=review["_id"])
-    return f"{settings.public_url}/api/v1/reviews/{token}"
+    """The web client's page of the review: the helper opens it signed in (no secret in the email)."""
+    return f"{settings.public_url}/#/reviews/{review['_id']}"
 
 
 def _announce_review(review: dict[str, Any], settings: PledgesSettings) -> list[Outgoing]:

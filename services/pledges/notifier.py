@@ -2,7 +2,10 @@
 to someone who unsubscribed, and a failed send is kept and retried with backoff (never silently dropped).
 
 A record per key holds the state: SENDING (claimed), SENT, SKIPPED (unsubscribed) or FAILED (retry due at
-`next_attempt_at`). A SENDING claim older than the stale delay (a crashed notifier) is taken over."""
+`next_attempt_at`). A SENDING claim older than the stale delay (a crashed notifier) is taken over.
+
+The record keeps the whole email only while it may still be sent (SENDING, FAILED): once sent or skipped, only
+whom it was for (the person's id) and its category remain, never the address nor the text."""
 
 from __future__ import annotations
 
@@ -31,7 +34,14 @@ Sender = Callable[[NotificationRequested], None]
 
 
 def unsubscribed(note: NotificationRequested) -> bool:
-    return db.unsubscribed().count_documents({"_id": {"$in": [note.recipient_id, email_hash(note.to)]}}) > 0
+    """The person (by id: unsubscribed or erased) or the address (by hash) wants nothing more. Two reads by
+    `_id`, which FerretDB serves without a scan (an `$in` filter scans)."""
+    return any(db.unsubscribed().find_one({"_id": key}, {"_id": 1}) for key in (note.recipient_id, email_hash(note.to)))
+
+
+def _kept(note: NotificationRequested) -> dict[str, str]:
+    """What a settled record keeps of its email."""
+    return {"recipient_id": note.recipient_id, "category": note.category}
 
 
 def _claim(note: NotificationRequested, now: dt.datetime) -> bool:
@@ -63,8 +73,8 @@ def _attempt(note: NotificationRequested, send: Sender, attempts: int, pause: fl
 
 def _settle(note: NotificationRequested, ok: bool, attempts: int, now: dt.datetime) -> str:
     if ok:
-        db.notifications().update_one({"_id": note.idempotency_key}, {"$set": {"state": "SENT", "sent_at": now},
-                                                                      "$inc": {"attempts": attempts}})
+        db.notifications().update_one({"_id": note.idempotency_key}, {
+            "$set": {"state": "SENT", "sent_at": now, "payload": _kept(note)}, "$inc": {"attempts": attempts}})
         outcome = "sent"
     else:
         record = db.notifications().find_one_and_update(
@@ -83,8 +93,8 @@ def deliver(note: NotificationRequested, send: Sender, now: dt.datetime, setting
     """The outcome: sent, failed (kept for retry), skipped (unsubscribed) or duplicate."""
     if unsubscribed(note):
         db.notifications().update_one({"_id": note.idempotency_key}, {
-            "$set": {"state": "SKIPPED"}, "$setOnInsert": {"category": note.category, "created_at": now}},
-            upsert=True)
+            "$set": {"state": "SKIPPED", "payload": _kept(note)},
+            "$setOnInsert": {"category": note.category, "created_at": now}}, upsert=True)
         NOTIFICATIONS.labels(note.category, "skipped").inc()
         return "skipped"
     if not _claim(note, now):
@@ -105,7 +115,8 @@ def retry_failed(send: Sender, now: dt.datetime, settings: PledgesSettings, limi
             continue
         note = NotificationRequested.model_validate(claimed["payload"])
         if unsubscribed(note):
-            db.notifications().update_one({"_id": note.idempotency_key}, {"$set": {"state": "SKIPPED"}})
+            db.notifications().update_one({"_id": note.idempotency_key}, {"$set": {
+                "state": "SKIPPED", "payload": _kept(note)}})
             continue
         sent += _settle(note, _attempt(note, send, 1, pause=0), 1, now) == "sent"
     return sent

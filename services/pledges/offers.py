@@ -40,7 +40,10 @@ def _upsert_seeker(profile_id: str, update: dict[str, Any]) -> dict[str, Any]:
 def record_and_offer(
     profile_id: str, email: str | None, kinds: list[PledgeKind], now: dt.datetime, settings: PledgesSettings
 ) -> list[PledgeKind]:
-    """Returns the kinds newly offered."""
+    """Returns the kinds newly offered; nothing is stored again about a person who asked for erasure (a late or
+    replayed diagnosis must not bring their email back)."""
+    if db.erased(profile_id):
+        return []
     update: dict[str, Any] = {"$setOnInsert": {"created_at": now}}
     if email:
         update["$set"] = {"email": email.casefold()}
@@ -60,8 +63,7 @@ def record_and_offer(
             f"help-offered:{profile_id}:{'+'.join(k.value for k in new)}", profile_id, seeker["email"],
             "Bob Action : des pros vous proposent leur aide",
             f"Bonjour,\n\nDes personnes en poste proposent bénévolement :\n{lines}\n\n"
-            f"Déposez votre document sur {settings.public_url}/api/v1/documents "
-            f"(profile_id={profile_id}) ou acceptez un café sur {settings.public_url}/api/v1/help-requests/coffee.\n",
+            f"Déposez votre document ou acceptez un café sur {settings.public_url}/#/help-requests\n",
             "help-offered",
         ),
     ])

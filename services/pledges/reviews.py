@@ -1,4 +1,5 @@
-"""The reviewer's side of a review: open the document through the signed link, then submit the review once."""
+"""The reviewer's side of a review: the helper it is assigned to opens it and the document, then submits the
+review once. Refusals: 404 unknown, 403 another helper's, 410 when the assignment is over (timed out or done)."""
 
 from __future__ import annotations
 
@@ -6,47 +7,57 @@ import datetime as dt
 from typing import Any
 
 from services.pledges.adapters import assignments, outbox, requests_repo
-from services.pledges.config import PledgesSettings
 from services.pledges.domain.kinds import ReviewState
-from services.pledges.domain.links import LinkError, Purpose, verify
+from services.pledges.errors import Refused
 from services.pledges.events import notification
 from services.pledges.matcher import fulfilled_event, review_event
 
 
-def open_review(token: str, now: dt.datetime, settings: PledgesSettings) -> dict[str, Any]:
-    link = verify(settings.key, token, Purpose.REVIEW, now)
-    review = assignments.read_review(link.subject)
+def done_key(review_id: str) -> str:
+    """The idempotency key of the email that brings a review's text to the document's owner."""
+    return f"review-done:{review_id}"
+
+
+def read_review(review_id: str, helper_id: str) -> dict[str, Any]:
+    """The review in any state (the helper sees what became of it)."""
+    review = assignments.read_review(review_id)
     if review is None:
-        raise LinkError("invalid link")
-    if review["state"] == ReviewState.TIME_OUT.value:
-        raise LinkError("this review timed out and went to someone else", expired=True)
-    if review["state"] == ReviewState.DONE.value:
-        raise LinkError("this review was already submitted", expired=True)
+        raise Refused(404, "no such review")
+    if review["helper_id"] != helper_id:
+        raise Refused(403, "this review is assigned to another helper")
     return review
 
 
-def open_document(token: str, now: dt.datetime, settings: PledgesSettings) -> dict[str, Any]:
-    review = open_review(token, now, settings)
+def _pending(review_id: str, helper_id: str) -> dict[str, Any]:
+    review = read_review(review_id, helper_id)
+    if review["state"] == ReviewState.TIME_OUT.value:
+        raise Refused(410, "this review timed out and went to someone else")
+    if review["state"] == ReviewState.DONE.value:
+        raise Refused(410, "this review was already submitted")
+    return review
+
+
+def open_document(review_id: str, helper_id: str) -> dict[str, Any]:
+    """The document while its review is pending: a finished assignment gives no more access to it."""
+    review = _pending(review_id, helper_id)
     document = requests_repo.read_document(review["document_id"])
     if document is None:
-        raise LinkError("the document was removed", expired=True)
+        raise Refused(410, "the document was removed")
     return document
 
 
-def submit_review(token: str, text: str, now: dt.datetime, settings: PledgesSettings) -> dict[str, Any]:
-    review = assignments.complete_review(open_review(token, now, settings)["_id"], text, now)
-    if review is None:  # another submit won the race
-        raise LinkError("this review was already submitted", expired=True)
+def submit_review(review_id: str, helper_id: str, text: str, now: dt.datetime) -> dict[str, Any]:
+    review = assignments.complete_review(_pending(review_id, helper_id)["_id"], text, now)
+    if review is None:  # another submit (or the time-out) won the race
+        raise Refused(410, "this review is not pending any more")
     fulfilled = assignments.count_done(review["pledge_id"])
     what = "CV" if review["kind"] == "RESUME" else "lettre de motivation"
-    outbox.add([
-        review_event("review.done", review),
-        notification(
-            f"review-done:{review['_id']}", review["profile_id"], review["owner_email"],
-            f"Bob Action : l'avis d'un pro sur votre {what}",
-            f"Bonjour,\n\nUne personne du métier a relu votre {what}. Voici son avis :\n\n{text}\n",
-            "review-done",
-        ),
-        *([fulfilled_event(fulfilled)] if fulfilled else []),
-    ])
+    # The owner also reads it on their help requests; an erased owner has no address left to write to.
+    mail = [notification(
+        done_key(review["_id"]), review["profile_id"], review["owner_email"],
+        f"Bob Action : l'avis d'un pro sur votre {what}",
+        f"Bonjour,\n\nUne personne du métier a relu votre {what}. Voici son avis :\n\n{text}\n",
+        "review-done",
+    )] if review.get("owner_email") else []
+    outbox.add([review_event("review.done", review), *mail, *([fulfilled_event(fulfilled)] if fulfilled else [])])
     return review

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from services.pledges.domain.kinds import MAX_COFFEES_PER_PLEDGE, MAX_DOCUMENTS_PER_PLEDGE, PledgeKind
 from shared.schemas.profile import AreaType, DepartementId, RomeCode
@@ -34,7 +35,8 @@ class PledgeIn(_Strict):
 
 
 class HelperIn(_Strict):
-    email: EmailStr
+    """The helper's email is not in the body: it is the verified email of the access token."""
+
     name: Name
     cities: Annotated[list[CityIn], Field(max_length=10)] = []
     remote: bool = True
@@ -59,8 +61,8 @@ class HelperOut(BaseModel):
 
 
 class CoffeeIn(_Strict):
-    profile_id: Annotated[str, Field(min_length=1, max_length=64)]
-    email: EmailStr
+    """The job seeker (profile id and email) is the one the access token names."""
+
     opt_in: bool
     rome_code: RomeCode
     city: CityIn
@@ -89,6 +91,31 @@ class ReviewOut(BaseModel):
     kind: str
     state: str
     document_url: str
+
+
+class ReceivedReview(BaseModel):
+    review_id: str
+    state: str
+    text: str | None  # once the review is done
+
+
+class DocumentRequest(BaseModel):
+    document_id: str
+    kind: str
+    uploaded_at: dt.datetime
+    reviews: list[ReceivedReview]
+
+
+class CoffeeState(BaseModel):
+    opted_in: bool
+    matched: bool
+
+
+class HelpRequestsOut(BaseModel):
+    """What a job seeker asked for, and the reviews they received."""
+
+    documents: list[DocumentRequest]
+    coffee: CoffeeState | None
 
 
 class KindCounts(BaseModel):

@@ -1,4 +1,4 @@
-"""Helpers for the pledges integration tests: unique people, emails read from the SMTP sink, polling."""
+"""Helpers for the pledges integration tests: signed-in people, emails read from the SMTP sink, polling."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import re
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from email.message import Message
 from pathlib import Path
 from typing import Any, TypeVar
@@ -15,7 +16,9 @@ import pytest
 
 from deploy.local.platform import Platform
 from deploy.local.smtp_sink import read_messages
+from shared.auth.tokens import Role
 from shared.mongo import connect, disconnect
+from tests.support import access_token, bearer, token_subject
 
 R = TypeVar("R")
 
@@ -50,30 +53,54 @@ def wait_mail(maildir: Path, to: str, contains: str, timeout: float = 30.0) -> s
     return poll(found, timeout, f"an email to {to} containing {contains!r}")
 
 
+def review_id_in(text: str) -> str:
+    """The review id in a helper's email, which links to the web client's page of the review."""
+    match = re.search(r"#/reviews/([A-Za-z0-9_-]+)", text)
+    assert match, text
+    return match.group(1)
+
+
 def token_in(text: str, path: str) -> str:
     match = re.search(re.escape(path) + r"[?/](?:token=)?([A-Za-z0-9_.-]+)", text)
     assert match, text
     return match.group(1)
 
 
-def sign_up_and_confirm(client: httpx.Client, maildir: Path, email: str, **helper: Any) -> str:
-    pledges = helper.pop("pledges")
-    body_in = {"email": email, "name": "Alex", "remote": True, "pledges": pledges} | helper
-    response = client.post("/api/v1/helpers", json=body_in)
-    assert response.status_code == 202, response.text
-    token = token_in(wait_mail(maildir, email, "/api/v1/helpers/confirm"), "/api/v1/helpers/confirm")
-    confirmed = client.get("/api/v1/helpers/confirm", params={"token": token})
-    assert confirmed.status_code == 200, confirmed.text
-    helper_id: str = response.json()["helper_id"]
-    return helper_id
+@dataclass(frozen=True)
+class Person:
+    """Someone signed in: a real access token for a new account with a unique email."""
+
+    email: str
+    token: str
+
+    @property
+    def id(self) -> str:
+        return token_subject(self.token)
+
+    @property
+    def auth(self) -> dict[str, str]:
+        return bearer(self.token)
 
 
-def upload(client: httpx.Client, email: str, kind: str = "RESUME", content: bytes = b"Camille\nDeveloper\n",
-           media_type: str = "text/plain", profile_id: str | None = None) -> httpx.Response:
+def person(who: str, *roles: Role) -> Person:
+    email = unique_email(who)
+    return Person(email, access_token(None, *(roles or (Role.JOB_SEEKER,)), email=email))
+
+
+def sign_up(client: httpx.Client, who: str, **helper: Any) -> Person:
+    """A new helper account signs up: its pledges are active at once (sign-in verified the email)."""
+    signed_in = person(who, Role.HELPER)
+    body_in = {"name": "Alex", "remote": True} | helper
+    response = client.post("/api/v1/helpers", json=body_in, headers=signed_in.auth)
+    assert response.status_code == 201, response.text
+    assert response.json() == {"helper_id": signed_in.id, "status": "active"}
+    return signed_in
+
+
+def upload(client: httpx.Client, seeker: Person, kind: str = "RESUME", content: bytes = b"Camille\nDeveloper\n",
+           media_type: str = "text/plain") -> httpx.Response:
     return client.post(
-        "/api/v1/documents",
-        data={"kind": kind, "profile_id": profile_id or uuid.uuid4().hex, "email": email},
-        files={"file": ("cv.txt", content, media_type)},
+        "/api/v1/documents", data={"kind": kind}, files={"file": ("cv.txt", content, media_type)}, headers=seeker.auth,
     )
 
 

@@ -14,19 +14,22 @@ from deploy.local.smtp_sink import read_messages
 from services.pledges import matcher
 from services.pledges.adapters import assignments, db, outbox
 from services.pledges.config import PledgesSettings
+from shared.auth.tokens import Role
 from shared.kafka import make_producer
 from shared.topics import NOTIFICATIONS
 from shared.topics_pledges import PLEDGES_TOPICS
 from tests.e2e.test_smoke import demo_profile
 from tests.integration.pledges_support import (
+    person,
     pledges_db,
     poll,
-    sign_up_and_confirm,
-    token_in,
+    review_id_in,
+    sign_up,
     unique_email,
     upload,
     wait_mail,
 )
+from tests.support import access_token, bearer
 
 pytestmark = [pytest.mark.integration, pytest.mark.e2e, pytest.mark.usefixtures(pledges_db.__name__)]
 __all__ = ["pledges_db"]
@@ -39,14 +42,14 @@ def reviews_of(document_id: str) -> list[dict[str, object]]:
 
 def test_a_late_review_times_out_and_is_reassigned(platform: Platform) -> None:
     maildir, settings = platform.config.maildir, PledgesSettings(review_timeout_seconds=60)
-    first, second, third = (unique_email(who) for who in ("late", "busy", "spare"))
     with httpx.Client(base_url=platform.config.gateway_url, timeout=10) as client:
-        first_id = sign_up_and_confirm(client, maildir, first, pledges=LETTER)
-        sign_up_and_confirm(client, maildir, second, pledges=LETTER)
-        uploaded = upload(client, unique_email("owner"), kind="COVER_LETTER")
+        first = sign_up(client, "late", pledges=LETTER)
+        sign_up(client, "busy", pledges=LETTER)
+        uploaded = upload(client, person("owner"), kind="COVER_LETTER")
         document_id = uploaded.json()["document_id"]
-        late_token = token_in(wait_mail(maildir, first, "/api/v1/reviews/"), "/api/v1/reviews")
-        late = next(r for r in poll(lambda: reviews_of(document_id)) if r["helper_id"] == first_id)
+        late_id = review_id_in(wait_mail(maildir, first.email, "#/reviews/"))
+        late = next(r for r in poll(lambda: reviews_of(document_id)) if r["helper_id"] == first.id)
+        assert late["_id"] == late_id
 
         sent_at = db.utc(late["sent_at"])  # type: ignore[arg-type]
         timeout = dt.timedelta(seconds=settings.review_timeout_seconds)
@@ -55,9 +58,13 @@ def test_a_late_review_times_out_and_is_reassigned(platform: Platform) -> None:
         assert matcher.time_out(str(late["_id"]), sent_at + timeout * 2)
         assert not matcher.time_out(str(late["_id"]), sent_at + timeout * 2)  # once only
 
-        assert client.get(f"/api/v1/reviews/{late_token}").status_code == 410
-        sign_up_and_confirm(client, maildir, third, pledges=LETTER)
-        wait_mail(maildir, third, "/api/v1/reviews/")
+        # The late helper still sees what became of it, but the document and the answer are closed to them.
+        path = f"/api/v1/reviews/{late_id}"
+        assert client.get(path, headers=first.auth).json()["state"] == "TIME_OUT"
+        assert client.get(f"{path}/document", headers=first.auth).status_code == 410
+        assert client.post(path, json={"text": "too late for this one"}, headers=first.auth).status_code == 410
+        third = sign_up(client, "spare", pledges=LETTER)
+        wait_mail(maildir, third.email, "#/reviews/")
     states = sorted(str(r["state"]) for r in reviews_of(document_id))
     assert states == ["SENT", "SENT", "TIME_OUT"]
 
@@ -65,9 +72,11 @@ def test_a_late_review_times_out_and_is_reassigned(platform: Platform) -> None:
 def test_help_is_offered_to_a_profile_with_a_resume_blocker(platform: Platform) -> None:
     email = unique_email("blocked")
     profile = demo_profile() | {"email": email, "frustrations": ["RESUME"]}
+    signed_in = bearer(access_token(None, Role.JOB_SEEKER, email=email))
     with httpx.Client(base_url=platform.config.gateway_url, timeout=10) as client:
-        assert client.post("/api/v1/profiles", json=profile).status_code == 201
-    assert "CV" in wait_mail(platform.config.maildir, email, "/api/v1/documents", timeout=60)
+        created = client.post("/api/v1/profiles", json=profile, headers=signed_in)
+        assert created.status_code == 201, created.text
+    assert "CV" in wait_mail(platform.config.maildir, email, "#/help-requests", timeout=60)
 
 
 def test_replaying_every_event_assigns_nothing_twice_and_sends_no_email_twice(platform: Platform) -> None:

@@ -38,7 +38,7 @@ def open_documents(kind: PledgeKind) -> list[OpenDocument]:
         OpenDocument(
             document_id=d["_id"], owner_email=d["email"], kind=DOCUMENT_KIND[kind],
             free=MAX_REVIEWS_PER_DOCUMENT - d["taken"], since=db.utc(d["created_at"]),
-            reviewers=frozenset(d["reviewers"]),
+            reviewers=frozenset(d["reviewers"]), owner_id=d["profile_id"],
         )
         for d in docs
     ]
@@ -70,22 +70,26 @@ def review_id(document_id: str, pledge_id: str) -> str:
 
 def assign_review(match: Match, now: dt.datetime) -> dict[str, Any] | None:
     """The stored review (state SENT), or None when the document or the pledge filled up meanwhile."""
+    # The document lists its review ids, and the helper's index document too: the job seeker's and the helper's
+    # views then read everything by `_id` (FerretDB scans for any other filter).
+    rid = review_id(match.request_id, match.pledge_id)
     # update_one, not find_one_and_update: FerretDB's findAndModify has no projection, and the bytes stay home.
     taken = db.documents().update_one(
         {"_id": match.request_id, "taken": {"$lt": MAX_REVIEWS_PER_DOCUMENT}, "reviewers": {"$ne": match.helper_id}},
-        {"$inc": {"taken": 1}, "$push": {"reviewers": match.helper_id}},
+        {"$inc": {"taken": 1}, "$push": {"reviewers": match.helper_id, "review_ids": rid}},
     )
     if not taken.modified_count:
         return None
     document = db.documents().find_one({"_id": match.request_id}, {"data": 0})
-    assert document is not None
-    pledge = _take_pledge_slot(match.pledge_id)
-    if pledge is None:
+    pledge = _take_pledge_slot(match.pledge_id) if document is not None else None
+    if document is None or pledge is None:  # the pledge filled up, or the document was erased meanwhile
         db.documents().update_one({"_id": match.request_id}, {"$inc": {"taken": -1}, "$pull": {
-            "reviewers": match.helper_id}})
+            "reviewers": match.helper_id, "review_ids": rid}})
         return None
+    # Indexed before it exists: a listing skips ids not stored yet, never misses a stored review.
+    db.helper_reviews().update_one({"_id": match.helper_id}, {"$addToSet": {"review_ids": rid}}, upsert=True)
     review = {
-        "_id": review_id(match.request_id, match.pledge_id), "document_id": match.request_id,
+        "_id": rid, "document_id": match.request_id,
         "pledge_id": match.pledge_id, "helper_id": match.helper_id, "helper_email": pledge["helper_email"],
         "profile_id": document["profile_id"], "owner_email": document["email"], "kind": document["kind"],
         "state": ReviewState.SENT.value, "sent_at": now,

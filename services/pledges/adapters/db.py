@@ -47,8 +47,14 @@ def seekers() -> Collection[Doc]:
     return coll("seekers")
 
 
-def used_links() -> Collection[Doc]:
-    return coll("used_links")
+def helper_reviews() -> Collection[Doc]:
+    """Per helper (`_id` = helper id): the ids of the reviews assigned to them, so listing them reads by `_id`."""
+    return coll("helper_reviews")
+
+
+def seeker_documents() -> Collection[Doc]:
+    """Per job seeker (`_id` = profile id): the ids of their uploaded documents, read by `_id` as well."""
+    return coll("seeker_documents")
 
 
 def unsubscribed() -> Collection[Doc]:
@@ -68,6 +74,12 @@ def outbox() -> Collection[Doc]:
     return coll("outbox")
 
 
+COLLECTIONS = (
+    "helpers", "pledges", "documents", "coffee_requests", "reviews", "coffees", "seekers", "helper_reviews",
+    "seeker_documents", "unsubscribed", "notifications", "outbox_archive", "outbox",
+)
+
+
 def ensure_indexes() -> None:
     helpers().create_index([("email", ASCENDING)], unique=True)
     pledges().create_index([("kind", ASCENDING), ("active", ASCENDING), ("created_at", ASCENDING)])
@@ -78,6 +90,12 @@ def ensure_indexes() -> None:
     coffees().create_index([("profile_id", ASCENDING)], unique=True)
     outbox().create_index([("relayed", ASCENDING), ("created_at", ASCENDING)])
     notifications().create_index([("state", ASCENDING), ("next_attempt_at", ASCENDING)])
+
+
+def erased(person_id: str) -> bool:
+    """Whether the person asked for erasure (recorded among the unsubscribed, read by `_id`)."""
+    marker = unsubscribed().find_one({"_id": person_id})
+    return bool(marker and marker.get("erased"))
 
 
 def utc(value: dt.datetime) -> dt.datetime:

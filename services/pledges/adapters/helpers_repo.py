@@ -1,28 +1,36 @@
-"""Helpers and their pledges: sign-up, confirmation through a single-use link, unsubscribe with redaction."""
+"""Helpers and their pledges: sign-up (active at once: the email was verified by signing in), the reviews
+assigned to a helper, unsubscribe with redaction."""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import uuid
+from typing import Any
 
 from pymongo.errors import DuplicateKeyError
 
 from services.pledges.adapters import db, outbox
 from services.pledges.config import PledgesSettings
 from services.pledges.domain.links import LinkError, Purpose, sign, verify
-from services.pledges.events import event, notification
+from services.pledges.errors import Refused
+from services.pledges.events import event, notification, stable_id
 from services.pledges.schemas import HelperIn
+from shared.mongo import insert_ignoring_duplicates
 from shared.schemas.pledges import HelperChanged, PledgeRef
 from shared.topics_pledges import PLEDGES_HELPERS
 
 
-class AlreadyRegistered(Exception):
-    pass
-
-
 def email_hash(email: str) -> str:
     return "email:" + hashlib.sha256(email.strip().casefold().encode()).hexdigest()
+
+
+def redacted_email(person_id: str) -> str:
+    """What replaces a helper's address: unique (the helpers' email index is unique) and never deliverable."""
+    return f"redacted-{person_id}@invalid"
+
+
+def pledge_id(helper_id: str, kind: str) -> str:
+    return stable_id("pledge", helper_id, kind)
 
 
 def _refs(helper_id: str) -> list[PledgeRef]:
@@ -32,69 +40,57 @@ def _refs(helper_id: str) -> list[PledgeRef]:
     ]
 
 
-def _link(settings: PledgesSettings, path: str, token: str) -> str:
-    return f"{settings.public_url}/api/v1/helpers/{path}?token={token}"
+def unsubscribe_link(settings: PledgesSettings, helper_id: str, now: dt.datetime) -> str:
+    expires = now + dt.timedelta(days=settings.unsubscribe_link_ttl_days)
+    token = sign(settings.key, Purpose.UNSUBSCRIBE, helper_id, expires)
+    return f"{settings.public_url}/api/v1/helpers/unsubscribe?token={token}"
 
 
-def register(body: HelperIn, now: dt.datetime, settings: PledgesSettings) -> str:
-    """Stores the helper (unconfirmed, pledges inactive) and queues the confirmation email."""
-    helper_id = uuid.uuid4().hex
-    email = body.email.casefold()
+def register(helper_id: str, email: str, body: HelperIn, now: dt.datetime, settings: PledgesSettings) -> str:
+    """Stores the helper (the account id is the helper id) with active pledges, and queues the welcome email."""
+    if db.erased(helper_id):
+        raise Refused(403, "this account was erased")
+    email = email.casefold()
     cities = [c.model_dump() for c in body.cities]
     try:
         db.helpers().insert_one({
             "_id": helper_id, "email": email, "name": body.name, "cities": cities, "remote": body.remote,
-            "domains": body.domains, "confirmed": False, "unsubscribed": False, "created_at": now,
+            "domains": body.domains, "confirmed": True, "confirmed_at": now, "unsubscribed": False,
+            "created_at": now,
         })
     except DuplicateKeyError:
-        raise AlreadyRegistered from None
-    db.pledges().insert_many([
-        {"_id": uuid.uuid4().hex, "helper_id": helper_id, "helper_email": email, "kind": p.kind.value,
-         "capacity": p.capacity, "free": p.capacity, "assigned": 0, "done": 0, "active": False,
-         "confirmed": False, "fulfilled": False, "created_at": now, "cities": cities, "remote": body.remote,
-         "domains": body.domains}
+        raise Refused(409, "this person is already registered as a helper") from None
+    insert_ignoring_duplicates(db.pledges(), [
+        {"_id": pledge_id(helper_id, p.kind.value), "helper_id": helper_id, "helper_email": email,
+         "kind": p.kind.value, "capacity": p.capacity, "free": p.capacity, "assigned": 0, "done": 0,
+         "active": True, "confirmed": True, "fulfilled": False, "created_at": now, "cities": cities,
+         "remote": body.remote, "domains": body.domains}
         for p in body.pledges
     ])
-    token = sign(settings.key, Purpose.CONFIRM, helper_id, now + dt.timedelta(hours=settings.confirm_link_ttl_hours))
     kinds = ", ".join(p.kind.value for p in body.pledges)
+    refs = [PledgeRef(pledge_id=pledge_id(helper_id, p.kind.value), kind=p.kind.value, capacity=p.capacity)
+            for p in sorted(body.pledges, key=lambda p: p.kind.value)]
+    changed = HelperChanged(helper_id=helper_id, pledges=refs)
     outbox.add([
-        event(PLEDGES_HELPERS, "helper.registered", helper_id, HelperChanged(helper_id=helper_id, pledges=_refs(
-            helper_id)), helper_id),
+        event(PLEDGES_HELPERS, "helper.registered", helper_id, changed, helper_id),
+        # Matching starts on `helper.confirmed`: sign-in verified the email, so it follows at once.
+        event(PLEDGES_HELPERS, "helper.confirmed", helper_id, changed, helper_id),
         notification(
-            f"helper-confirmation:{helper_id}", helper_id, email, "Bob Action : confirmez votre engagement",
-            f"Bonjour {body.name},\n\nMerci pour votre engagement ({kinds}).\n"
-            f"Confirmez-le en ouvrant ce lien :\n{_link(settings, 'confirm', token)}\n",
-            "helper-confirmation",
+            f"helper-welcome:{helper_id}", helper_id, email, "Bob Action : merci pour votre engagement",
+            f"Bonjour {body.name},\n\nMerci pour votre engagement ({kinds}). Nous vous écrirons dès qu'une "
+            f"personne a besoin de vous ; vos relectures vous attendent sur {settings.public_url}/#/reviews\n\n"
+            f"Pour vous désinscrire : {unsubscribe_link(settings, helper_id, now)}\n",
+            "helper-welcome",
         ),
     ])
     return helper_id
 
 
-def confirm(token: str, now: dt.datetime, settings: PledgesSettings) -> str:
-    link = verify(settings.key, token, Purpose.CONFIRM, now)
-    helper = db.helpers().find_one({"_id": link.subject})
-    if helper is None or helper["unsubscribed"]:
-        raise LinkError("this helper is no longer registered", expired=True)
-    try:
-        db.used_links().insert_one({"_id": link.jti, "purpose": link.purpose.value, "used_at": now})
-    except DuplicateKeyError:
-        raise LinkError("link already used", expired=True) from None
-    db.helpers().update_one({"_id": link.subject}, {"$set": {"confirmed": True, "confirmed_at": now}})
-    db.pledges().update_many({"helper_id": link.subject}, {"$set": {"active": True, "confirmed": True}})
-    unsubscribe = sign(
-        settings.key, Purpose.UNSUBSCRIBE, link.subject, now + dt.timedelta(days=settings.unsubscribe_link_ttl_days)
-    )
-    outbox.add([
-        event(PLEDGES_HELPERS, "helper.confirmed", link.subject,
-              HelperChanged(helper_id=link.subject, pledges=_refs(link.subject)), link.subject),
-        notification(
-            f"helper-welcome:{link.subject}", link.subject, helper["email"], "Bob Action : engagement confirmé",
-            "Merci ! Nous vous écrirons dès qu'une personne a besoin de vous.\n\n"
-            f"Pour vous désinscrire : {_link(settings, 'unsubscribe', unsubscribe)}\n",
-            "helper-welcome",
-        ),
-    ])
-    return link.subject
+def assigned_reviews(helper_id: str) -> list[dict[str, Any]]:
+    """The helper's reviews, oldest first, read by `_id` through the helper's index document."""
+    index = db.helper_reviews().find_one({"_id": helper_id})
+    reviews = [db.reviews().find_one({"_id": review_id}) for review_id in (index or {}).get("review_ids", [])]
+    return sorted((r for r in reviews if r is not None), key=lambda r: db.utc(r["sent_at"]))
 
 
 def unsubscribe(token: str, now: dt.datetime, settings: PledgesSettings) -> str:
@@ -108,7 +104,7 @@ def unsubscribe(token: str, now: dt.datetime, settings: PledgesSettings) -> str:
     # Recorded first: from now on the notifier sends nothing to this person.
     for key in (link.subject, email_hash(helper["email"])):
         db.unsubscribed().update_one({"_id": key}, {"$set": {"at": now}}, upsert=True)
-    redacted = f"redacted-{link.subject}@invalid"
+    redacted = redacted_email(link.subject)
     db.helpers().update_one({"_id": link.subject}, {"$set": {
         "email": redacted, "name": "", "cities": [], "unsubscribed": True, "unsubscribed_at": now}})
     db.pledges().update_many(

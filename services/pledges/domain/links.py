@@ -13,9 +13,9 @@ import jwt
 
 
 class Purpose(StrEnum):
-    CONFIRM = "confirm"
+    """Helpers confirm by signing in and open reviews with their access token: only unsubscribing is a link."""
+
     UNSUBSCRIBE = "unsubscribe"
-    REVIEW = "review"
 
 
 class LinkError(Exception):
@@ -47,7 +47,7 @@ def verify(key: str, token: str, purpose: Purpose, now: dt.datetime) -> Link:
         )
     except jwt.InvalidTokenError:
         raise LinkError("invalid link") from None
-    if claims["pur"] != purpose.value:
+    if claims["pur"] != purpose.value or not isinstance(claims["sub"], str):
         raise LinkError("invalid link")
     expires_at = dt.datetime.fromtimestamp(int(claims["exp"]), dt.UTC)
     if now >= expires_at:

@@ -51,6 +51,7 @@ class OpenDocument:
     free: int  # reviews it can still get
     since: dt.datetime
     reviewers: frozenset[str] = frozenset()  # helper ids who already had it
+    owner_id: str = ""  # the job seeker's profile id: the same account as a helper's id when one person is both
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,7 @@ def can_review(document: OpenDocument, pledge: OpenPledge) -> bool:
     return (
         pledge.kind == REVIEWED_KIND[document.kind]
         and not same_person(document.owner_email, pledge.helper_email)
+        and pledge.helper_id != document.owner_id
         and pledge.helper_id not in document.reviewers
     )
 
@@ -86,6 +88,8 @@ def can_review(document: OpenDocument, pledge: OpenPledge) -> bool:
 def coffee_proximity(request: CoffeeRequest, pledge: OpenPledge) -> Proximity | None:
     """How close a coffee helper is to the seeker, or None when they must not be matched."""
     if pledge.kind != PledgeKind.HELP_COFFEE or same_person(request.email, pledge.helper_email):
+        return None
+    if request.profile_id == pledge.helper_id:  # one account, seeking and helping
         return None
     if not any(request.rome_code.startswith(domain) for domain in pledge.domains):
         return None

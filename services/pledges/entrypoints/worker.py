@@ -1,5 +1,5 @@
 """Faust worker of Bob Action: offers help after a diagnosis or advice, matches pledges to requests, times out
-late reviews, and relays the stored events to Kafka."""
+late reviews, relays the stored events to Kafka, and answers privacy requests (`privacy.requests`)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from services.pledges import handlers, matcher
+from services.pledges import handlers, matcher, privacy
 from services.pledges.adapters.db import ensure_indexes
 from services.pledges.adapters.outbox import Relay
 from services.pledges.config import PledgesSettings
@@ -18,6 +18,7 @@ from shared.events import Envelope
 from shared.faust_app import create_faust_app, run_worker
 from shared.logs import configure_logging
 from shared.mongo import connect, run_sync
+from shared.privacy_agent import attach_privacy
 from shared.topics import ADVICE_GENERATED, DIAGNOSIS_COMPLETED
 from shared.topics_pledges import PLEDGES_HELPERS, PLEDGES_MATCHES, PLEDGES_REQUESTS
 
@@ -70,6 +71,7 @@ def main() -> None:
     attach_consumer(app, "pledges-offers", ADVICE_GENERATED, with_clock(handlers.offer_after_advice))
     for spec in (PLEDGES_HELPERS, PLEDGES_REQUESTS, PLEDGES_MATCHES):
         attach_consumer(app, "pledges-matcher", spec, with_clock(handlers.match))
+    attach_privacy(app, "pledges", privacy.export_person, privacy.erase_person)
     app.task(relay_forever)
     app.timer(settings.timeout_scan_seconds)(sweep_now)
     run_worker(app, settings)

@@ -45,6 +45,6 @@ def test_unsubscribe_link_is_not_a_survey_link() -> None:
 
 
 def test_none_algorithm_refused() -> None:
-    unsigned = jwt.encode({"pur": "survey", "sub": "p1", "svy": "x:1", "iat": NOW}, None, algorithm="none")
+    unsigned = jwt.encode({"pur": "survey", "sub": "p1", "svy": "x:1", "iat": NOW}, "", algorithm="none")
     with pytest.raises(BadLink):
         verify(unsigned, KEY, "survey", NOW)

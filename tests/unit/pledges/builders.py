@@ -25,8 +25,8 @@ def pledge(pid: str, kind: PledgeKind = PledgeKind.HELP_RESUME, *, free: int = 3
 
 
 def document(did: str, kind: DocumentKind = DocumentKind.RESUME, *, free: int = 2, since: int = 0,
-             email: str | None = None, reviewers: frozenset[str] = frozenset()) -> OpenDocument:
-    return OpenDocument(did, email or f"{did}@seeker.org", kind, free, at(since), reviewers)
+             email: str | None = None, reviewers: frozenset[str] = frozenset(), owner: str = "") -> OpenDocument:
+    return OpenDocument(did, email or f"{did}@seeker.org", kind, free, at(since), reviewers, owner or f"s-{did}")
 
 
 def coffee(pid: str, *, rome: str = "M1607", place: Place = TOULOUSE, mobility: AreaType = AreaType.CITY,

@@ -42,6 +42,11 @@ def test_never_a_person_with_themselves() -> None:
     assert coffee_proximity(request, helper(cities=(TOULOUSE,), email="ME@example.org")) is None
 
 
+def test_never_an_account_with_itself_whatever_its_emails() -> None:
+    mine = helper(cities=(TOULOUSE,))
+    assert coffee_proximity(coffee(mine.helper_id), mine) is None
+
+
 def test_a_review_pledge_never_serves_a_coffee() -> None:
     assert coffee_proximity(coffee("s"), pledge("p", PledgeKind.HELP_RESUME, domains=("M",))) is None
 

@@ -37,6 +37,11 @@ def test_never_a_person_with_themselves() -> None:
     assert matches == []
 
 
+def test_never_an_account_with_itself_whatever_its_emails() -> None:
+    # One account seeking and helping: its profile id is its helper id (builders: helper id = "h-" + pledge id).
+    assert match_documents([document("d", owner="h-p")], [pledge("p")]) == []
+
+
 def test_never_the_same_helper_twice_on_a_document() -> None:
     assert match_documents([document("d", reviewers=frozenset({"h-p"}))], [pledge("p")]) == []
 

@@ -1,35 +1,34 @@
-"""Helpers: sign up with pledges, confirm by the emailed link, unsubscribe."""
+"""Helpers: sign up with pledges (signed in as a helper), list their reviews, unsubscribe from an email link."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, Query
 
 from services.pledges.adapters import helpers_repo
-from services.pledges.entrypoints.deps import Now, Settings, write
-from services.pledges.schemas import HelperIn, HelperOut
+from services.pledges.entrypoints.deps import Now, Settings, email_of, read, write
+from services.pledges.schemas import HelperIn, HelperOut, ReviewOut
+from services.pledges.views import review_out
+from shared.auth.access import Helper, Link
 
 router = APIRouter(prefix="/api/v1/helpers", tags=["helpers"])
 Token = Annotated[str, Query(min_length=10, max_length=2000)]
 
 
-@router.post("", status_code=202)
-async def sign_up(body: HelperIn, settings: Settings, now: Now) -> HelperOut:
-    try:
-        helper_id = await write(helpers_repo.register, body, now, settings)
-    except helpers_repo.AlreadyRegistered:
-        raise HTTPException(409, "this email is already registered") from None
-    return HelperOut(helper_id=helper_id, status="confirmation-sent")
+@router.post("", status_code=201)
+async def sign_up(body: HelperIn, principal: Helper, settings: Settings, now: Now) -> HelperOut:
+    """The helper id is the account id and the email the one signing in verified, so pledges are active at once."""
+    helper_id = await write(helpers_repo.register, principal.sub, email_of(principal), body, now, settings)
+    return HelperOut(helper_id=helper_id, status="active")
 
 
-@router.api_route("/confirm", methods=["GET", "POST"])
-async def confirm(token: Token, settings: Settings, now: Now) -> HelperOut:
-    helper_id = await write(helpers_repo.confirm, token, now, settings)
-    return HelperOut(helper_id=helper_id, status="confirmed")
+@router.get("/me/reviews")
+async def my_reviews(principal: Helper) -> list[ReviewOut]:
+    return [review_out(r) for r in await read(helpers_repo.assigned_reviews, principal.sub)]
 
 
-@router.api_route("/unsubscribe", methods=["GET", "POST"])
+@router.api_route("/unsubscribe", methods=["GET", "POST"], dependencies=[Link])
 async def unsubscribe(token: Token, settings: Settings, now: Now) -> HelperOut:
     helper_id = await write(helpers_repo.unsubscribe, token, now, settings)
     return HelperOut(helper_id=helper_id, status="unsubscribed")

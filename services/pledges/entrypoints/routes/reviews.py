@@ -1,4 +1,4 @@
-"""Reviewers open a document and submit their review through the signed link; public counters."""
+"""Helpers open the reviews assigned to them, their documents, and submit them; public counters."""
 
 from __future__ import annotations
 
@@ -6,42 +6,37 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Response
 
+from services.pledges import reviews
 from services.pledges.adapters import stats
-from services.pledges.entrypoints.deps import Now, Settings, write
-from services.pledges.reviews import open_document, open_review, submit_review
+from services.pledges.entrypoints.deps import Now, read, write
 from services.pledges.schemas import ReviewIn, ReviewOut, StatsOut
+from services.pledges.views import review_out
+from shared.auth.access import Helper, Public
 from shared.mongo import run_sync
 
 router = APIRouter(prefix="/api/v1", tags=["reviews"])
-Token = Annotated[str, Path(min_length=10, max_length=2000)]
+ReviewId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
 
 
-def _out(review: dict[str, str], token: str) -> ReviewOut:
-    return ReviewOut(
-        review_id=review["_id"], kind=review["kind"], state=review["state"],
-        document_url=f"/api/v1/reviews/{token}/document",
-    )
+@router.get("/reviews/{review_id}")
+async def read_review(review_id: ReviewId, principal: Helper) -> ReviewOut:
+    return review_out(await read(reviews.read_review, review_id, principal.sub))
 
 
-@router.get("/reviews/{token}")
-async def read_review(token: Token, settings: Settings, now: Now) -> ReviewOut:
-    return _out(await write(open_review, token, now, settings), token)
-
-
-@router.get("/reviews/{token}/document")
-async def read_document(token: Token, settings: Settings, now: Now) -> Response:
-    document = await write(open_document, token, now, settings)
+@router.get("/reviews/{review_id}/document")
+async def read_document(review_id: ReviewId, principal: Helper) -> Response:
+    document = await read(reviews.open_document, review_id, principal.sub)
     return Response(
         bytes(document["data"]), media_type=document["media_type"],
         headers={"Content-Disposition": "attachment", "X-Content-Type-Options": "nosniff"},
     )
 
 
-@router.post("/reviews/{token}")
-async def post_review(token: Token, body: ReviewIn, settings: Settings, now: Now) -> ReviewOut:
-    return _out(await write(submit_review, token, body.text, now, settings), token)
+@router.post("/reviews/{review_id}")
+async def post_review(review_id: ReviewId, body: ReviewIn, principal: Helper, now: Now) -> ReviewOut:
+    return review_out(await write(reviews.submit_review, review_id, principal.sub, body.text, now))
 
 
-@router.get("/pledges/stats")
+@router.get("/pledges/stats", dependencies=[Public])
 async def read_stats() -> StatsOut:
     return await run_sync(stats.read)
