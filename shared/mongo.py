@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import functools
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -61,3 +62,8 @@ def insert_ignoring_duplicates(collection: Collection[dict[str, Any]], documents
 # FerretDB 1.24 holds one pooled connection per matched write statement until the command ends and its pool
 # has 100: a command of 100 updates or deletes never returns (measured: 99 pass, 100 hang). Stay well below.
 MAX_WRITES_PER_COMMAND = 50
+
+
+def as_utc(value: dt.datetime) -> dt.datetime:
+    """pymongo hands back naive datetimes (UTC by storage): mark them, so that APIs answer RFC 3339 times."""
+    return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)

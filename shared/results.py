@@ -14,7 +14,7 @@ from pydantic import BaseModel
 from pymongo.collection import Collection
 
 from shared.auth.access import ProfileIdPath, ProfileOwner
-from shared.mongo import run_sync
+from shared.mongo import as_utc, run_sync
 
 
 class ResultDocument(Document):  # type: ignore[misc]
@@ -90,7 +90,7 @@ def result_router(document: type[ResultDocument], name: str) -> APIRouter:
             return ResultOut(status="pending", profile_id=profile_id, profile_version=version)
         return ResultOut(
             status="ready", profile_id=profile_id, profile_version=doc.profile_version,
-            computed_at=doc.computed_at, result=doc.result,
+            computed_at=as_utc(doc.computed_at), result=doc.result,
         )
 
     return router

@@ -12,7 +12,7 @@ from pydantic import BaseModel
 from services.advice.adapters import experiment
 from services.advice.adapters.results import AdviceList
 from shared.auth.access import ProfileIdPath, ProfileOwner
-from shared.mongo import run_sync
+from shared.mongo import as_utc, run_sync
 from shared.results import latest
 
 
@@ -42,11 +42,11 @@ def gated_advice_router() -> APIRouter:
         if not assignment.shows_advice:
             return GatedAdviceOut(
                 status="withheld", profile_id=profile_id, profile_version=doc.profile_version,
-                computed_at=doc.computed_at, release_after=assignment.release_after,
+                computed_at=as_utc(doc.computed_at), release_after=assignment.release_after,
             )
         return GatedAdviceOut(
             status="ready", profile_id=profile_id, profile_version=doc.profile_version,
-            computed_at=doc.computed_at, result=doc.result,
+            computed_at=as_utc(doc.computed_at), result=doc.result,
         )
 
     return router

@@ -26,7 +26,7 @@ from services.profile.privacy import routes as privacy_routes
 from shared.auth.access import JobSeeker, ProfileOwner, Public
 from shared.http import create_api
 from shared.logs import configure_logging
-from shared.mongo import connect, run_sync
+from shared.mongo import as_utc, connect, run_sync
 from shared.referential.connection import connect_referential
 from shared.referential.repository import ReferentialCache
 from shared.schemas.profile import ProfileIn
@@ -53,7 +53,7 @@ class JobTitleOut(BaseModel):
 def _out(doc: ProfileVersion) -> ProfileOut:
     base = f"/api/v1/profiles/{doc.profile_id}"
     return ProfileOut(
-        profile_id=doc.profile_id, version=doc.version, submitted_at=doc.submitted_at, profile=doc.profile,
+        profile_id=doc.profile_id, version=doc.version, submitted_at=as_utc(doc.submitted_at), profile=doc.profile,
         links={"self": base, "diagnosis": f"{base}/diagnosis?version={doc.version}",
                "advice": f"{base}/advice?version={doc.version}"},
     )
