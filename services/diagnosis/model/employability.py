@@ -15,6 +15,7 @@ from services.diagnosis.model.artifact import ARTIFACT_PATH
 from services.diagnosis.model.features import (
     FEATURE_LABELS,
     FEATURE_NAMES,
+    INDICATORS,
     feature_matrix,
 )
 from shared.schemas.diagnosis import Employability, Factor
@@ -24,6 +25,7 @@ from shared.schemas.profile import ProfileIn
 HORIZON_MONTHS = 3.0
 MAX_EXPECTED_MONTHS = 36.0
 TOP_FACTORS = 3
+_INDICATOR_COLUMNS = np.array([name in INDICATORS for name in FEATURE_NAMES])
 _P_EPSILON = 1e-9  # keeps the hazard finite at p = 0 or 1
 
 FloatArray = npt.NDArray[np.float64]
@@ -72,10 +74,12 @@ class EmployabilityModel:
     ) -> list[Employability]:
         if not items:
             return []
-        contributions = self.contributions(feature_matrix(items, today))
+        features = feature_matrix(items, today)
+        contributions = self.contributions(features)
         probabilities = self.probabilities(contributions)
         months = expected_months(probabilities).tolist()
-        top = np.argsort(-np.abs(contributions), axis=1, kind="stable")[:, :TOP_FACTORS].tolist()
+        weight = np.where(_INDICATOR_COLUMNS & (features == 0), -1.0, np.abs(contributions))
+        top = np.argsort(-weight, axis=1, kind="stable")[:, :TOP_FACTORS].tolist()
         # Python lists: indexing numpy scalars one by one costs more than the conversion.
         rows = contributions.tolist()
         return [

@@ -46,6 +46,12 @@ FEATURES: dict[str, tuple[str, str]] = {
     "interviews_missing": ("Nombre d'entretiens inconnu", "Unknown number of interviews"),
 }
 FEATURE_NAMES: tuple[str, ...] = tuple(FEATURES)
+# Yes/no features: their label describes the "yes" case, so they only explain a person for whom it is true
+# (a 36-year-old must not read "Aged 58 or more" among their factors, even if not being 58 helps).
+INDICATORS: frozenset[str] = frozenset({
+    "market_missing", "market_no_offers", "search_not_started", "search_unknown", "age_under_25", "age_50_to_57",
+    "age_58_plus", "project_undefined", "diploma_gap", "interviews_missing",
+})
 FEATURE_LABELS: tuple[Text, ...] = tuple(Text(fr=fr, en=en) for fr, en in FEATURES.values())
 
 # Typical values used for unknowns (close to the cohort medians).

@@ -7,7 +7,7 @@ import pytest
 
 from services.diagnosis.model.artifact import ARTIFACT_PATH, MODEL_VERSION
 from services.diagnosis.model.employability import MAX_EXPECTED_MONTHS, EmployabilityModel, expected_months
-from services.diagnosis.model.features import FEATURE_NAMES, feature_matrix
+from services.diagnosis.model.features import FEATURE_NAMES, INDICATORS, feature_matrix
 from shared.schemas.market import MarketFacts
 from shared.schemas.profile import AreaType, ProfileIn, Seniority
 from tests.unit.diagnosis.builders import TODAY, market, profile
@@ -70,12 +70,22 @@ def test_top_factors_are_the_three_largest_contributions(model: EmployabilityMod
     magnitudes = [abs(f.contribution) for f in e.top_factors]
     assert magnitudes == sorted(magnitudes, reverse=True)
     features = feature_matrix([(profile(age=60, target_job=None), None)], TODAY)
-    all_contributions = np.abs(model.contributions(features)[0])
-    assert magnitudes[0] == pytest.approx(all_contributions.max())
+    absent = np.array([name in INDICATORS for name in FEATURE_NAMES]) & (features[0] == 0)
+    explainable = np.abs(model.contributions(features)[0])[~absent]
+    assert magnitudes[0] == pytest.approx(explainable.max())
     assert {f.feature for f in e.top_factors} <= set(FEATURE_NAMES)
     age = next(f for f in e.top_factors if f.feature == "age_58_plus")
     assert age.contribution < 0
     assert age.label.fr == "58 ans ou plus"
+
+
+def test_a_yes_no_factor_only_explains_people_for_whom_it_is_true(model: EmployabilityModel) -> None:
+    young, old = model.predict_many(
+        [(profile(age=36, target_job=None), None), (profile(age=60, target_job=None), None)], TODAY
+    )
+    ages = {"age_under_25", "age_50_to_57", "age_58_plus"}
+    assert not {f.feature for f in young.top_factors} & ages
+    assert "age_58_plus" in {f.feature for f in old.top_factors}
 
 
 def test_expected_months_is_capped_and_decreasing() -> None:
