@@ -5,15 +5,21 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-from deploy.local.paths import DEPLOY
+from deploy.local.paths import DEPLOY, REPO
 
 TEMPLATE = DEPLOY / "nginx" / "nginx.conf.template"
 COMPOSE_CONF = DEPLOY / "nginx" / "compose.conf"
 COMPOSE_PORTS = {"profile": 8101, "diagnosis": 8102, "advice": 8103, "pledges": 8104, "followup": 8105}
+WEB_ROOT = REPO / "web"
+COMPOSE_WEB_ROOT = Path("/srv/bob-web")  # where docker-compose.yml mounts web/
+# Sign-in requests (/api/v1/auth/) per minute and per client address. Each one may send an email, so the
+# limit is far below the general one; tests, which sign many people in from 127.0.0.1, raise it.
+SIGNIN_RATE_PER_MINUTE = 5
 
 
 def render(
-    *, listen: str, upstreams: Mapping[str, str], state_dir: Path, rate_per_second: int, run_as_root: bool
+    *, listen: str, upstreams: Mapping[str, str], state_dir: Path, rate_per_second: int, run_as_root: bool,
+    signin_rate_per_minute: int = SIGNIN_RATE_PER_MINUTE, web_root: Path = WEB_ROOT,
 ) -> str:
     return TEMPLATE.read_text().format(
         user_directive="user root;" if run_as_root else "",
@@ -21,6 +27,9 @@ def render(
         listen=listen,
         rate_per_second=rate_per_second,
         rate_burst=rate_per_second * 2,
+        signin_rate_per_minute=signin_rate_per_minute,
+        signin_burst=signin_rate_per_minute,  # a minute's worth at once: a typo'd address, a second tab
+        web_root=web_root,
         **{f"{name}_upstream": address for name, address in upstreams.items()},
     )
 
@@ -33,6 +42,7 @@ def render_for_compose() -> str:
         state_dir=Path("/tmp/gateway"),
         rate_per_second=200,
         run_as_root=False,
+        web_root=COMPOSE_WEB_ROOT,
     )
 
 

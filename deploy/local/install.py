@@ -1,4 +1,5 @@
-"""Installs what the local platform needs when it is missing: Kafka jars, the FerretDB binary, nginx."""
+"""Installs what the local platform needs when it is missing: Kafka jars, the FerretDB binary, nginx (and Chromium
+for the browser tests)."""
 
 from __future__ import annotations
 
@@ -42,6 +43,18 @@ def ensure_nginx() -> None:
     subprocess.run(["apt-get", "update", "-qq"], check=True)
     env = {**_env(), "DEBIAN_FRONTEND": "noninteractive"}
     subprocess.run(["apt-get", "install", "-y", "-qq", "nginx-light"], check=True, env=env)
+
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+def ensure_chromium() -> str:
+    """Debian's Chromium, for the browser tests only (running the platform needs no browser)."""
+    if not os.path.exists(CHROMIUM):
+        subprocess.run(["apt-get", "update", "-qq"], check=True)
+        env = {**_env(), "DEBIAN_FRONTEND": "noninteractive"}
+        subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], check=True, env=env)
+    return CHROMIUM
 
 
 def nginx_binary() -> str | None:

@@ -48,6 +48,7 @@ class PlatformConfig:
     worker_metrics_ports: dict[str, int] = field(default_factory=dict)
     environment: str = "dev"
     gateway_rate_per_second: int = 200
+    gateway_signin_rate_per_minute: int = gateway.SIGNIN_RATE_PER_MINUTE
     extra_env: dict[str, str] = field(default_factory=dict)
     # Tests: processes die with the test run. `make run`: they outlive the command that started them.
     die_with_parent: bool = False
@@ -71,6 +72,7 @@ class PlatformConfig:
             service_ports={name: base + i for i, name in enumerate(SERVICE_NAMES)},
             worker_metrics_ports={name: metrics_base + i for i, name in enumerate(SERVICE_NAMES)},
             gateway_rate_per_second=_env_int("BOB_GATEWAY_RATE", 200),
+            gateway_signin_rate_per_minute=_env_int("BOB_GATEWAY_SIGNIN_RATE", gateway.SIGNIN_RATE_PER_MINUTE),
         )
 
     @classmethod
@@ -88,6 +90,7 @@ class PlatformConfig:
             worker_metrics_ports={name: free_port() for name in SERVICE_NAMES},
             environment=environment,
             gateway_rate_per_second=1000,
+            gateway_signin_rate_per_minute=6000,  # tests sign many people in from 127.0.0.1
             die_with_parent=True,
         )
 
@@ -208,6 +211,7 @@ class Platform:
                 upstreams={name: f"127.0.0.1:{port}" for name, port in cfg.service_ports.items()},
                 state_dir=cfg.state_dir,
                 rate_per_second=cfg.gateway_rate_per_second,
+                signin_rate_per_minute=cfg.gateway_signin_rate_per_minute,
                 run_as_root=os.geteuid() == 0,
             )
         )

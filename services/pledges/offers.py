@@ -63,7 +63,7 @@ def record_and_offer(
             f"help-offered:{profile_id}:{'+'.join(k.value for k in new)}", profile_id, seeker["email"],
             "Bob Action : des pros vous proposent leur aide",
             f"Bonjour,\n\nDes personnes en poste proposent bénévolement :\n{lines}\n\n"
-            f"Déposez votre document ou acceptez un café sur {settings.public_url}/#/help-requests\n",
+            f"Déposez votre document ou acceptez un café sur {settings.public_url}/#/help\n",
             "help-offered",
         ),
     ])

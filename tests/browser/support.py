@@ -1,0 +1,95 @@
+"""Helpers of the browser tests: people, emails from the SMTP sink, page errors."""
+
+from __future__ import annotations
+
+import re
+import time
+import uuid
+from collections.abc import Callable
+from email.message import Message
+from pathlib import Path
+
+from playwright.sync_api import ConsoleMessage, Page, ViewportSize
+
+from deploy.local.smtp_sink import read_messages
+from shared.events import Envelope
+from shared.topics_privacy import PRIVACY_ANSWERS
+from tests.support import read_topic
+
+DESKTOP: ViewportSize = {"width": 1280, "height": 900}
+PHONE: ViewportSize = {"width": 375, "height": 812}
+
+Shoot = Callable[[Page, str], Path]
+
+
+class PageErrors:
+    """JavaScript errors and Content-Security-Policy violations seen by a page (failed API calls are expected:
+    a 404 for a profile not yet created is how the client learns it must show the form)."""
+
+    def __init__(self, page: Page) -> None:
+        self.messages: list[str] = []
+        page.on("pageerror", lambda error: self.messages.append(f"pageerror: {error}"))
+        page.on("console", self._console)
+
+    def _console(self, message: ConsoleMessage) -> None:
+        if message.type == "error" and "Failed to load resource" not in message.text:
+            self.messages.append(f"console: {message.text}")
+
+
+def watch_errors(page: Page) -> PageErrors:
+    return PageErrors(page)
+
+
+def unique_email(who: str) -> str:
+    return f"{who}-{uuid.uuid4().hex[:10]}@example.org"
+
+
+def mail_text(message: Message) -> str:
+    parts = [part for part in message.walk() if part.get_content_type() == "text/plain"]
+    texts = []
+    for part in parts:
+        payload = part.get_payload(decode=True)
+        if isinstance(payload, bytes):
+            texts.append(payload.decode(part.get_content_charset() or "utf-8"))
+    return "\n".join(texts)
+
+
+_given: set[str] = set()
+
+
+def wait_for_link(maildir: Path, to: str, pattern: str, timeout: float = 60.0) -> str:
+    """A link matching `pattern` in an email to `to` (the SMTP sink keeps every email in a Maildir), never one
+    this function returned before: sign-in links work once, so signing in again needs the new email."""
+    regex = re.compile(pattern)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for message in read_messages(maildir):
+            if to in (message["To"] or ""):
+                for link in regex.findall(mail_text(message)):
+                    if link not in _given:
+                        _given.add(link)
+                        return str(link)
+        time.sleep(0.25)
+    raise AssertionError(f"no new email to {to} with a link matching {pattern!r} after {timeout}s")
+
+
+def unlabelled_controls(page: Page) -> list[str]:
+    """Form controls on screen that no label names (every input must have a <label>)."""
+    found: list[str] = page.evaluate("""() => [...document.querySelectorAll('input, select, textarea')]
+        .filter((el) => el.type !== 'hidden' && !el.closest('[hidden]'))
+        .filter((el) => !el.labels?.length && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby'))
+        .map((el) => el.name || el.id || el.outerHTML)""")
+    return found
+
+
+def wait_for_erasure(bootstrap: str, person_id: str, service: str, timeout: float = 90.0) -> None:
+    """Until `service` says it erased the person (privacy.erasure.completed on the privacy answers topic)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for record in read_topic(bootstrap, PRIVACY_ANSWERS.name):
+            if record.value and b"privacy.erasure.completed" in record.value:
+                data = Envelope.from_json(record.value).data
+                if data["person_id"] == person_id and data["service"] == service:
+                    return
+        time.sleep(0.5)
+    raise AssertionError(f"{service} did not erase {person_id} within {timeout}s")
