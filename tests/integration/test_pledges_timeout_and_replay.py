@@ -76,7 +76,7 @@ def test_help_is_offered_to_a_profile_with_a_resume_blocker(platform: Platform) 
     with httpx.Client(base_url=platform.config.gateway_url, timeout=10) as client:
         created = client.post("/api/v1/profiles", json=profile, headers=signed_in)
         assert created.status_code == 201, created.text
-    assert "CV" in wait_mail(platform.config.maildir, email, "/#/help\n", timeout=60)
+    assert "CV" in wait_mail(platform.config.maildir, email, "/#/help", timeout=60)
 
 
 def test_replaying_every_event_assigns_nothing_twice_and_sends_no_email_twice(platform: Platform) -> None:
