@@ -9,6 +9,7 @@ import datetime as dt
 from typing import Any
 
 from pymongo import ReturnDocument
+from pymongo.errors import DuplicateKeyError
 
 from services.pledges.adapters import db
 from services.pledges.domain.kinds import DOCUMENT_KIND, MAX_REVIEWS_PER_DOCUMENT, PledgeKind, ReviewState
@@ -99,22 +100,30 @@ def assign_review(match: Match, now: dt.datetime) -> dict[str, Any] | None:
 
 
 def assign_coffee(match: Match, now: dt.datetime) -> dict[str, Any] | None:
-    request = db.coffee_requests().find_one_and_update(
-        {"_id": match.request_id, "active": True, "matched": False}, {"$set": {"matched": True}},
-        return_document=ReturnDocument.AFTER,
-    )
-    if request is None:
+    """The stored coffee, or None when the request was matched or the pledge filled up meanwhile.
+
+    The claim is the insert of the coffee under an id derived from the request: a unique key is the one thing two
+    concurrent matchers cannot both win (a conditional update on the request proved racy: a loser that reset
+    `matched` undid the winner's flag)."""
+    request = db.coffee_requests().find_one({"_id": match.request_id})
+    if request is None or not request["active"] or request["matched"]:
+        return None
+    coffee: dict[str, Any] = {
+        "_id": stable_id("coffee", match.request_id), "profile_id": match.request_id, "seeker_email": request["email"],
+        "pledge_id": match.pledge_id, "helper_id": match.helper_id, "helper_email": None,
+        "proximity": match.proximity.name, "matched_at": now,
+    }
+    try:
+        db.coffees().insert_one(coffee)
+    except DuplicateKeyError:
         return None
     pledge = _take_pledge_slot(match.pledge_id)
     if pledge is None:
-        db.coffee_requests().update_one({"_id": match.request_id}, {"$set": {"matched": False}})
+        db.coffees().delete_one({"_id": coffee["_id"]})
         return None
-    coffee = {
-        "_id": stable_id("coffee", match.request_id), "profile_id": match.request_id, "seeker_email": request["email"],
-        "pledge_id": match.pledge_id, "helper_id": match.helper_id, "helper_email": pledge["helper_email"],
-        "proximity": match.proximity.name, "matched_at": now,
-    }
-    db.coffees().insert_one(coffee)
+    coffee["helper_email"] = pledge["helper_email"]
+    db.coffees().update_one({"_id": coffee["_id"]}, {"$set": {"helper_email": pledge["helper_email"]}})
+    db.coffee_requests().update_one({"_id": match.request_id}, {"$set": {"matched": True}})
     return coffee
 
 
