@@ -56,7 +56,8 @@ def collection(document: type[ResultDocument]) -> Collection[dict[str, Any]]:
 
 def latest(document: type[ResultDocument], profile_id: str, version: int | None) -> ResultDocument | None:
     """That version's result, or the newest one. Only `_id` lookups: FerretDB scans the whole collection for
-    any other filter. Versions of a person are processed in order (one partition), so they are consecutive."""
+    any other filter, and also for an `_id` that is absent (so a pending result, and the last probe for the newest,
+    cost a scan). Versions of a person are processed in order (one partition), so they are consecutive."""
     if version is not None:
         found: ResultDocument | None = document.objects(id=doc_id(profile_id, version)).first()
         return found

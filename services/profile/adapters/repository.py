@@ -41,11 +41,13 @@ def _store(profile_id: str, version: int, profile: ProfileIn, now: dt.datetime, 
 
 
 def create(profile_id: str, profile: ProfileIn, now: dt.datetime, partner_key: str) -> ProfileVersion:
-    if get_version(profile_id, 1) is not None:
-        raise ProfileExists(profile_id)
+    """Version 1, or ProfileExists. No lookup first: on FerretDB a find that misses scans the collection
+    (measured 27 ms at 1,500 versions, growing linearly), while the unique `_id` refuses a second version 1 for
+    free. The refused attempt may leave a pending marker: the relay then re-sends the stored version's events,
+    with their original ids, which consumers deduplicate."""
     try:
         return _store(profile_id, 1, profile, now, partner_key)
-    except NotUniqueError:  # a concurrent first submission won
+    except NotUniqueError:
         raise ProfileExists(profile_id) from None
 
 
@@ -59,7 +61,8 @@ def add_version(profile_id: str, profile: ProfileIn, now: dt.datetime, partner_k
 
 
 def latest_version(profile_id: str) -> ProfileVersion | None:
-    """Versions are consecutive from 1, so probing by `_id` finds the newest without a collection scan."""
+    """Versions are consecutive from 1, so probing by `_id` finds the newest. Each hit is cheap, but the last
+    probe misses and a miss scans on FerretDB: one scan per read of the latest version."""
     newest = None
     probe = 1
     while (doc := get_version(profile_id, probe)) is not None:
