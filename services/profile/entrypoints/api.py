@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from typing import Annotated, Any
+from typing import Annotated, Any, ParamSpec
 
 import uvicorn
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Path, Query, Request
@@ -34,6 +34,7 @@ from shared.schemas.profile import ProfileIn
 settings = ProfileSettings()
 configure_logging(settings.service_name, settings.log_level)
 relay = OutboxRelay(settings)
+P = ParamSpec("P")
 
 
 class ProfileOut(BaseModel):
@@ -78,19 +79,27 @@ def _check_references(profile: ProfileIn, referential: ReferentialCache) -> None
 router = APIRouter(prefix="/api/v1", tags=["profiles"])
 
 
-def _refuse_erased(account_id: str) -> None:
-    account = accounts_store.get(account_id)
-    if account is not None and account["erased_at"] is not None:
-        raise HTTPException(403, "this account was erased")
+def _unless_erased(write: Callable[P, ProfileVersion]) -> Callable[P, ProfileVersion]:
+    """A store call that first refuses an erased account (an access token outlives erasure by minutes); both run
+    in one trip to the thread pool."""
+
+    def guarded(*args: P.args, **kwargs: P.kwargs) -> ProfileVersion:
+        account = accounts_store.get(str(args[0]))
+        if account is not None and account["erased_at"] is not None:
+            raise HTTPException(403, "this account was erased")
+        return write(*args, **kwargs)
+
+    return guarded
 
 
 @router.post("/profiles", status_code=201)
 async def create_profile(body: ProfileIn, referential: Referential, principal: JobSeeker) -> ProfileOut:
     """One profile per job seeker: its id is the account id. Later changes are new versions (PUT)."""
     _check_references(body, referential)
-    await run_sync(_refuse_erased, principal.sub)
     try:
-        doc = await run_sync(repository.create, principal.sub, body, dt.datetime.now(dt.UTC), settings.key)
+        doc = await run_sync(
+            _unless_erased(repository.create), principal.sub, body, dt.datetime.now(dt.UTC), settings.key
+        )
     except repository.ProfileExists:
         raise HTTPException(409, "this account already has a profile: PUT a new version") from None
     relay.enqueue(doc)
@@ -105,9 +114,10 @@ async def update_profile(
     profile_id: ProfileId, body: ProfileIn, referential: Referential, _: ProfileOwner
 ) -> ProfileOut:
     _check_references(body, referential)
-    await run_sync(_refuse_erased, profile_id)
     try:
-        doc = await run_sync(repository.add_version, profile_id, body, dt.datetime.now(dt.UTC), settings.key)
+        doc = await run_sync(
+            _unless_erased(repository.add_version), profile_id, body, dt.datetime.now(dt.UTC), settings.key
+        )
     except repository.ProfileNotFound:
         raise HTTPException(404, "profile not found") from None
     relay.enqueue(doc)

@@ -88,3 +88,15 @@ def test_rotation_verifies_old_and_new_keys_while_both_are_published() -> None:
 def test_generated_keys_are_consistent() -> None:
     _, private, public = generate()
     assert public_of(load_private(private)) == public
+
+
+def test_the_verifier_remembers_good_tokens_and_never_bad_ones() -> None:
+    verifier = TokenVerifier(dev_public_keys())
+    signer = TokenSigner(DEV_KEY_ID, dev_private_key())
+    now = dt.datetime.now(dt.UTC)
+    good = signer.access_token(SEEKER, dt.timedelta(minutes=15), now)
+    assert verifier.principal(good) is verifier.principal(good)
+    expired = signer.access_token(SEEKER, dt.timedelta(minutes=15), now - dt.timedelta(minutes=30))
+    for _ in range(2):
+        with pytest.raises(InvalidToken, match="expired"):
+            verifier.principal(expired)
