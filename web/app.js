@@ -14,6 +14,7 @@ import onboarding from './pages/onboarding.js';
 import review from './pages/review.js';
 import signIn from './pages/sign-in.js';
 import survey from './pages/survey.js';
+import unsubscribe from './pages/unsubscribe.js';
 import { announce, navigate, rememberNext } from './shell.js';
 
 // Path patterns; ":name" captures one segment.
@@ -28,6 +29,7 @@ const ROUTES = [
   ['helper/reviews', helperReviews],
   ['reviews/:id', review],
   ['survey/:token', survey],
+  ['unsubscribe/:kind/:token', unsubscribe],
   ['account', account],
 ];
 

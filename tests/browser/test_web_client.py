@@ -6,14 +6,21 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import uuid
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+import httpx
+import pymongo
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
+from pymongo.collection import Collection
 
 from deploy.local.platform import Platform
+from shared.auth.tokens import Role
 from tests.browser.support import DESKTOP, PHONE, Shoot, unique_email, wait_for_erasure, wait_for_link, watch_errors
+from tests.support import access_token, bearer
 
 pytestmark = [pytest.mark.integration, pytest.mark.e2e]
 
@@ -247,4 +254,29 @@ def test_the_account_page_exports_signs_out_and_erases(
     page.get_by_role("button", name="Oui, tout effacer").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Retrouver un emploi, avec Bob")
     assert page.evaluate("sessionStorage.getItem('bob.session')") is None
+    assert errors.messages == []
+
+
+def test_a_helper_unsubscribes_from_the_emailed_link(platform: Platform, new_context: NewContext, shoot: Shoot) -> None:
+    """The link opens a page; only the button unsubscribes (mail scanners follow links)."""
+    email = unique_email("web-unsubscribe")
+    helper_id = uuid.uuid4().hex
+    pledge = {"name": "Sam", "remote": True, "domains": ["K"], "pledges": [{"kind": "HELP_COFFEE", "capacity": 1}]}
+    signed_up = httpx.post(f"{platform.config.gateway_url}/api/v1/helpers", json=pledge, timeout=10,
+                           headers=bearer(access_token(helper_id, Role.HELPER, email=email)))
+    assert signed_up.status_code == 201, signed_up.text
+    link = wait_for_link(platform.config.maildir, email, r"http://[^\s]+/#/unsubscribe/helper/[A-Za-z0-9_.\-]+")
+    page = new_context().new_page()
+    errors = watch_errors(page)
+    page.goto(link)
+    expect(page.get_by_role("button", name="Me désinscrire")).to_be_visible()
+    mongo: pymongo.MongoClient[dict[str, Any]]
+    with pymongo.MongoClient(platform.config.mongo_url) as mongo:
+        helpers: Collection[dict[str, Any]] = mongo["bob_pledges"]["helpers"]
+        assert helpers.find_one({"_id": helper_id}, {"unsubscribed": 1}) == {"_id": helper_id, "unsubscribed": False}
+        shoot(page, "unsubscribe-asked")
+        page.get_by_role("button", name="Me désinscrire").click()
+        expect(page.get_by_test_id("unsubscribe-result")).to_have_text(re.compile("C'est fait"))
+        shoot(page, "unsubscribe-done")
+        assert helpers.find_one({"_id": helper_id}, {"unsubscribed": 1}) == {"_id": helper_id, "unsubscribed": True}
     assert errors.messages == []

@@ -137,7 +137,7 @@ def read_topic(bootstrap: str, topic: str, subjects: set[str]) -> list[Envelope[
 def links(text: str) -> dict[str, str]:
     """The survey token and the unsubscribe token in an email."""
     survey = re.search(r"/#/survey/([\w.-]+)\?answer=still-seeking", text)
-    unsubscribe = re.search(r"/api/v1/followup/unsubscribe/([\w.-]+)", text)
+    unsubscribe = re.search(r"/#/unsubscribe/followup/([\w.-]+)", text)
     assert survey is not None
     assert unsubscribe is not None
     return {"survey": survey.group(1), "unsubscribe": unsubscribe.group(1)}

@@ -29,7 +29,7 @@ def test_a_cv_review_from_pledge_to_owner(platform: Platform) -> None:
     with httpx.Client(base_url=platform.config.gateway_url, timeout=10) as client:
         before = stats(client)
         helper = sign_up(client, "helper", pledges=[{"kind": "HELP_RESUME", "capacity": 1}])
-        assert "/api/v1/helpers/unsubscribe?token=" in wait_mail(maildir, helper.email, "Merci")
+        assert "/#/unsubscribe/helper/" in wait_mail(maildir, helper.email, "Merci")
 
         cv = b"Camille Martin\nDeveloppeuse web, 5 ans d'experience\n"
         uploaded = upload(client, seeker, content=cv)

@@ -39,6 +39,7 @@ def survey_email(kind: SurveyKind, locale: str, base_url: str, survey_token: str
         still=f"{survey_url}?answer=still-seeking",
         stopped=f"{survey_url}?answer=stopped-seeking",
         form=survey_url,
-        unsubscribe=f"{base_url}/api/v1/followup/unsubscribe/{unsubscribe_token}",
+        # A page with a button: mail scanners follow links, and must not unsubscribe anyone.
+        unsubscribe=f"{base_url}/#/unsubscribe/followup/{unsubscribe_token}",
     )
     return Email(subject=SUBJECTS[kind][lang], text=text)

@@ -43,7 +43,7 @@ def _refs(helper_id: str) -> list[PledgeRef]:
 def unsubscribe_link(settings: PledgesSettings, helper_id: str, now: dt.datetime) -> str:
     expires = now + dt.timedelta(days=settings.unsubscribe_link_ttl_days)
     token = sign(settings.key, Purpose.UNSUBSCRIBE, helper_id, expires)
-    return f"{settings.public_url}/api/v1/helpers/unsubscribe?token={token}"
+    return f"{settings.public_url}/#/unsubscribe/helper/{token}"  # the web page asks before it unsubscribes
 
 
 def register(helper_id: str, email: str, body: HelperIn, now: dt.datetime, settings: PledgesSettings) -> str:

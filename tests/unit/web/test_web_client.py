@@ -27,6 +27,7 @@ NAMESPACES = {key.split(".")[0] for key in STRINGS}
 DYNAMIC_PREFIXES = (
     "enum.", "challenge.", "train.", "review.state.", "doc.", "pledge.", "domain.", "lang.", "situation.",
     "survey.feature.", "survey.score.", "survey.score_", "survey.nps_", "advice.priority_", "role.",
+    "unsubscribe.intro_",
 )
 
 
