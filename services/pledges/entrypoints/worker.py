@@ -60,6 +60,12 @@ async def sweep_now() -> None:
         log.exception("sweep failed")
 
 
+def erase_between_passes(person_id: str, at: dt.datetime) -> dict[str, int]:
+    """Erasure times out reviews and frees pledges: the same counters as matching (see matcher.MATCHING)."""
+    with matcher.MATCHING:
+        return privacy.erase_person(person_id, at)
+
+
 async def relay_forever() -> None:
     await relay.run()
 
@@ -71,7 +77,7 @@ def main() -> None:
     attach_consumer(app, "pledges-offers", ADVICE_GENERATED, with_clock(handlers.offer_after_advice))
     for spec in (PLEDGES_HELPERS, PLEDGES_REQUESTS, PLEDGES_MATCHES):
         attach_consumer(app, "pledges-matcher", spec, with_clock(handlers.match))
-    attach_privacy(app, "pledges", privacy.export_person, privacy.erase_person)
+    attach_privacy(app, "pledges", privacy.export_person, erase_between_passes)
     app.task(relay_forever)
     app.timer(settings.timeout_scan_seconds)(sweep_now)
     run_worker(app, settings)
