@@ -60,6 +60,23 @@ class HelperOut(BaseModel):
     status: str
 
 
+class PledgeOut(BaseModel):
+    kind: PledgeKind
+    capacity: int
+    free: int
+    done: int
+    active: bool
+
+
+class HelperProfileOut(BaseModel):
+    helper_id: str
+    name: str
+    cities: list[CityIn]
+    remote: bool
+    domains: list[str]
+    pledges: list[PledgeOut]
+
+
 class CoffeeIn(_Strict):
     """The job seeker (profile id and email) is the one the access token names."""
 

@@ -124,6 +124,7 @@ def test_a_seeker_gets_a_cv_review_from_a_helper(
     helper.goto(f"{base}/")
     sign_in(helper, maildir, helper_email, "Je veux aider", shoot, "helper")
     expect(helper.get_by_role("heading", level=1)).to_have_text("Mes relectures", timeout=SLOW)
+    expect(helper.get_by_text("Vous ne vous êtes pas encore engagé ou engagée.")).to_be_visible()
     shoot(helper, "helper-not-pledged-yet")
     helper.get_by_role("link", name="Mon engagement", exact=True).click()
     expect(helper.get_by_role("heading", level=1)).to_have_text("Je m'engage")
@@ -146,7 +147,7 @@ def test_a_seeker_gets_a_cv_review_from_a_helper(
     expect(helper.get_by_test_id("review-thanks")).to_be_visible()
     shoot(helper, "helper-review-sent")
     helper.get_by_role("link", name="Mes relectures").first.click()
-    expect(helper.get_by_test_id("helper-review").filter(has_text="Relecture reçue")).to_have_count(1)
+    expect(helper.get_by_test_id("helper-review").filter(has_text="Relecture envoyée")).to_have_count(1)
     shoot(helper, "helper-reviews")
 
     # The seeker reads it on the help page (which refreshes by itself).

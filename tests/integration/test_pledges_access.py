@@ -24,6 +24,7 @@ REVIEW = "0" * 32
 # (method, path, JSON body): valid requests, so only the access policy can refuse them.
 HELPER_ROUTES: list[tuple[str, str, dict[str, Any] | None]] = [
     ("POST", "/api/v1/helpers", HELPER_BODY),
+    ("GET", "/api/v1/helpers/me", None),
     ("GET", "/api/v1/helpers/me/reviews", None),
     ("GET", f"/api/v1/reviews/{REVIEW}", None),
     ("GET", f"/api/v1/reviews/{REVIEW}/document", None),
@@ -129,3 +130,16 @@ def test_a_helper_opens_only_the_reviews_assigned_to_them(client: httpx.Client) 
         assert client.get(f"/api/v1/reviews/{REVIEW}", headers=reviewer.auth).status_code == 404
     finally:
         db.documents().delete_one({"_id": uploaded.json()["document_id"]})
+
+
+def test_a_helper_reads_what_they_pledged(client: httpx.Client) -> None:
+    newcomer = person("newcomer", Role.HELPER)
+    assert client.get("/api/v1/helpers/me", headers=newcomer.auth).status_code == 404  # the client offers the form
+    # A coffee in a domain nobody asks for, so this helper takes no other test's request.
+    helper = sign_up(client, "pledged", domains=["K24"], pledges=[{"kind": "HELP_COFFEE", "capacity": 2}])
+    me = client.get("/api/v1/helpers/me", headers=helper.auth)
+    assert me.status_code == 200, me.text
+    assert me.json()["helper_id"] == helper.id
+    assert me.json()["domains"] == ["K24"]
+    assert me.json()["pledges"] == [{"kind": "HELP_COFFEE", "capacity": 2, "free": 2, "done": 0, "active": True}]
+    assert client.get("/api/v1/helpers/me", headers=person("seeker").auth).status_code == 403

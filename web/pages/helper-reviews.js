@@ -6,7 +6,7 @@ function row(review) {
   return h('li', { class: 'card', 'data-testid': 'helper-review' },
     h('h2', T(`doc.${review.kind}`)),
     h('p', {}, h('span', { class: `badge ${review.state === 'SENT' ? 'NEEDS_ATTENTION' : 'PASSED'}`,
-      ...T(`review.state.${review.state}`) })),
+      ...T(`helper.state.${review.state}`) })),
     h('p', {}, h('a', { href: `#/reviews/${encodeURIComponent(review.review_id)}`,
       ...T(review.state === 'SENT' ? 'helper.open_review' : 'helper.see_review') })));
 }
@@ -15,14 +15,14 @@ export default {
   title: 'helper.reviews_title',
   auth: 'helper',
   async render({ main, signal }) {
-    let reviews = [];
     let registered = true;
     try {
-      reviews = await api.get('/api/v1/helpers/me/reviews', { signal });
+      await api.get('/api/v1/helpers/me', { signal });
     } catch (error) {
-      if (!(error instanceof ApiError && error.status === 404)) throw error;
-      registered = false; // no pledge yet
+      if (!(error instanceof ApiError && [404, 410].includes(error.status))) throw error;
+      registered = false; // never pledged, or unsubscribed since
     }
+    const reviews = registered ? await api.get('/api/v1/helpers/me/reviews', { signal }) : [];
     append(main, h('h1', T('helper.reviews_title')));
     if (!registered) {
       append(main, h('p', T('helper.not_registered')),
@@ -33,8 +33,6 @@ export default {
       append(main, h('ul', { class: 'plain-list' }, reviews.map(row)));
       return;
     }
-    // Nothing assigned: either no pledge yet (the API cannot tell) or no document waiting.
-    append(main, h('p', T('helper.no_reviews')),
-      h('p', {}, h('a', { class: 'button', href: '#/helper', ...T('helper.pledge_now') })));
+    append(main, h('p', T('helper.no_reviews')));
   },
 };

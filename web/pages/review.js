@@ -91,10 +91,10 @@ export default {
       return;
     }
     const state = h('p', {}, h('span', { class: 'badge NOT_RELEVANT', 'data-testid': 'review-state',
-      ...T(`review.state.${review.state}`) }));
+      ...T(`helper.state.${review.state}`) }));
     const after = h('div');
     const showDone = (updated) => {
-      state.querySelector('span').setAttribute('data-i18n', `review.state.${updated.state}`);
+      state.querySelector('span').setAttribute('data-i18n', `helper.state.${updated.state}`);
       replace(after, h('p', { class: 'notice ok', role: 'status', 'data-testid': 'review-thanks', ...T('review.thanks') }),
         h('p', {}, h('a', { href: '#/helper/reviews', ...T('nav.helper_reviews') })));
     };

@@ -113,3 +113,14 @@ def unsubscribe(token: str, now: dt.datetime, settings: PledgesSettings) -> str:
     outbox.add([event(PLEDGES_HELPERS, "helper.unsubscribed", link.subject,
                       HelperChanged(helper_id=link.subject, pledges=_refs(link.subject)), link.subject)])
     return link.subject
+
+
+def read_helper(helper_id: str) -> dict[str, Any]:
+    """The helper and their pledges (404 when this account never pledged, 410 after unsubscribing)."""
+    helper = db.helpers().find_one({"_id": helper_id})
+    if helper is None:
+        raise Refused(404, "this account has not pledged yet")
+    if helper["unsubscribed"]:
+        raise Refused(410, "this helper unsubscribed")
+    pledges = list(db.pledges().find({"helper_id": helper_id}).sort("kind", 1))
+    return {"helper": helper, "pledges": pledges}

@@ -25,7 +25,8 @@ SOURCES = {path.relative_to(WEB).as_posix(): path.read_text() for path in [*SCRI
 NAMESPACES = {key.split(".")[0] for key in STRINGS}
 # Keys built at run time from a value (`enum.${name}.${value}`); each family is checked for completeness below.
 DYNAMIC_PREFIXES = (
-    "enum.", "challenge.", "train.", "review.state.", "doc.", "pledge.", "domain.", "lang.", "situation.",
+    "enum.", "challenge.", "train.", "review.state.", "helper.state.", "doc.", "pledge.", "domain.", "lang.",
+    "situation.",
     "survey.feature.", "survey.score.", "survey.score_", "survey.nps_", "advice.priority_", "role.",
     "unsubscribe.intro_",
 )

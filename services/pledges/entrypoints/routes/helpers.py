@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 
 from services.pledges.adapters import helpers_repo
 from services.pledges.entrypoints.deps import Now, Settings, email_of, read, write
-from services.pledges.schemas import HelperIn, HelperOut, ReviewOut
+from services.pledges.schemas import HelperIn, HelperOut, HelperProfileOut, PledgeOut, ReviewOut
 from services.pledges.views import review_out
 from shared.auth.access import Helper, Link
 
@@ -21,6 +21,17 @@ async def sign_up(body: HelperIn, principal: Helper, settings: Settings, now: No
     """The helper id is the account id and the email the one signing in verified, so pledges are active at once."""
     helper_id = await write(helpers_repo.register, principal.sub, email_of(principal), body, now, settings)
     return HelperOut(helper_id=helper_id, status="active")
+
+
+@router.get("/me")
+async def me(principal: Helper) -> HelperProfileOut:
+    """What this helper pledged (404 before the first pledge, so a client knows to offer the pledge form)."""
+    found = await read(helpers_repo.read_helper, principal.sub)
+    helper = found["helper"]
+    return HelperProfileOut(
+        helper_id=helper["_id"], name=helper["name"], cities=helper["cities"], remote=helper["remote"],
+        domains=helper["domains"], pledges=[PledgeOut.model_validate(p) for p in found["pledges"]],
+    )
 
 
 @router.get("/me/reviews")
