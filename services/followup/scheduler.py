@@ -23,6 +23,7 @@ from services.followup.domain.schedule import PersonState, Release, Send, Skip, 
 from shared import metrics as shared_metrics
 from shared.schemas.followup import AdviceReleased, Group, SurveySent
 from shared.schemas.notification import NotificationRequested
+from shared.topics import NOTIFICATIONS
 
 log = logging.getLogger(__name__)
 UNSUBSCRIBE_LIFETIME = None  # unsubscribing must work from any old email
@@ -120,13 +121,24 @@ class Scheduler:
             "relayed": False,
         }
 
+    def _still_wanted(self, doc: dict[str, Any]) -> list[dict[str, str]]:
+        """The outbox, without its email if the person was erased after the decision was planned (a tick that
+        read the person just before the erasure records its decision just after)."""
+        outbox: list[dict[str, str]] = doc["outbox"]
+        if not any(r["topic"] == NOTIFICATIONS.name for r in outbox):
+            return outbox
+        person = self.store.person(doc["profile_id"])
+        if person is None or person["erased_at"] is None:
+            return outbox
+        return [r for r in outbox if r["topic"] != NOTIFICATIONS.name]
+
     def relay(self, now: dt.datetime) -> tuple[int, bool]:
         """Emit pending outboxes, at most a batch per collection; returns (documents relayed, failed)."""
         relayed = 0
         for collection in OUTBOX_COLLECTIONS:
             while docs := self.store.pending(collection, self.settings.scheduler_batch_size):
                 try:
-                    self.emitter.emit([r for doc in docs for r in events.records(doc["outbox"])])
+                    self.emitter.emit([r for doc in docs for r in events.records(self._still_wanted(doc))])
                 except Exception:
                     metrics.EMIT_FAILURES.inc()
                     log.exception("could not emit the followup outbox; retrying at the next tick")

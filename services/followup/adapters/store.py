@@ -82,7 +82,7 @@ class Store:
 
     # Outbox
     def pending(self, collection: str, limit: int) -> list[Doc]:
-        return list(self.db[collection].find({"relayed": False}, {"outbox": 1}).limit(limit))
+        return list(self.db[collection].find({"relayed": False}, {"outbox": 1, "profile_id": 1}).limit(limit))
 
     def mark_relayed(self, collection: str, ids: list[str], now: dt.datetime) -> None:
         # One update per id in one command: FerretDB scans the whole collection for `_id $in`.

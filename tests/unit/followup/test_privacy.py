@@ -232,3 +232,27 @@ async def test_a_person_erased_before_their_sign_up_is_consumed_is_never_stored(
     Scheduler(store, settings, NoEmitter()).plan_batch(SIGNUP + 30 * DAY)
     assert person_docs(store, pid)["decisions"] == []
     assert privacy.export_person(store, pid)["person"]["email"] is None
+
+
+class RecordingEmitter:
+    def __init__(self) -> None:
+        self.topics: list[str] = []
+
+    def emit(self, records: list[OutboxRecord]) -> None:
+        self.topics.extend(r.topic for r in records)
+
+
+async def test_a_survey_decided_just_before_an_erasure_is_not_emailed(
+    settings: FollowupSettings, store: Store
+) -> None:
+    """The tick read the person before the erasure and recorded its decision after it: the relay drops the email
+    (the survey stays counted as decided, with no personal data in it)."""
+    pid = uuid.uuid4().hex
+    await sign_up(settings, store, pid)
+    emitter = RecordingEmitter()
+    scheduler = Scheduler(store, settings, emitter)
+    scheduler.plan_batch(SIGNUP + 7 * DAY)
+    store.db["people"].update_one({"_id": pid}, {"$set": {"erased_at": SIGNUP + 7 * DAY}})
+    scheduler.relay(SIGNUP + 7 * DAY)
+    assert emitter.topics
+    assert NOTIFICATIONS.name not in emitter.topics
