@@ -71,13 +71,17 @@ class Scheduler:
 
     def plan_batch(self, now: dt.datetime) -> int:
         people = self.store.due_people(now, self.settings.scheduler_batch_size)
+        self.plan_people(people, now)
+        return len(people)
+
+    def plan_people(self, people: list[dict[str, Any]], now: dt.datetime) -> None:
+        """Decide and record what is due for these people at `now` (their decisions in one write)."""
         plans = [(person, plan(state(person), now)) for person in people]
         self.store.record_decisions([doc for person, p in plans for doc in self._decisions(person, p.actions, now)])
         for person, p in plans:
             handled = [a.survey.key for a in p.actions if isinstance(a, Send | Skip)]
             released = now if any(isinstance(a, Release) for a in p.actions) else None
             self.store.mark_planned(person, handled, released, p.next_check)
-        return len(people)
 
     def _decisions(self, person: dict[str, Any], actions: list[Send | Skip | Release], now: dt.datetime,
                    ) -> list[dict[str, Any]]:
