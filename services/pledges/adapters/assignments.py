@@ -143,8 +143,23 @@ def read_review(review: str) -> dict[str, Any] | None:
     return found
 
 
+def _end(review: str, outcome: ReviewState, now: dt.datetime) -> bool:
+    """Claims the end of a review: the API (submission) and the worker (time-out) may race, and FerretDB's
+    conditional updates are not exclusive across connections; a unique `_id` is."""
+    current = db.reviews().find_one({"_id": review}, {"state": 1})
+    if current is None or current["state"] != ReviewState.SENT.value:
+        return False
+    try:
+        db.review_ends().insert_one({"_id": review, "outcome": outcome.value, "at": now})
+    except DuplicateKeyError:
+        return False
+    return True
+
+
 def complete_review(review: str, text: str, now: dt.datetime) -> dict[str, Any] | None:
     """SENT → DONE exactly once; None when the review is not SENT any more."""
+    if not _end(review, ReviewState.DONE, now):
+        return None
     done: dict[str, Any] | None = db.reviews().find_one_and_update(
         {"_id": review, "state": ReviewState.SENT.value},
         {"$set": {"state": ReviewState.DONE.value, "text": text, "done_at": now}},
@@ -162,6 +177,8 @@ def due_reviews(now: dt.datetime, timeout: dt.timedelta, limit: int = 100) -> li
 
 def time_out_review(review: str, now: dt.datetime) -> dict[str, Any] | None:
     """SENT → TIME_OUT; frees the document's slot (not for the same helper) and the pledge's slot."""
+    if not _end(review, ReviewState.TIME_OUT, now):
+        return None
     timed_out: dict[str, Any] | None = db.reviews().find_one_and_update(
         {"_id": review, "state": ReviewState.SENT.value},
         {"$set": {"state": ReviewState.TIME_OUT.value, "timed_out_at": now}},

@@ -39,6 +39,11 @@ def reviews() -> Collection[Doc]:
     return coll("reviews")
 
 
+def review_ends() -> Collection[Doc]:
+    """One document per review that ended (done or timed out), keyed by the review id: the exclusive claim."""
+    return coll("review_ends")
+
+
 def coffees() -> Collection[Doc]:
     return coll("coffees")
 
