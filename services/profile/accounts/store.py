@@ -99,13 +99,23 @@ def get_session(session_id: str) -> Doc | None:
     return sessions().find_one({"_id": session_id})
 
 
+def used_refresh_tokens() -> Collection[Doc]:
+    return _coll("used_refresh_tokens")
+
+
 def advance_session(session_id: str, generation: int, now: dt.datetime) -> bool:
-    """Moves the session to its next refresh token; False if that token was already used (or revoked)."""
-    result = sessions().update_one(
-        {"_id": session_id, "generation": generation, "revoked": False},
-        {"$set": {"generation": generation + 1, "refreshed_at": now}},
-    )
-    return result.modified_count == 1
+    """Moves the session to its next refresh token; False if that token was already used or is not the current
+    one. The use is claimed by a unique insert: two refreshes at once must not both win, and FerretDB's
+    conditional updates are not exclusive across connections."""
+    session = get_session(session_id)
+    if session is None or session["revoked"] or session["generation"] != generation:
+        return False
+    try:
+        used_refresh_tokens().insert_one({"_id": f"{session_id}:{generation}", "used_at": now})
+    except DuplicateKeyError:
+        return False
+    sessions().update_one({"_id": session_id}, {"$set": {"generation": generation + 1, "refreshed_at": now}})
+    return True
 
 
 def revoke_session(session_id: str, now: dt.datetime) -> None:
