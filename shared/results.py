@@ -68,6 +68,42 @@ def latest(document: type[ResultDocument], profile_id: str, version: int | None)
     return newest
 
 
+# A version that could not be computed (dead-lettered) leaves a gap in the versions: probing a person's results
+# stops only after this many missing versions in a row.
+GAP_TOLERATED = 3
+
+
+def person_results(document: type[ResultDocument], profile_id: str) -> list[dict[str, Any]]:
+    """Every stored result of the person, probed by `_id` (for export and erasure)."""
+    results = collection(document)
+    found: list[dict[str, Any]] = []
+    version, missing = 1, 0
+    while missing < GAP_TOLERATED:
+        doc = results.find_one({"_id": doc_id(profile_id, version)})
+        if doc is None:
+            missing += 1
+        else:
+            found.append(doc)
+            missing = 0
+        version += 1
+    return found
+
+
+def exported(doc: dict[str, Any]) -> dict[str, Any]:
+    """A stored result as JSON values, its blob decoded."""
+    return {
+        "profile_version": doc["profile_version"], "computed_at": as_utc(doc["computed_at"]).isoformat(),
+        "source_event_id": doc["source_event_id"], "result": decode_result(doc["result_blob"]),
+    }
+
+
+def delete_results(document: type[ResultDocument], docs: list[dict[str, Any]]) -> int:
+    """One statement (one scan) for all versions, rather than one scanning delete per version."""
+    if not docs:
+        return 0
+    return collection(document).delete_many({"_id": {"$in": [d["_id"] for d in docs]}}).deleted_count
+
+
 class ResultOut(BaseModel):
     """`pending` until the result is stored, then `ready` with it."""
 

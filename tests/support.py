@@ -6,16 +6,21 @@ import datetime as dt
 import re
 import time
 import uuid
-from collections.abc import Generator
+from collections.abc import Callable, Generator, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
+import pymongo
 from kafka import KafkaConsumer, TopicPartition  # type: ignore[import-untyped]
 
 from deploy.local.smtp_sink import read_messages
 from shared.auth.keys import DEV_KEY_ID, dev_private_key, dev_public_keys
 from shared.auth.tokens import Principal, Role, TokenSigner, TokenVerifier
+from shared.mongo import connect, disconnect
+
+T = TypeVar("T")
 
 
 def read_topic(bootstrap: str, topic: str) -> list[Any]:
@@ -34,6 +39,17 @@ def read_topic(bootstrap: str, topic: str) -> list[Any]:
         return [r for r in records if r.offset < end[TopicPartition(r.topic, r.partition)]]
     finally:
         consumer.close()
+
+
+def wait_for(what: str, probe: Callable[[], T | None], timeout: float = 60.0, every: float = 0.3) -> T:
+    """Polls until `probe` returns something (truthy); fails saying what never came."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = probe()
+        if found:
+            return found
+        time.sleep(every)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
 
 
 def poll_ready(client: httpx.Client, url: str, timeout: float = 60.0) -> dict[str, Any]:
@@ -119,3 +135,17 @@ def sign_in(client: httpx.Client, maildir: Path, email: str, role: str = "job_se
     assert redeemed.status_code == 200, redeemed.text
     tokens: dict[str, Any] = redeemed.json()
     return tokens
+
+
+@contextmanager
+def scratch_db(mongo_url: str, prefix: str) -> Iterator[str]:
+    """A fresh database for one test, with the default mongoengine connection pointing at it; dropped after."""
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    connect(mongo_url, name)
+    try:
+        yield name
+    finally:
+        disconnect()
+        client: pymongo.MongoClient[dict[str, Any]]
+        with pymongo.MongoClient(mongo_url, serverSelectionTimeoutMS=5_000) as client:
+            client.drop_database(name)

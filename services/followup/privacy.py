@@ -20,7 +20,7 @@ from pymongo import UpdateOne
 from services.followup import events
 from services.followup.adapters.store import Doc, Store
 from services.followup.domain.schedule import DAY, Survey
-from shared.mongo import MAX_WRITES_PER_COMMAND, insert_ignoring_duplicates
+from shared.mongo import MAX_WRITES_PER_COMMAND, as_utc, insert_ignoring_duplicates
 from shared.schemas.followup import SurveyAnswered, SurveyKind
 from shared.topics_followup import SURVEYS
 
@@ -67,7 +67,7 @@ def _training_examples(store: Store, person_id: str, keys: list[str]) -> list[Do
 def _json(value: Any) -> Any:
     """BSON values as JSON values (the store's client is tz-aware; naive values are UTC anyway)."""
     if isinstance(value, dt.datetime):
-        return (value if value.tzinfo else value.replace(tzinfo=dt.UTC)).isoformat()
+        return as_utc(value).isoformat()
     if isinstance(value, dict):
         return {str(k): _json(v) for k, v in value.items()}
     if isinstance(value, list | tuple):

@@ -35,6 +35,7 @@ from services.pledges.adapters.helpers_repo import email_hash, redacted_email
 from services.pledges.domain.kinds import ReviewState
 from services.pledges.events import stable_id
 from services.pledges.reviews import done_key
+from shared.mongo import as_utc
 from shared.topics import NOTIFICATIONS
 
 REDACTED = "[effacé]"
@@ -47,7 +48,7 @@ ERASED_ADDRESS = "erased@redacted.example.org"
 def _json(value: Any) -> Any:
     """JSON values only: ISO dates (UTC), no bytes, ids as strings."""
     if isinstance(value, dt.datetime):
-        return db.utc(value).isoformat()
+        return as_utc(value).isoformat()
     if isinstance(value, dict):
         return {str(k): _json(v) for k, v in value.items() if not isinstance(v, bytes | bytearray)}
     if isinstance(value, list | tuple):

@@ -5,7 +5,6 @@ email is sent to me any more."""
 from __future__ import annotations
 
 import json
-import time
 import uuid
 from typing import Any
 
@@ -22,18 +21,11 @@ from shared.schemas.notification import NotificationRequested
 from shared.schemas.privacy import SERVICES
 from shared.topics import NOTIFICATIONS
 from shared.topics_privacy import PRIVACY_ANSWERS
-from tests.support import bearer, poll_ready, read_topic, sign_in, unique_email
+from tests.support import bearer, poll_ready, read_topic, sign_in, unique_email, wait_for
 
 pytestmark = [pytest.mark.integration, pytest.mark.e2e]
 
 
-def wait_for(check: Any, timeout: float = 60.0, what: str = "condition") -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if (found := check()) is not None:
-            return found
-        time.sleep(0.3)
-    raise AssertionError(f"{what} not met after {timeout}s")
 
 
 def places_holding(mongo_url: str, needles: list[str]) -> list[str]:
@@ -80,7 +72,7 @@ def test_a_person_downloads_then_erases_everything(platform: Platform, kafka_boo
             body: dict[str, Any] = client.get(f"/api/v1/accounts/me/exports/{export_id}", headers=me).json()
             return body if body["status"] == "ready" else None
 
-        ready = wait_for(archive, what="export archive")
+        ready = wait_for("the export archive", archive)
         assert set(ready["services"]) == set(SERVICES)
         dump = json.dumps(ready["services"], ensure_ascii=False)
         assert name in dump
@@ -103,7 +95,7 @@ def test_a_person_downloads_then_erases_everything(platform: Platform, kafka_boo
             }
             return done if done >= set(SERVICES) else None
 
-        wait_for(completed, timeout=90, what="erasure completed by every service")
+        wait_for("erasure completed by every service", completed, timeout=90)
         assert places_holding(platform.config.mongo_url, [email, name]) == []
 
         assert client.get("/api/v1/accounts/me", headers=me).status_code == 404
@@ -122,5 +114,5 @@ def test_a_person_downloads_then_erases_everything(platform: Platform, kafka_boo
     with pymongo.MongoClient(platform.config.mongo_url) as mongo:
         decided = {"_id": key, "state": {"$ne": "SENDING"}}
         notifications: Collection[dict[str, Any]] = mongo["bob_pledges"]["notifications"]
-        record = wait_for(lambda: notifications.find_one(decided), what="the notifier's decision")
+        record = wait_for("the notifier's decision", lambda: notifications.find_one(decided))
     assert record["state"] == "SKIPPED"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -18,7 +17,7 @@ from deploy.local.platform import Platform
 from deploy.local.smtp_sink import read_messages
 from shared.auth.tokens import Role
 from shared.mongo import connect, disconnect
-from tests.support import access_token, bearer, token_subject
+from tests.support import access_token, bearer, token_subject, wait_for
 
 R = TypeVar("R")
 
@@ -28,13 +27,7 @@ def unique_email(who: str) -> str:
 
 
 def poll(check: Callable[[], R | None], timeout: float = 30.0, what: str = "condition") -> R:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = check()
-        if found:
-            return found
-        time.sleep(0.2)
-    raise AssertionError(f"{what} not met after {timeout}s")
+    return wait_for(what, check, timeout, every=0.2)
 
 
 def mails_to(maildir: Path, to: str) -> list[Message]:

@@ -34,7 +34,7 @@ from shared.auth.tokens import Role
 from shared.consumer import Decoded
 from shared.events import Envelope
 from shared.http import create_api
-from shared.mongo import connect, disconnect, run_sync
+from shared.mongo import run_sync
 from shared.results import collection
 from shared.schemas.followup import AdviceReleased, Group, GroupAssigned, SurveyAnswered, SurveySent
 from shared.schemas.profile import ProfileIn, ProfileSubmitted
@@ -346,15 +346,8 @@ async def test_bad_links_are_refused_and_record_nothing(
 
 @pytest.fixture
 def advice_db(mongo_url: str) -> Iterator[None]:
-    name = f"test_advice_gate_{uuid.uuid4().hex[:12]}"
-    connect(mongo_url, name)
-    try:
+    with support.scratch_db(mongo_url, "test_advice_gate"):
         yield
-    finally:
-        disconnect()
-        client: pymongo.MongoClient[dict[str, Any]]
-        with pymongo.MongoClient(mongo_url, serverSelectionTimeoutMS=5_000) as client:
-            client.drop_database(name)
 
 
 async def test_advice_is_withheld_for_the_control_group_until_released(

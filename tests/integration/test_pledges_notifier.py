@@ -11,6 +11,7 @@ from services.pledges import notifier
 from services.pledges.adapters import db
 from services.pledges.adapters.helpers_repo import email_hash
 from services.pledges.config import PledgesSettings
+from shared.mongo import as_utc
 from shared.schemas.notification import NotificationRequested
 from tests.integration.pledges_support import pledges_db, unique_email
 
@@ -50,7 +51,7 @@ def test_a_failed_send_is_kept_and_retried_with_backoff() -> None:
     assert (record["state"], record["attempts"]) == ("FAILED", 2)
     sent: list[str] = []
     assert notifier.retry_failed(lambda n: sent.append(n.idempotency_key), NOW, SETTINGS) == 0  # not due yet
-    later = db.utc(record["next_attempt_at"]) + dt.timedelta(seconds=1)
+    later = as_utc(record["next_attempt_at"]) + dt.timedelta(seconds=1)
     notifier.retry_failed(lambda n: sent.append(n.idempotency_key), later, SETTINGS)
     assert one.idempotency_key in sent
     assert db.notifications().find_one({"_id": one.idempotency_key})["state"] == "SENT"  # type: ignore[index]

@@ -16,6 +16,7 @@ from services.pledges.adapters import assignments, db, outbox
 from services.pledges.config import PledgesSettings
 from shared.auth.tokens import Role
 from shared.kafka import make_producer
+from shared.mongo import as_utc
 from shared.topics import NOTIFICATIONS
 from shared.topics_pledges import PLEDGES_TOPICS
 from tests.e2e.test_smoke import demo_profile
@@ -51,7 +52,7 @@ def test_a_late_review_times_out_and_is_reassigned(platform: Platform) -> None:
         late = next(r for r in poll(lambda: reviews_of(document_id)) if r["helper_id"] == first.id)
         assert late["_id"] == late_id
 
-        sent_at = db.utc(late["sent_at"])  # type: ignore[arg-type]
+        sent_at = as_utc(late["sent_at"])  # type: ignore[arg-type]
         timeout = dt.timedelta(seconds=settings.review_timeout_seconds)
         assert late["_id"] not in assignments.due_reviews(sent_at + timeout / 2, timeout)
         assert late["_id"] in assignments.due_reviews(sent_at + timeout * 2, timeout)

@@ -6,9 +6,8 @@ Only topics and the database are used (the HTTP routes are not part of this cont
 from __future__ import annotations
 
 import datetime as dt
-import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any, TypeVar
 
 import pymongo
@@ -22,7 +21,7 @@ from shared.schemas.privacy import ErasureCompleted, ExportPart, PrivacyRequeste
 from shared.schemas.profile import ProfileIn, ProfileSubmitted
 from shared.topics import PROFILE_SUBMITTED
 from shared.topics_privacy import PRIVACY_ANSWERS, PRIVACY_REQUESTS
-from tests.support import read_topic
+from tests.support import read_topic, wait_for
 
 pytestmark = [pytest.mark.integration]
 
@@ -32,14 +31,6 @@ T = TypeVar("T")
 Db = pymongo.database.Database[dict[str, Any]]
 
 
-def wait_for(what: str, probe: Callable[[], T | None], timeout: float = TIMEOUT) -> T:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = probe()
-        if found:
-            return found
-        time.sleep(0.5)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 @pytest.fixture(scope="module")
@@ -100,10 +91,10 @@ def test_workers_export_then_erase_a_persons_data(
     followup: Db = client["bob_followup"]
 
     publish(producer, PROFILE_SUBMITTED.name, submitted(person, email))
-    wait_for("the diagnosis", lambda: diagnosis["diagnoses"].find_one({"_id": f"{person}:1"}))
-    wait_for("the advice", lambda: advice["advice"].find_one({"_id": f"{person}:1"}))
-    wait_for("the trial gate", lambda: advice["experiment_assignments"].find_one({"_id": person}))
-    wait_for("the followup record", lambda: followup["people"].find_one({"_id": person}))
+    wait_for("the diagnosis", lambda: diagnosis["diagnoses"].find_one({"_id": f"{person}:1"}), TIMEOUT)
+    wait_for("the advice", lambda: advice["advice"].find_one({"_id": f"{person}:1"}), TIMEOUT)
+    wait_for("the trial gate", lambda: advice["experiment_assignments"].find_one({"_id": person}), TIMEOUT)
+    wait_for("the followup record", lambda: followup["people"].find_one({"_id": person}), TIMEOUT)
 
     # Export: every service sends its part with the person's data.
     export = requested(person, "export")
@@ -111,7 +102,8 @@ def test_workers_export_then_erase_a_persons_data(
     parts = {
         service: event.payload(ExportPart)
         for service, event in wait_for(
-            "the export parts", lambda: answers_to(kafka_bootstrap, export, "privacy.export.part")).items()
+            "the export parts", lambda: answers_to(kafka_bootstrap, export, "privacy.export.part"), TIMEOUT
+        ).items()
     }
     for service in SERVICES:
         assert parts[service].person_id == person
@@ -132,7 +124,8 @@ def test_workers_export_then_erase_a_persons_data(
     reports = {
         service: event.payload(ErasureCompleted)
         for service, event in wait_for(
-            "the erasure reports", lambda: answers_to(kafka_bootstrap, erasure, "privacy.erasure.completed")).items()
+            "the erasure reports", lambda: answers_to(kafka_bootstrap, erasure, "privacy.erasure.completed"), TIMEOUT
+        ).items()
     }
     assert reports["diagnosis"].counts == {"diagnoses": 1}
     assert reports["advice"].counts == {"advice": 1, "experiment_assignments": 1}

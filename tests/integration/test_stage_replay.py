@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any, TypeVar
 
 import pymongo
@@ -22,7 +21,7 @@ from shared.results import decode_result
 from shared.schemas.diagnosis import DiagnosisCompleted
 from shared.schemas.profile import ProfileIn
 from shared.topics import DEAD_LETTER, DIAGNOSIS_COMPLETED, PARTNER_EVENTS, PROFILE_SUBMITTED
-from tests.support import read_topic
+from tests.support import read_topic, wait_for
 
 pytestmark = [pytest.mark.integration]
 
@@ -32,14 +31,6 @@ T = TypeVar("T")
 
 
 
-def wait_for(what: str, probe: Callable[[], T | None], timeout: float = TIMEOUT) -> T:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = probe()
-        if found:
-            return found
-        time.sleep(0.3)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 @pytest.fixture(scope="module")
@@ -95,7 +86,7 @@ def test_a_redelivered_profile_event_is_diagnosed_once(
     event = submitted(profile_id, 1, a_profile())
     publish(producer, PROFILE_SUBMITTED.name, event, event)  # delivered twice: same event id
 
-    first = wait_for("the diagnosis", lambda: diagnoses.find_one({"_id": f"{profile_id}:1"}))
+    first = wait_for("the diagnosis", lambda: diagnoses.find_one({"_id": f"{profile_id}:1"}), TIMEOUT)
     assert (first["profile_id"], first["profile_version"]) == (profile_id, 1)
     assert first["source_event_id"] == event.id
     assert result_of(first)["diagnosis"]["main_challenge"] == "start-your-search"
@@ -104,7 +95,7 @@ def test_a_redelivered_profile_event_is_diagnosed_once(
     # consumed after the replay): once version 2 is diagnosed, the replay has been handled.
     publish(producer, PROFILE_SUBMITTED.name, event)
     publish(producer, PROFILE_SUBMITTED.name, submitted(profile_id, 2, a_profile(1989)))
-    wait_for("version 2", lambda: diagnoses.find_one({"_id": f"{profile_id}:2"}))
+    wait_for("version 2", lambda: diagnoses.find_one({"_id": f"{profile_id}:2"}), TIMEOUT)
 
     stored = list(diagnoses.find({"profile_id": profile_id, "profile_version": 1}))
     assert len(stored) == 1
@@ -164,7 +155,7 @@ def test_unreadable_records_go_to_the_dead_letter_topic_with_their_raw_value(
         found = {name: letters[raw] for name, raw in wanted.items() if raw in letters}
         return found if len(found) == len(wanted) else None
 
-    found = wait_for("the dead letters", all_found)
+    found = wait_for("the dead letters", all_found, TIMEOUT)
     for letter in found.values():
         assert letter.source_topic == PROFILE_SUBMITTED.name
         assert letter.error

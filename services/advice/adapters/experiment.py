@@ -11,7 +11,7 @@ from pymongo import UpdateOne
 from pymongo.collection import Collection
 
 from services.advice.adapters.results import AdviceList
-from shared.mongo import MAX_WRITES_PER_COMMAND
+from shared.mongo import MAX_WRITES_PER_COMMAND, as_utc
 from shared.results import collection
 from shared.schemas.followup import AdviceReleased, Group, GroupAssigned
 
@@ -53,15 +53,12 @@ def save_releases(items: list[AdviceReleased]) -> None:
     _write([UpdateOne({"_id": r.profile_id}, {"$set": {"released_at": r.released_at}}, upsert=True) for r in items])
 
 
-def _utc(value: dt.datetime | None) -> dt.datetime | None:
-    return value.replace(tzinfo=dt.UTC) if value is not None and value.tzinfo is None else value
-
-
 def find(profile_id: str) -> Assignment | None:
     """None until the assignment itself is stored (a release alone is not enough)."""
     doc = assignments().find_one({"_id": profile_id})
     if doc is None or "group" not in doc:
         return None
-    release_after = _utc(doc["release_after"])
-    assert release_after is not None
-    return Assignment(Group(doc["group"]), release_after, _utc(doc.get("released_at")))
+    released_at = doc.get("released_at")
+    return Assignment(
+        Group(doc["group"]), as_utc(doc["release_after"]), None if released_at is None else as_utc(released_at)
+    )

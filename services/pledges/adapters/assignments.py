@@ -15,6 +15,7 @@ from services.pledges.adapters import db
 from services.pledges.domain.kinds import DOCUMENT_KIND, MAX_REVIEWS_PER_DOCUMENT, PledgeKind, ReviewState
 from services.pledges.domain.matching import CoffeeRequest, Match, OpenDocument, OpenPledge, Place
 from services.pledges.events import stable_id
+from shared.mongo import as_utc
 from shared.schemas.profile import AreaType
 
 SCAN = 200  # requests or pledges looked at per matching pass
@@ -25,7 +26,7 @@ def open_pledges(kind: PledgeKind) -> list[OpenPledge]:
     return [
         OpenPledge(
             pledge_id=p["_id"], helper_id=p["helper_id"], helper_email=p["helper_email"], kind=kind, free=p["free"],
-            since=db.utc(p["created_at"]), cities=tuple(Place(c["name"], c["departement_id"]) for c in p["cities"]),
+            since=as_utc(p["created_at"]), cities=tuple(Place(c["name"], c["departement_id"]) for c in p["cities"]),
             remote=p["remote"], domains=tuple(p["domains"]),
         )
         for p in docs.limit(SCAN)
@@ -38,7 +39,7 @@ def open_documents(kind: PledgeKind) -> list[OpenDocument]:
     return [
         OpenDocument(
             document_id=d["_id"], owner_email=d["email"], kind=DOCUMENT_KIND[kind],
-            free=MAX_REVIEWS_PER_DOCUMENT - d["taken"], since=db.utc(d["created_at"]),
+            free=MAX_REVIEWS_PER_DOCUMENT - d["taken"], since=as_utc(d["created_at"]),
             reviewers=frozenset(d["reviewers"]), owner_id=d["profile_id"],
         )
         for d in docs
@@ -51,7 +52,7 @@ def open_coffee_requests() -> list[CoffeeRequest]:
         CoffeeRequest(
             profile_id=r["_id"], email=r["email"], rome_code=r["rome_code"],
             place=Place(r["city"]["name"], r["city"]["departement_id"]), mobility=AreaType(r["mobility_area"]),
-            since=db.utc(r["created_at"]),
+            since=as_utc(r["created_at"]),
         )
         for r in docs
     ]

@@ -4,7 +4,6 @@ FerretDB has no transactions: every guarantee comes from single-document conditi
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from mongoengine.connection import get_db  # type: ignore[import-untyped]
@@ -101,8 +100,3 @@ def erased(person_id: str) -> bool:
     """Whether the person asked for erasure (recorded among the unsubscribed, read by `_id`)."""
     marker = unsubscribed().find_one({"_id": person_id})
     return bool(marker and marker.get("erased"))
-
-
-def utc(value: dt.datetime) -> dt.datetime:
-    """pymongo hands back naive UTC datetimes."""
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)

@@ -15,7 +15,7 @@ from services.pledges.domain.links import LinkError, Purpose, sign, verify
 from services.pledges.errors import Refused
 from services.pledges.events import event, notification, stable_id
 from services.pledges.schemas import HelperIn
-from shared.mongo import insert_ignoring_duplicates
+from shared.mongo import as_utc, insert_ignoring_duplicates
 from shared.schemas.pledges import HelperChanged, PledgeRef
 from shared.topics_pledges import PLEDGES_HELPERS
 
@@ -90,7 +90,7 @@ def assigned_reviews(helper_id: str) -> list[dict[str, Any]]:
     """The helper's reviews, oldest first, read by `_id` through the helper's index document."""
     index = db.helper_reviews().find_one({"_id": helper_id})
     reviews = [db.reviews().find_one({"_id": review_id}) for review_id in (index or {}).get("review_ids", [])]
-    return sorted((r for r in reviews if r is not None), key=lambda r: db.utc(r["sent_at"]))
+    return sorted((r for r in reviews if r is not None), key=lambda r: as_utc(r["sent_at"]))
 
 
 def unsubscribe(token: str, now: dt.datetime, settings: PledgesSettings) -> str:

@@ -14,6 +14,7 @@ from services.pledges.domain.kinds import DocumentKind, ReviewState
 from services.pledges.errors import Refused
 from services.pledges.events import event
 from services.pledges.schemas import CoffeeIn, CoffeeState, DocumentRequest, HelpRequestsOut, ReceivedReview
+from shared.mongo import as_utc
 from shared.schemas.pledges import CoffeeChoice, DocumentUploaded
 from shared.topics_pledges import PLEDGES_REQUESTS
 
@@ -81,7 +82,7 @@ def help_requests(profile_id: str) -> HelpRequestsOut:
             continue
         reviews = [r for r in map(_received, document.get("review_ids", [])) if r is not None]
         documents.append(DocumentRequest(
-            document_id=document_id, kind=document["kind"], uploaded_at=db.utc(document["created_at"]),
+            document_id=document_id, kind=document["kind"], uploaded_at=as_utc(document["created_at"]),
             reviews=reviews,
         ))
     documents.sort(key=lambda d: d.uploaded_at)

@@ -9,16 +9,15 @@ from collections.abc import Iterator
 from typing import Any
 
 import orjson
-import pymongo
 import pytest
 from bson import Binary
 
 from services.advice import privacy
 from services.advice.adapters import experiment
 from services.advice.adapters.results import AdviceList
-from shared.mongo import connect, disconnect
 from shared.results import collection
 from shared.schemas.followup import AdviceReleased, Group, GroupAssigned
+from tests.support import scratch_db
 
 pytestmark = [pytest.mark.integration]
 
@@ -29,15 +28,8 @@ NOW = dt.datetime(2026, 6, 1, 8, 0, tzinfo=dt.UTC)
 
 @pytest.fixture
 def advice_db(mongo_url: str) -> Iterator[None]:
-    name = f"test_advice_privacy_{uuid.uuid4().hex[:12]}"
-    connect(mongo_url, name)
-    try:
+    with scratch_db(mongo_url, "test_advice_privacy"):
         yield
-    finally:
-        disconnect()
-        client: pymongo.MongoClient[dict[str, Any]]
-        with pymongo.MongoClient(mongo_url, serverSelectionTimeoutMS=5_000) as client:
-            client.drop_database(name)
 
 
 def result(version: int) -> dict[str, Any]:

@@ -9,14 +9,13 @@ from collections.abc import Iterator
 from typing import Any
 
 import orjson
-import pymongo
 import pytest
 from bson import Binary
 
 from services.diagnosis import privacy
 from services.diagnosis.adapters.results import Diagnosis
-from shared.mongo import connect, disconnect
 from shared.results import collection
+from tests.support import scratch_db
 
 pytestmark = [pytest.mark.integration]
 
@@ -26,15 +25,8 @@ NOW = dt.datetime(2026, 6, 1, 8, 0, tzinfo=dt.UTC)
 
 @pytest.fixture
 def diagnosis_db(mongo_url: str) -> Iterator[None]:
-    name = f"test_diagnosis_privacy_{uuid.uuid4().hex[:12]}"
-    connect(mongo_url, name)
-    try:
+    with scratch_db(mongo_url, "test_diagnosis_privacy"):
         yield
-    finally:
-        disconnect()
-        client: pymongo.MongoClient[dict[str, Any]]
-        with pymongo.MongoClient(mongo_url, serverSelectionTimeoutMS=5_000) as client:
-            client.drop_database(name)
 
 
 def result(version: int) -> dict[str, Any]:

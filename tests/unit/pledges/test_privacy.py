@@ -23,10 +23,10 @@ from services.pledges.domain.kinds import DocumentKind, PledgeKind
 from services.pledges.events import stable_id
 from services.pledges.schemas import CityIn, CoffeeIn, HelperIn, PledgeIn
 from shared.events import Envelope
-from shared.mongo import connect, disconnect
 from shared.schemas.notification import NotificationRequested
 from shared.schemas.profile import AreaType
 from shared.topics import NOTIFICATIONS
+from tests.support import scratch_db
 
 pytestmark = [pytest.mark.integration]
 SETTINGS = PledgesSettings(environment="test")
@@ -37,12 +37,9 @@ REVIEW_TEXT = "Mettez vos projets en premier et chiffrez vos résultats."
 
 @pytest.fixture
 def pledges_db(mongo_url: str) -> Iterator[None]:
-    name = f"bob_pledges_privacy_{uuid.uuid4().hex[:8]}"
-    connect(mongo_url, name)
-    db.ensure_indexes()
-    yield
-    get_db().client.drop_database(name)
-    disconnect()
+    with scratch_db(mongo_url, "bob_pledges_privacy"):
+        db.ensure_indexes()
+        yield
 
 
 @dataclass(frozen=True)

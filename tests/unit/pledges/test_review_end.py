@@ -8,7 +8,6 @@ import uuid
 from collections.abc import Iterator
 
 import pytest
-from mongoengine.connection import get_db  # type: ignore[import-untyped]
 
 from services.pledges import matcher
 from services.pledges.adapters import assignments, db, helpers_repo, requests_repo
@@ -16,7 +15,7 @@ from services.pledges.config import PledgesSettings
 from services.pledges.domain.files import TEXT
 from services.pledges.domain.kinds import DocumentKind, PledgeKind, ReviewState
 from services.pledges.schemas import HelperIn, PledgeIn
-from shared.mongo import connect, disconnect
+from tests.support import scratch_db
 
 pytestmark = [pytest.mark.integration]
 SETTINGS = PledgesSettings(environment="test")
@@ -25,8 +24,11 @@ NOW = dt.datetime(2026, 6, 1, 9, tzinfo=dt.UTC)
 
 @pytest.fixture
 def review_id(mongo_url: str) -> Iterator[str]:
-    name = f"bob_pledges_end_{uuid.uuid4().hex[:8]}"
-    connect(mongo_url, name)
+    with scratch_db(mongo_url, "bob_pledges_end"):
+        yield _one_review()
+
+
+def _one_review() -> str:
     db.ensure_indexes()
     helper, seeker = uuid.uuid4().hex, uuid.uuid4().hex
     helpers_repo.register(helper, f"{helper}@example.org", HelperIn(
@@ -35,9 +37,7 @@ def review_id(mongo_url: str) -> Iterator[str]:
     requests_repo.store_document(seeker, f"{seeker}@example.org", DocumentKind.RESUME, "cv.txt", TEXT, b"CV\n", NOW)
     assert matcher.run_pass(PledgeKind.HELP_RESUME, NOW, SETTINGS) == 1
     (review,) = db.reviews().find({"helper_id": helper}, {"_id": 1})
-    yield str(review["_id"])
-    get_db().client.drop_database(name)
-    disconnect()
+    return str(review["_id"])
 
 
 def test_a_time_out_that_claimed_first_wins_over_a_late_submission(review_id: str) -> None:
