@@ -57,13 +57,13 @@ def _schema(platform: Platform, service: str) -> schemathesis.BaseSchema:
 # One person holding every role, so that generated requests get past access checks and reach validation and the
 # handlers; their own profile id replaces generated ones (other ids are refused with 403 before any work).
 FUZZER = uuid.uuid4().hex
-FUZZER_TOKEN = access_token(FUZZER, *Role)
 
 
 def _exercise(case: OpenApiCase) -> None:
     if case.path_parameters and "profile_id" in case.path_parameters:
         case.path_parameters["profile_id"] = FUZZER
-    case.call_and_validate(checks=CHECKS, timeout=30, headers=bearer(FUZZER_TOKEN))
+    # A fresh token per case: the run may outlast one token's 15 minutes.
+    case.call_and_validate(checks=CHECKS, timeout=30, headers=bearer(access_token(FUZZER, *Role)))
 
 
 @pytest.fixture(scope="session")

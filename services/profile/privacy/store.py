@@ -9,6 +9,7 @@ from typing import Any
 from mongoengine.connection import get_db  # type: ignore[import-untyped]
 from pymongo.collection import Collection
 
+from services.profile.accounts import store as accounts
 from shared.mongo import insert_ignoring_duplicates
 from shared.schemas.privacy import SERVICES
 
@@ -34,7 +35,7 @@ def record_request(request_id: str, person_id: str, kind: str, now: dt.datetime)
     insert_ignoring_duplicates(requests(), [{"_id": request_id, "person_id": person_id, "kind": kind,
                                              "requested_at": now}])
     # The account lists its requests so that erasure finds the export archives without a scan.
-    get_db()["accounts"].update_one({"_id": person_id}, {"$addToSet": {"privacy_requests": request_id}})
+    accounts.accounts().update_one({"_id": person_id}, {"$addToSet": {"privacy_requests": request_id}})
 
 
 def get_request(request_id: str) -> Doc | None:
