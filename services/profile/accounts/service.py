@@ -13,7 +13,15 @@ from typing import Any
 from services.profile.accounts import store
 from services.profile.accounts.emails import magic_link_email
 from services.profile.config import ProfileSettings
-from shared.auth.tokens import AUTH_AUDIENCE, InvalidToken, Principal, Role, TokenSigner, TokenVerifier
+from shared.auth.tokens import (
+    AUTH_AUDIENCE,
+    SELF_SERVICE_ROLES,
+    InvalidToken,
+    Principal,
+    Role,
+    TokenSigner,
+    TokenVerifier,
+)
 from shared.events import Envelope
 from shared.schemas.notification import NotificationRequested
 from shared.topics import NOTIFICATIONS
@@ -72,7 +80,7 @@ class Accounts:
             raise LinkRejected(str(exc), gone=exc.expired) from None
         except (KeyError, ValueError):
             raise LinkRejected("invalid link") from None
-        if role not in {Role.JOB_SEEKER, Role.HELPER}:
+        if role not in SELF_SERVICE_ROLES:
             raise LinkRejected("invalid link")
         if not store.use_link(claims["jti"], now):
             raise LinkRejected("this link was already used", gone=True)
