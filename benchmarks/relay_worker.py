@@ -11,15 +11,15 @@ from faust.types import EventT
 
 from services.diagnosis.config import DiagnosisSettings
 from shared.faust_app import create_faust_app, source_topic
+from shared.messaging.contracts import Topic
 from shared.stage import pipelined, send_all
-from shared.topic_spec import TopicSpec
 from shared.topics import ADVICE_GENERATED, DIAGNOSIS_COMPLETED, PROFILE_SUBMITTED
 
 settings = DiagnosisSettings()
 app = create_faust_app("bob-bare-relay", settings)
 
 
-def forward(source: TopicSpec, target: TopicSpec) -> None:
+def forward(source: Topic, target: Topic) -> None:
     async def handle_batch(events: list[EventT[bytes]]) -> Awaitable[None]:
         sends = await send_all(app, [(target.name, event.key or b"", event.value) for event in events])
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
@@ -16,11 +17,13 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from shared import logs, metrics
 from shared.auth.access import Public
 from shared.auth.tokens import TokenVerifier
-from shared.kafka import kafka_ready
+from shared.messaging import tracing
+from shared.messaging.kafka import kafka_ready
 from shared.mongo import ping, run_sync
 from shared.settings import ServiceSettings
 
 REQUEST_ID_HEADER = "X-Request-ID"
+log = logging.getLogger("shared.http.access")
 
 Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
 
@@ -106,16 +109,25 @@ def create_api(
     @app.middleware("http")
     async def request_context(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
         rid = request.headers.get(REQUEST_ID_HEADER) or uuid.uuid4().hex
-        token = logs.request_id.set(rid)
+        traceparent = tracing.from_request(request.headers.get(tracing.TRACEPARENT_HEADER), rid)
+        token, trace_token = logs.request_id.set(rid), tracing.current.set(traceparent)
         started = time.perf_counter()
+        status = 500
         try:
             response = await call_next(request)
+            status = response.status_code
         finally:
+            route = _route_template(request)
+            elapsed = time.perf_counter() - started
+            # One line per request, carrying the request and trace ids (the gateway logs the same request id).
+            log.info("request", extra={"method": request.method, "route": route, "status": status,
+                                       "ms": round(elapsed * 1000, 1)})
             logs.request_id.reset(token)
-        route = _route_template(request)
-        metrics.HTTP_REQUESTS.labels(service, request.method, route, str(response.status_code)).inc()
-        metrics.HTTP_LATENCY.labels(service, request.method, route).observe(time.perf_counter() - started)
+            tracing.current.reset(trace_token)
+        metrics.HTTP_REQUESTS.labels(service, request.method, route, str(status)).inc()
+        metrics.HTTP_LATENCY.labels(service, request.method, route).observe(elapsed)
         response.headers[REQUEST_ID_HEADER] = rid
+        response.headers[tracing.TRACEPARENT_HEADER] = traceparent
         return response
 
     @app.exception_handler(RequestValidationError)

@@ -1,4 +1,4 @@
-"""Structured JSON logs carrying the request id and event id of the current context."""
+"""Structured JSON logs carrying the request id, trace id and event id of the current context."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ import sys
 from typing import Any
 
 import orjson
+
+from shared.messaging import tracing
 
 request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id", default=None)
 event_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("event_id", default=None)
@@ -30,6 +32,8 @@ class JsonFormatter(logging.Formatter):
         }
         if (rid := request_id.get()) is not None:
             entry["request_id"] = rid
+        if (trace := tracing.trace_id(tracing.current.get())) is not None:
+            entry["trace_id"] = trace
         if (eid := event_id.get()) is not None:
             entry["event_id"] = eid
         for key, value in record.__dict__.items():

@@ -19,8 +19,7 @@ from shared.events import Envelope, typed
 from shared.faust_app import source_topic
 from shared.mongo import run_sync
 from shared.schemas.privacy import ErasureCompleted, ExportPart, PrivacyRequested
-from shared.topics import DEAD_LETTER
-from shared.topics_privacy import PRIVACY_ANSWERS, PRIVACY_REQUESTS
+from shared.topics import DEAD_LETTER, PRIVACY_ANSWERS, PRIVACY_REQUESTS
 
 Exporter = Callable[[str], dict[str, Any]]
 Eraser = Callable[[str, dt.datetime], dict[str, int]]

@@ -26,7 +26,7 @@ from shared import logs, metrics
 from shared.consumer import Decoded, dead_letter, decode_batch
 from shared.events import Envelope
 from shared.faust_app import source_topic
-from shared.topic_spec import TopicSpec
+from shared.messaging.contracts import Topic
 from shared.topics import DEAD_LETTER
 
 T = TypeVar("T", bound=BaseModel)
@@ -46,7 +46,7 @@ class StageOutput:
 
 class Stage(ABC, Generic[T]):
     name: str
-    source: TopicSpec
+    source: Topic
     event_type: str
     data_model: type[T]
 

@@ -1,34 +1,154 @@
-"""Registry of the platform's Kafka topics: names, partition counts, keys and the event types on each.
+"""The registry of the platform's Kafka topics: for each, its partitions, key, publishers and subscribers, and the
+event types it carries with their data models and schema versions. Everything else follows from it: topic creation,
+the producers' and consumers' models, the published catalogue (shared/messaging/catalogue/) and its checks.
 
-Each bounded context owns its topics module (topics_pledges, topics_followup); this one gathers them all."""
+A new event type is one line here and a model in shared/schemas; a new version is a new model and an upcaster."""
 
 from __future__ import annotations
 
-from shared.topic_spec import TopicSpec
-from shared.topics_followup import FOLLOWUP_TOPICS
-from shared.topics_pledges import PLEDGES_TOPICS
-from shared.topics_privacy import PRIVACY_TOPICS
-
-PROFILE_SUBMITTED = TopicSpec("profile.submitted", 6, "profile_id", ("profile.submitted",))
-DIAGNOSIS_COMPLETED = TopicSpec("diagnosis.completed", 6, "profile_id", ("diagnosis.completed",))
-ADVICE_GENERATED = TopicSpec("advice.generated", 6, "profile_id", ("advice.generated",))
-PARTNER_EVENTS = TopicSpec(
-    "partner.events", 3, "pseudonymised profile id", ("partner.profile.submitted",), partner_visible=True
+from shared.messaging.contracts import EventContract, Registry, Topic
+from shared.schemas.advice import AdviceGenerated
+from shared.schemas.deadletter import DeadLetter, upcast_v1
+from shared.schemas.diagnosis import DiagnosisCompleted
+from shared.schemas.followup import AdviceReleased, GroupAssigned, SurveyAnswered, SurveySent
+from shared.schemas.notification import NotificationRequested
+from shared.schemas.partner import PartnerProfileSubmitted
+from shared.schemas.pledges import (
+    CoffeeChoice,
+    CoffeeMatched,
+    DocumentUploaded,
+    HelperChanged,
+    HelpOffered,
+    PledgeFulfilled,
+    ReviewChanged,
 )
-DEAD_LETTER = TopicSpec("deadletter", 1, "original key", ("deadletter",))
-# Emails to send; the notifier consumes them (key: recipient id, so one person's mails stay ordered).
-NOTIFICATIONS = TopicSpec("notification.requested", 3, "recipient id", ("notification.requested",))
+from shared.schemas.privacy import SERVICES as PRIVACY_HOLDERS
+from shared.schemas.privacy import ErasureCompleted, ExportPart, PrivacyRequested
+from shared.schemas.profile import ProfileSubmitted
 
-ALL_TOPICS: tuple[TopicSpec, ...] = (
-    PROFILE_SUBMITTED,
-    DIAGNOSIS_COMPLETED,
-    ADVICE_GENERATED,
-    PARTNER_EVENTS,
-    DEAD_LETTER,
-    NOTIFICATIONS,
-    *PLEDGES_TOPICS,
-    *FOLLOWUP_TOPICS,
-    *PRIVACY_TOPICS,
+E = EventContract
+
+PROFILE_SUBMITTED = Topic(
+    "profile.submitted", 6, "profile_id",
+    (E("profile.submitted", ProfileSubmitted, "A job seeker stored a version of their profile (whole)."),),
+    "Every stored profile version, with the whole profile: personal data, internal only.",
+    publishers=("profile",), subscribers=("diagnosis", "followup"),
+)
+DIAGNOSIS_COMPLETED = Topic(
+    "diagnosis.completed", 6, "profile_id",
+    (E("diagnosis.completed", DiagnosisCompleted,
+       "The diagnosis of one profile version: main challenge, train, employability, with the profile and market."),),
+    "One diagnosis per profile version.",
+    publishers=("diagnosis",), subscribers=("advice", "pledges"),
+)
+ADVICE_GENERATED = Topic(
+    "advice.generated", 6, "profile_id",
+    (E("advice.generated", AdviceGenerated, "Ranked, explained advice for one diagnosed profile version."),),
+    "One advice list per profile version.",
+    publishers=("advice",), subscribers=("pledges",),
+)
+PARTNER_EVENTS = Topic(
+    "partner.events", 3, "pseudonymised profile id",
+    (E("partner.profile.submitted", PartnerProfileSubmitted,
+       "A profile version as partners may see it: pseudonymised, no contact or sensitive data."),),
+    "What partners may subscribe to: pseudonymised, per partner key.",
+    publishers=("profile",), subscribers=("partners",), partner_visible=True,
+)
+DEAD_LETTER = Topic(
+    "deadletter", 1, "the refused record's topic",
+    (E("deadletter", DeadLetter, "A record a consumer could not read or handle, kept byte for byte.",
+       version=2, upcasters={1: upcast_v1}),),
+    "Records no consumer could handle, for operators to inspect and replay; never lost.",
+    publishers=("diagnosis", "advice", "pledges", "followup", "notifier", "profile"), subscribers=("operators",),
+)
+NOTIFICATIONS = Topic(
+    "notification.requested", 3, "recipient id",
+    (E("notification.requested", NotificationRequested, "One email to send; sent at most once per idempotency key."),),
+    "Emails for the notifier to send (key: the recipient, so one person's mails stay ordered).",
+    publishers=("profile", "pledges", "followup"), subscribers=("notifier",),
 )
 
-BY_NAME = {spec.name: spec for spec in ALL_TOPICS}
+PLEDGES_HELPERS = Topic(
+    "pledges.helpers", 3, "helper_id",
+    (
+        E("helper.registered", HelperChanged, "A helper signed up with their pledges."),
+        E("helper.confirmed", HelperChanged, "A helper confirmed their email: their pledges can be matched."),
+        E("helper.unsubscribed", HelperChanged, "A helper withdrew: their open pledges are closed."),
+        E("pledge.fulfilled", PledgeFulfilled, "Every match of a pledge is done."),
+    ),
+    "Helpers (Bob Action volunteers) and their pledges.",
+    publishers=("pledges",), subscribers=("pledges",),
+)
+PLEDGES_REQUESTS = Topic(
+    "pledges.help-requests", 3, "profile_id",
+    (
+        E("help.offered", HelpOffered, "A job seeker is offered these kinds of help (from their diagnosis or advice)."),
+        E("document.uploaded", DocumentUploaded, "A job seeker sent a CV or cover letter for review."),
+        E("coffee.opted-in", CoffeeChoice, "A job seeker asked for a coffee with a helper."),
+        E("coffee.opted-out", CoffeeChoice, "A job seeker no longer wants a coffee."),
+    ),
+    "What job seekers ask for or are offered.",
+    publishers=("pledges",), subscribers=("pledges",),
+)
+PLEDGES_MATCHES = Topic(
+    "pledges.matches", 3, "profile_id",
+    (
+        E("review.assigned", ReviewChanged, "A document was assigned to a helper for review."),
+        E("review.done", ReviewChanged, "A helper sent their review."),
+        E("review.timed-out", ReviewChanged, "A review was not done in time; the document is reassigned."),
+        E("coffee.matched", CoffeeMatched, "A job seeker and a helper were matched for a coffee."),
+    ),
+    "Matches and their lifecycle (key: the job seeker, so one seeker's matches stay ordered).",
+    publishers=("pledges",), subscribers=("pledges",),
+)
+
+ASSIGNMENTS = Topic(
+    "followup.assignments", 6, "profile_id",
+    (E("followup.assigned", GroupAssigned, "The trial group drawn once at sign-up: treated or control."),),
+    "One event per person at sign-up, never changed (the advice service gates on it).",
+    publishers=("followup",), subscribers=("advice",),
+)
+RELEASES = Topic(
+    "followup.releases", 6, "profile_id",
+    (E("followup.advice.released", AdviceReleased, "A control person's advice may be shown from now on."),),
+    "Releases of control people's advice (after the three-month survey or its window).",
+    publishers=("followup",), subscribers=("advice",),
+)
+SURVEYS = Topic(
+    "followup.surveys", 6, "profile_id",
+    (
+        E("followup.survey.sent", SurveySent, "A survey email went out."),
+        E("followup.survey.answered", SurveyAnswered, "One step of a survey answer (one-click, then the form)."),
+    ),
+    "Surveys sent and answered: every follow-up figure can be recomputed from this topic alone.",
+    publishers=("followup",), subscribers=(),
+)
+
+PLEDGES_TOPICS = (PLEDGES_HELPERS, PLEDGES_REQUESTS, PLEDGES_MATCHES)
+
+PRIVACY_REQUESTS = Topic(
+    "privacy.requests", 3, "person id",
+    (
+        E("privacy.export.requested", PrivacyRequested, "A person asked for a copy of their data."),
+        E("privacy.erasure.requested", PrivacyRequested, "A person asked to be erased."),
+    ),
+    "GDPR requests, answered by every service that holds personal data.",
+    publishers=("profile",), subscribers=PRIVACY_HOLDERS,
+)
+PRIVACY_ANSWERS = Topic(
+    "privacy.answers", 3, "person id",
+    (
+        E("privacy.export.part", ExportPart, "Everything one service holds about the person (personal data)."),
+        E("privacy.erasure.completed", ErasureCompleted, "One service erased the person (counts per collection)."),
+    ),
+    "Each service's answer to a GDPR request; the profile service assembles them.",
+    publishers=PRIVACY_HOLDERS, subscribers=("profile",),
+)
+
+ALL_TOPICS: tuple[Topic, ...] = (
+    PROFILE_SUBMITTED, DIAGNOSIS_COMPLETED, ADVICE_GENERATED, PARTNER_EVENTS, DEAD_LETTER, NOTIFICATIONS,
+    PLEDGES_HELPERS, PLEDGES_REQUESTS, PLEDGES_MATCHES, ASSIGNMENTS, RELEASES, SURVEYS,
+    PRIVACY_REQUESTS, PRIVACY_ANSWERS,
+)
+REGISTRY = Registry(ALL_TOPICS)
+BY_NAME = REGISTRY.by_name

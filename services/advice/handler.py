@@ -18,8 +18,7 @@ from shared.schemas.advice import AdviceGenerated
 from shared.schemas.diagnosis import DiagnosisCompleted
 from shared.schemas.followup import AdviceReleased, GroupAssigned
 from shared.stage import Stage, StageOutput
-from shared.topics import ADVICE_GENERATED, DIAGNOSIS_COMPLETED
-from shared.topics_followup import ASSIGNMENTS, RELEASES
+from shared.topics import ADVICE_GENERATED, ASSIGNMENTS, DIAGNOSIS_COMPLETED, RELEASES
 
 SOURCE = "/services/advice"
 EVENT_IDS = uuid.UUID("a3d5e0f4-7b8c-4e2a-b1d6-93c2f7e8a045")

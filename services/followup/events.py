@@ -10,18 +10,17 @@ from pydantic import BaseModel
 
 from services.followup.adapters.store import OutboxRecord
 from shared.events import Envelope
+from shared.messaging.contracts import Topic
 from shared.schemas.followup import AdviceReleased, GroupAssigned, SurveyAnswered, SurveySent
 from shared.schemas.notification import NotificationRequested
-from shared.topic_spec import TopicSpec
-from shared.topics import NOTIFICATIONS
-from shared.topics_followup import ASSIGNMENTS, RELEASES, SURVEYS
+from shared.topics import ASSIGNMENTS, NOTIFICATIONS, RELEASES, SURVEYS
 
 SOURCE = "/services/followup"
 EVENT_IDS = uuid.UUID("0b7e4c2a-5f61-4d8e-9c3b-7a1f2e6d4b90")
 
 
 def _wrap(
-    spec: TopicSpec, event_type: str, subject: str, data: BaseModel, id_key: str, at: dt.datetime
+    spec: Topic, event_type: str, subject: str, data: BaseModel, id_key: str, at: dt.datetime
 ) -> tuple[str, Envelope[Any]]:
     event = Envelope.wrap(
         type=event_type, source=SOURCE, subject=subject, data=data, id=str(uuid.uuid5(EVENT_IDS, id_key)), time=at

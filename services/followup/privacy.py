@@ -22,7 +22,7 @@ from services.followup.adapters.store import Doc, Store
 from services.followup.domain.schedule import DAY, Survey
 from shared.mongo import MAX_WRITES_PER_COMMAND, as_utc, insert_ignoring_duplicates
 from shared.schemas.followup import SurveyAnswered, SurveyKind
-from shared.topics_followup import SURVEYS
+from shared.topics import SURVEYS
 
 STEPS = ("click", "form")
 # `store.update_profile` applies a profile version only when it is newer than the stored one: an erased record

@@ -8,8 +8,8 @@ from typing import Any
 from pydantic import BaseModel
 
 from shared.events import Envelope
+from shared.messaging.contracts import Topic
 from shared.schemas.notification import NotificationRequested
-from shared.topic_spec import TopicSpec
 from shared.topics import NOTIFICATIONS
 
 SOURCE = "/services/pledges"
@@ -22,7 +22,7 @@ def stable_id(*parts: str) -> str:
     return str(uuid.uuid5(_IDS, ":".join(parts)))
 
 
-def event(spec: TopicSpec, type_: str, subject: str, data: BaseModel, entity: str) -> Outgoing:
+def event(spec: Topic, type_: str, subject: str, data: BaseModel, entity: str) -> Outgoing:
     assert type_ in spec.event_types, type_
     return spec.name, Envelope.wrap(
         type=type_, source=SOURCE, subject=subject, data=data, id=stable_id(type_, entity)

@@ -19,7 +19,7 @@ from services.pledges.domain.kinds import PledgeKind
 from services.pledges.domain.matching import match_coffees, match_documents
 from services.pledges.events import Outgoing, event, notification
 from shared.schemas.pledges import CoffeeMatched, PledgeFulfilled, ReviewChanged
-from shared.topics_pledges import PLEDGES_HELPERS, PLEDGES_MATCHES
+from shared.topics import PLEDGES_HELPERS, PLEDGES_MATCHES
 
 
 def review_event(type_: str, review: dict[str, Any]) -> Outgoing:

@@ -17,7 +17,7 @@ from services.pledges.config import PledgesSettings
 from services.pledges.domain.kinds import PledgeKind
 from services.pledges.events import event, notification
 from shared.schemas.pledges import HelpOffered
-from shared.topics_pledges import PLEDGES_REQUESTS
+from shared.topics import PLEDGES_REQUESTS
 
 _WHAT = {
     PledgeKind.HELP_RESUME: "une relecture de votre CV par une personne du métier",

@@ -13,7 +13,7 @@ from playwright.sync_api import ConsoleMessage, Page, ViewportSize
 
 from deploy.local.smtp_sink import read_messages
 from shared.events import Envelope
-from shared.topics_privacy import PRIVACY_ANSWERS
+from shared.topics import PRIVACY_ANSWERS
 from tests.support import read_topic
 
 DESKTOP: ViewportSize = {"width": 1280, "height": 900}

@@ -19,8 +19,7 @@ from shared.events import Envelope
 from shared.kafka import make_producer, send
 from shared.schemas.notification import NotificationRequested
 from shared.schemas.privacy import SERVICES
-from shared.topics import NOTIFICATIONS
-from shared.topics_privacy import PRIVACY_ANSWERS
+from shared.topics import NOTIFICATIONS, PRIVACY_ANSWERS
 from tests.support import bearer, poll_ready, read_topic, sign_in, unique_email, wait_for
 
 pytestmark = [pytest.mark.integration, pytest.mark.e2e]

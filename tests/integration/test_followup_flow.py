@@ -38,8 +38,7 @@ from shared.mongo import run_sync
 from shared.results import collection
 from shared.schemas.followup import AdviceReleased, Group, GroupAssigned, SurveyAnswered, SurveySent
 from shared.schemas.profile import ProfileIn, ProfileSubmitted
-from shared.topics import NOTIFICATIONS, PROFILE_SUBMITTED
-from shared.topics_followup import ASSIGNMENTS, RELEASES, SURVEYS
+from shared.topics import ASSIGNMENTS, NOTIFICATIONS, PROFILE_SUBMITTED, RELEASES, SURVEYS
 from tests import support
 
 pytestmark = [pytest.mark.integration]

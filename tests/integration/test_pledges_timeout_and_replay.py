@@ -17,8 +17,7 @@ from services.pledges.config import PledgesSettings
 from shared.auth.tokens import Role
 from shared.kafka import make_producer
 from shared.mongo import as_utc
-from shared.topics import NOTIFICATIONS
-from shared.topics_pledges import PLEDGES_TOPICS
+from shared.topics import NOTIFICATIONS, PLEDGES_TOPICS
 from tests.e2e.test_smoke import demo_profile
 from tests.integration.pledges_support import (
     person,

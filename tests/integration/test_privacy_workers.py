@@ -19,8 +19,7 @@ from shared.events import Envelope
 from shared.kafka import make_producer, send
 from shared.schemas.privacy import ErasureCompleted, ExportPart, PrivacyRequested
 from shared.schemas.profile import ProfileIn, ProfileSubmitted
-from shared.topics import PROFILE_SUBMITTED
-from shared.topics_privacy import PRIVACY_ANSWERS, PRIVACY_REQUESTS
+from shared.topics import PRIVACY_ANSWERS, PRIVACY_REQUESTS, PROFILE_SUBMITTED
 from tests.support import read_topic, wait_for
 
 pytestmark = [pytest.mark.integration]

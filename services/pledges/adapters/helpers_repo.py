@@ -17,7 +17,7 @@ from services.pledges.events import event, notification, stable_id
 from services.pledges.schemas import HelperIn
 from shared.mongo import as_utc, insert_ignoring_duplicates
 from shared.schemas.pledges import HelperChanged, PledgeRef
-from shared.topics_pledges import PLEDGES_HELPERS
+from shared.topics import PLEDGES_HELPERS
 
 
 def email_hash(email: str) -> str:

@@ -16,7 +16,7 @@ from services.pledges.events import event
 from services.pledges.schemas import CoffeeIn, CoffeeState, DocumentRequest, HelpRequestsOut, ReceivedReview
 from shared.mongo import as_utc
 from shared.schemas.pledges import CoffeeChoice, DocumentUploaded
-from shared.topics_pledges import PLEDGES_REQUESTS
+from shared.topics import PLEDGES_REQUESTS
 
 
 def store_document(

@@ -13,15 +13,15 @@ from shared import metrics
 from shared.consumer import dead_letter
 from shared.events import Envelope
 from shared.faust_app import source_topic
+from shared.messaging.contracts import Topic
 from shared.mongo import run_sync
-from shared.topic_spec import TopicSpec
 from shared.topics import DEAD_LETTER
 
 Handler = Callable[[list[Envelope[Any]]], object]
 
 
 def attach_consumer(
-    app: faust.App, name: str, spec: TopicSpec, handle: Handler, *, types: tuple[str, ...] | None = None
+    app: faust.App, name: str, spec: Topic, handle: Handler, *, types: tuple[str, ...] | None = None
 ) -> None:
     dead_topic = source_topic(app, DEAD_LETTER)
     wanted = types or spec.event_types

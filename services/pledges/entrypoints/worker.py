@@ -19,8 +19,7 @@ from shared.faust_app import create_faust_app, run_worker
 from shared.logs import configure_logging
 from shared.mongo import connect, run_sync
 from shared.privacy_agent import attach_privacy
-from shared.topics import ADVICE_GENERATED, DIAGNOSIS_COMPLETED
-from shared.topics_pledges import PLEDGES_HELPERS, PLEDGES_MATCHES, PLEDGES_REQUESTS
+from shared.topics import ADVICE_GENERATED, DIAGNOSIS_COMPLETED, PLEDGES_HELPERS, PLEDGES_MATCHES, PLEDGES_REQUESTS
 
 settings = PledgesSettings()
 configure_logging(f"{settings.service_name}-worker", settings.log_level)

@@ -15,8 +15,7 @@ from shared.faust_app import create_faust_app, run_worker, source_topic
 from shared.logs import configure_logging
 from shared.mongo import connect, run_sync
 from shared.privacy_agent import attach_privacy
-from shared.topics import DEAD_LETTER
-from shared.topics_privacy import PRIVACY_ANSWERS
+from shared.topics import DEAD_LETTER, PRIVACY_ANSWERS
 
 settings = ProfileSettings()
 configure_logging(f"{settings.service_name}-worker", settings.log_level)

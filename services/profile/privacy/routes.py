@@ -17,7 +17,7 @@ from shared.auth.access import SignedIn
 from shared.events import Envelope
 from shared.mongo import run_sync
 from shared.schemas.privacy import SERVICES, PrivacyRequested
-from shared.topics_privacy import PRIVACY_REQUESTS
+from shared.topics import PRIVACY_REQUESTS
 
 router = APIRouter(prefix="/api/v1/accounts/me", tags=["privacy"])
 ExportId = Annotated[str, Path(pattern=r"^[0-9a-f]{32}$")]

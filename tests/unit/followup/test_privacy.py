@@ -24,8 +24,7 @@ from shared.consumer import Decoded
 from shared.events import Envelope
 from shared.schemas.followup import SurveyAnswered, SurveyForm, SurveySent
 from shared.schemas.profile import ProfileIn, ProfileSubmitted
-from shared.topics import NOTIFICATIONS, PROFILE_SUBMITTED
-from shared.topics_followup import SURVEYS
+from shared.topics import NOTIFICATIONS, PROFILE_SUBMITTED, SURVEYS
 
 pytestmark = [pytest.mark.integration]
 

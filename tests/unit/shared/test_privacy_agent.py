@@ -10,7 +10,7 @@ import pytest
 from shared.events import Envelope
 from shared.privacy_agent import answer
 from shared.schemas.privacy import ErasureCompleted, ExportPart, PrivacyRequested
-from shared.topics_privacy import PRIVACY_ANSWERS
+from shared.topics import PRIVACY_ANSWERS
 
 NOW = dt.datetime(2026, 5, 4, 9, 30, tzinfo=dt.UTC)
 

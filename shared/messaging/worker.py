@@ -1,0 +1,71 @@
+"""The worker runtime: a Faust app tuned for low latency, explicit topics and fast test restarts, with metrics."""
+
+from __future__ import annotations
+
+import gc
+
+import faust
+from prometheus_client import start_http_server
+
+from shared.messaging.contracts import Topic
+from shared.metrics import CONSUMER_LAG
+from shared.settings import ServiceSettings
+
+
+def create_faust_app(app_id: str, settings: ServiceSettings) -> faust.App:
+    return faust.App(
+        app_id,
+        broker=f"kafka://{settings.kafka_bootstrap_servers}",
+        store="memory://",
+        autodiscover=False,
+        # Topics come from the registry and are created at start-up, never by Faust.
+        topic_allow_declare=False,
+        topic_disable_leader=True,
+        consumer_auto_offset_reset="earliest",
+        broker_commit_interval=0.5,
+        broker_commit_every=500,
+        # The defaults (60 s) block a restarted worker that long; we restart often in tests.
+        broker_session_timeout=10.0,
+        broker_heartbeat_interval=1.0,
+        broker_rebalance_timeout=20.0,
+        stream_wait_empty=False,
+        producer_linger=0.005,
+        producer_acks=-1,
+        web_enabled=False,
+    )
+
+
+def source_topic(app: faust.App, spec: Topic) -> faust.TopicT:
+    """A raw-bytes topic: the envelope is parsed by the handler so bad records can be dead-lettered."""
+    return app.topic(
+        spec.name, partitions=spec.partitions, key_type=bytes, value_type=bytes,
+        key_serializer="raw", value_serializer="raw",
+    )
+
+
+def watch_consumer_lag(app: faust.App, service: str, interval: float = 5.0) -> None:
+    """Publish end offset minus committed offset per partition, from Faust's own monitor."""
+
+    @app.timer(interval)  # type: ignore[untyped-decorator]
+    async def report_lag() -> None:
+        monitor = app.monitor
+        for tp, end in (monitor.tp_end_offsets or {}).items():
+            committed = (monitor.tp_committed_offsets or {}).get(tp, 0)
+            CONSUMER_LAG.labels(service, tp.topic, str(tp.partition)).set(max(0, end - committed))
+
+
+def tune_gc() -> None:
+    """Call once caches are loaded. Batches make little cyclic garbage, but the default thresholds run full
+    collections that walk every live object (caches, model, batch) again and again: measured 5-10x slower
+    event processing (benchmarks/hot_path.py). Freeze what start-up loaded and collect far less often."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(100_000, 50, 100)
+
+
+def run_worker(app: faust.App, settings: ServiceSettings) -> None:
+    """Start the worker with Prometheus metrics on their own port (the Faust web server stays off)."""
+    start_http_server(settings.worker_metrics_port, addr=settings.http_host)
+    watch_consumer_lag(app, settings.service_name)
+    tune_gc()
+    faust.Worker(app, loglevel=settings.log_level, quiet=True).execute_from_commandline()
