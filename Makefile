@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: install run stop status test lint typecheck unit
+.PHONY: install run stop status test lint typecheck unit integration e2e browser catalogue
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -27,8 +27,23 @@ lint: install
 typecheck: install
 	$(PY) -m mypy shared services deploy tests benchmarks
 
+# The published event catalogue (shared/messaging/published/), regenerated from shared/topics.py.
+catalogue: install
+	$(PY) -m shared.messaging.catalogue
+
+# The tiers (markers come from the directories, see tests/conftest.py). `unit` starts nothing and takes seconds;
+# the others start Kafka and FerretDB on free ports (e2e and browser: the whole platform too).
 unit: install
-	$(PY) -m pytest tests/unit -q
+	$(PY) -m pytest tests/unit -m unit -q
+
+integration: install
+	$(PY) -m pytest tests/integration -m integration -q
+
+e2e: install
+	$(PY) -m pytest tests/e2e -m e2e -q
+
+browser: install
+	$(PY) -m pytest tests/browser -m browser -q
 
 test: lint typecheck
 	$(PY) -m pytest

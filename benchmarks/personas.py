@@ -1,4 +1,5 @@
-"""Varied, valid profiles for benchmarks, drawn from the demo seed's job groups and départements."""
+"""Varied, valid profiles for benchmarks, drawn from the demo seed's job groups and départements, and the
+`profile.submitted` events the profile service would emit for them."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ import datetime as dt
 import random
 import uuid
 
+from shared.messaging.envelope import Envelope
+from shared.messaging.factory import EventFactory
 from shared.referential.seed_files import SEED_DIR, read_seed
 from shared.schemas.profile import (
     AreaType,
@@ -14,9 +17,12 @@ from shared.schemas.profile import (
     Frustration,
     PassionLevel,
     ProfileIn,
+    ProfileSubmitted,
     Seniority,
     TrainingFulfillment,
 )
+
+PROFILE_EVENTS = EventFactory("profile", "http://127.0.0.1:8000")
 
 
 def random_profile(rng: random.Random, rome_codes: list[str], departements: list[str]) -> ProfileIn:
@@ -52,3 +58,13 @@ def personas(n: int, seed: int = 7) -> list[ProfileIn]:
     departements = sorted(dep.departement_id for dep in bundled.departements)
     rng = random.Random(seed)
     return [random_profile(rng, rome_codes, departements) for _ in range(n)]
+
+
+def submitted_events(profiles: list[ProfileIn], now: dt.datetime) -> list[Envelope[ProfileSubmitted]]:
+    """Version 1 of each profile, under a fresh profile id, each event starting its own trace."""
+    events = []
+    for profile in profiles:
+        profile_id = uuid.uuid4().hex
+        data = ProfileSubmitted(profile_id=profile_id, version=1, submitted_at=now, profile=profile)
+        events.append(PROFILE_EVENTS.event("profile.submitted", profile_id, data, entity=f"{profile_id}:1").event)
+    return events

@@ -25,13 +25,13 @@ from kafka import KafkaConsumer, TopicPartition  # type: ignore[import-untyped]
 from rich.console import Console
 from rich.table import Table
 
-from benchmarks.personas import personas
+from benchmarks.personas import personas, submitted_events
 from deploy.local.paths import REPO, VENV_PYTHON
 from deploy.local.platform import Platform, PlatformConfig
-from services.profile.domain.events import events_for_version
 from shared.auth.keys import DEV_KEY_ID, dev_private_key
 from shared.auth.tokens import Principal, Role, TokenSigner
-from shared.kafka import make_producer
+from shared.messaging import binding
+from shared.messaging.kafka import make_producer
 from shared.schemas.profile import ProfileIn
 from shared.topics import ADVICE_GENERATED, PROFILE_SUBMITTED
 
@@ -80,14 +80,9 @@ class AdviceWatcher(threading.Thread):
         self.consumer.close()
 
 
-def _payloads(profiles: list[ProfileIn]) -> list[tuple[bytes, bytes]]:
-    now = dt.datetime.now(dt.UTC)
-    out = []
-    for profile in profiles:
-        profile_id = uuid.uuid4().hex
-        (_, event), _ = events_for_version(profile_id, 1, profile, now, "bench")
-        out.append((profile_id.encode(), event.to_json()))
-    return out
+def _payloads(profiles: list[ProfileIn]) -> list[tuple[bytes, bytes, binding.Headers]]:
+    """The Kafka records (key, value, binding headers) the profile service would write for these profiles."""
+    return [binding.record(event) for event in submitted_events(profiles, dt.datetime.now(dt.UTC))]
 
 
 def _paced(n: int, rate: float) -> list[float]:
@@ -95,15 +90,17 @@ def _paced(n: int, rate: float) -> list[float]:
     return [start + i / rate for i in range(n)]
 
 
-def inject_on_topic(platform: Platform, payloads: list[tuple[bytes, bytes]], rate: float) -> dict[bytes, float]:
+def inject_on_topic(
+    platform: Platform, payloads: list[tuple[bytes, bytes, binding.Headers]], rate: float
+) -> dict[bytes, float]:
     producer = make_producer(platform.config.bootstrap_servers, linger_ms=2)
     sent: dict[bytes, float] = {}
-    for (key, value), due in zip(payloads, _paced(len(payloads), rate), strict=True):
+    for (key, value, headers), due in zip(payloads, _paced(len(payloads), rate), strict=True):
         delay = due - time.perf_counter()
         if delay > 0:
             time.sleep(delay)
         sent[key] = time.perf_counter()
-        producer.send(PROFILE_SUBMITTED.name, key=key, value=value)
+        producer.send(PROFILE_SUBMITTED.name, key=key, value=value, headers=headers)
     producer.flush()
     producer.close()
     return sent

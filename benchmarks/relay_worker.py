@@ -1,5 +1,9 @@
-"""The bare relay baseline: the same Faust settings, batching and topics as the real stages, with no processing:
-profile.submitted → diagnosis.completed → advice.generated, bytes forwarded as they are."""
+"""The bare relay baseline: the consumer base's batching and pipelining (`pipelined`), the same Faust settings,
+topics and producer path as the real stages, with no processing: profile.submitted → diagnosis.completed →
+advice.generated, records forwarded as they are, their CloudEvents binding headers included.
+
+Not a `Consumer` subclass on purpose: a consumer decodes through the registry and emits typed events of the
+target topic's type, which is processing; what the relay measures is the transport alone."""
 
 from __future__ import annotations
 
@@ -10,9 +14,9 @@ import faust
 from faust.types import EventT
 
 from services.diagnosis.config import DiagnosisSettings
-from shared.faust_app import create_faust_app, source_topic
+from shared.messaging.consumer import Consumer, pipelined
 from shared.messaging.contracts import Topic
-from shared.stage import pipelined, send_all
+from shared.messaging.worker import create_faust_app, source_topic
 from shared.topics import ADVICE_GENERATED, DIAGNOSIS_COMPLETED, PROFILE_SUBMITTED
 
 settings = DiagnosisSettings()
@@ -21,7 +25,9 @@ app = create_faust_app("bob-bare-relay", settings)
 
 def forward(source: Topic, target: Topic) -> None:
     async def handle_batch(events: list[EventT[bytes]]) -> Awaitable[None]:
-        sends = await send_all(app, [(target.name, event.key or b"", event.value) for event in events])
+        # As the consumer base's send_all: straight to the producer, in order, acknowledgements awaited later.
+        send = app.producer.send
+        sends = [await send(target.name, e.key or b"", e.value, None, None, e.headers) for e in events]
 
         async def acknowledged() -> None:
             await asyncio.gather(*sends)
@@ -29,7 +35,9 @@ def forward(source: Topic, target: Topic) -> None:
         return acknowledged()
 
     async def relay(stream: faust.StreamT[bytes]) -> None:
-        await pipelined(stream, settings.batch_size, settings.batch_within_seconds, 4, handle_batch)
+        await pipelined(
+            stream, settings.batch_size, settings.batch_within_seconds, Consumer.max_in_flight, handle_batch
+        )
 
     app.agent(source_topic(app, source), name=f"relay-{source.name}")(relay)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 from tenacity import retry, stop_after_delay, wait_fixed
 
-from shared.kafka import ensure_topics
+from shared.messaging.kafka import ensure_topics
 
 cli = typer.Typer(add_completion=False, no_args_is_help=True)
 

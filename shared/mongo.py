@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import datetime as dt
 import functools
 from collections.abc import Callable
@@ -37,9 +38,11 @@ def ping(alias: str = "default") -> bool:
 
 
 async def run_sync(fn: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
-    """Run a blocking (mongoengine) call in the shared thread pool."""
+    """Run a blocking (mongoengine) call in the shared thread pool, in a copy of the caller's context (so the
+    request's trace and ids reach the events and logs made there)."""
     loop = asyncio.get_running_loop()
-    return await loop.run_in_executor(_executor, functools.partial(fn, *args, **kwargs))
+    context = contextvars.copy_context()
+    return await loop.run_in_executor(_executor, functools.partial(context.run, fn, *args, **kwargs))
 
 
 DUPLICATE_KEY = 11000

@@ -1,6 +1,6 @@
 """The registry of the platform's Kafka topics: for each, its partitions, key, publishers and subscribers, and the
 event types it carries with their data models and schema versions. Everything else follows from it: topic creation,
-the producers' and consumers' models, the published catalogue (shared/messaging/catalogue/) and its checks.
+the producers' and consumers' models, the published catalogue (shared/messaging/published/) and its checks.
 
 A new event type is one line here and a model in shared/schemas; a new version is a new model and an upcaster."""
 
@@ -77,7 +77,7 @@ PLEDGES_HELPERS = Topic(
         E("pledge.fulfilled", PledgeFulfilled, "Every match of a pledge is done."),
     ),
     "Helpers (Bob Action volunteers) and their pledges.",
-    publishers=("pledges",), subscribers=("pledges",),
+    publishers=("pledges",), subscribers=("pledges", "notifier"),
 )
 PLEDGES_REQUESTS = Topic(
     "pledges.help-requests", 3, "profile_id",

@@ -6,11 +6,12 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
 from deploy.local.platform import Platform, PlatformConfig
-from shared.kafka import ensure_topics
+from shared.messaging.kafka import ensure_topics
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,36 @@ def platform(infra: Infra, tmp_path_factory: pytest.TempPathFactory) -> Iterator
             running.down()  # else the infra fixture stops everything it and we started
 
 
+TIERS = ("unit", "integration", "e2e", "browser")
+INFRA_FIXTURES = frozenset({"infra", "kafka_bootstrap", "mongo_url", "platform"})
+TESTS = Path(__file__).parent
+
+
+def _tier(item: pytest.Item) -> str | None:
+    """The tier is the first directory under tests/."""
+    if not item.path.is_relative_to(TESTS):
+        return None
+    parts = item.path.relative_to(TESTS).parts
+    return parts[0] if len(parts) > 1 and parts[0] in TIERS else None
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Fuzzing last: its random (valid) documents and requests stay in the shared platform, and matching
-    serves the longest-waiting request first, so they would be matched before the flows tested elsewhere."""
+    """Each test gets its directory's marker (`-m unit` and so on). Fuzzing runs last: its random (valid) documents
+    and requests stay in the shared platform, and matching serves the longest-waiting request first, so they would
+    be matched before the flows tested elsewhere."""
+    for item in items:
+        if (tier := _tier(item)) is not None:
+            item.add_marker(tier)
     items.sort(key=lambda item: item.path.name == "test_api_fuzzing.py")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """A unit test must not start Kafka or MongoDB: it fails before its fixtures are set up."""
+    needed = INFRA_FIXTURES.intersection(getattr(item, "fixturenames", ()))
+    if _tier(item) == "unit" and needed:
+        pytest.fail(
+            f"{item.nodeid} is under tests/unit but needs {sorted(needed)}: unit tests are pure; "
+            "move it to tests/integration (git mv) or give it fakes",
+            pytrace=False,
+        )

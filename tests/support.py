@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import time
 import uuid
@@ -39,6 +40,20 @@ def read_topic(bootstrap: str, topic: str) -> list[Any]:
         return [r for r in records if r.offset < end[TopicPartition(r.topic, r.partition)]]
     finally:
         consumer.close()
+
+
+def json_lines(path: Path) -> list[dict[str, Any]]:
+    """The JSON lines of a process's log (services, workers, the gateway's access log); other lines are skipped."""
+    if not path.exists():
+        return []
+    found = []
+    for line in path.read_text(errors="replace").splitlines():
+        if line.startswith("{"):
+            try:
+                found.append(json.loads(line))
+            except ValueError:
+                continue  # a line still being written
+    return found
 
 
 def wait_for(what: str, probe: Callable[[], T | None], timeout: float = 60.0, every: float = 0.3) -> T:

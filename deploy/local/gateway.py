@@ -12,6 +12,8 @@ COMPOSE_CONF = DEPLOY / "nginx" / "compose.conf"
 COMPOSE_PORTS = {"profile": 8101, "diagnosis": 8102, "advice": 8103, "pledges": 8104, "followup": 8105}
 WEB_ROOT = REPO / "web"
 COMPOSE_WEB_ROOT = Path("/srv/bob-web")  # where docker-compose.yml mounts web/
+EVENTS_ROOT = REPO / "shared" / "messaging" / "published"
+COMPOSE_EVENTS_ROOT = Path("/srv/bob-events")  # where docker-compose.yml mounts the published catalogue
 # Sign-in requests (/api/v1/auth/) per minute and per client address. Each one may send an email, so the
 # limit is far below the general one; tests, which sign many people in from 127.0.0.1, raise it.
 SIGNIN_RATE_PER_MINUTE = 5
@@ -19,7 +21,7 @@ SIGNIN_RATE_PER_MINUTE = 5
 
 def render(
     *, listen: str, upstreams: Mapping[str, str], state_dir: Path, rate_per_second: int, run_as_root: bool,
-    signin_rate_per_minute: int = SIGNIN_RATE_PER_MINUTE, web_root: Path = WEB_ROOT,
+    signin_rate_per_minute: int = SIGNIN_RATE_PER_MINUTE, web_root: Path = WEB_ROOT, events_root: Path = EVENTS_ROOT,
 ) -> str:
     return TEMPLATE.read_text().format(
         user_directive="user root;" if run_as_root else "",
@@ -30,6 +32,7 @@ def render(
         signin_rate_per_minute=signin_rate_per_minute,
         signin_burst=signin_rate_per_minute,  # a minute's worth at once: a typo'd address, a second tab
         web_root=web_root,
+        events_root=events_root,
         **{f"{name}_upstream": address for name, address in upstreams.items()},
     )
 
@@ -43,6 +46,7 @@ def render_for_compose() -> str:
         rate_per_second=200,
         run_as_root=False,
         web_root=COMPOSE_WEB_ROOT,
+        events_root=COMPOSE_EVENTS_ROOT,
     )
 
 

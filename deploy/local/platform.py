@@ -20,7 +20,7 @@ from deploy.local import gateway, install
 from deploy.local.paths import DEPLOY, FERRETDB_BIN, KAFKA_LIBS, LOCAL, REPO, VENV_PYTHON
 from deploy.local.procs import ProcessGroup
 from deploy.local.services import PROCESSES, SERVICE_NAMES
-from shared.kafka import ensure_topics, kafka_ready
+from shared.messaging.kafka import ensure_topics, kafka_ready
 
 INFRA_PROCESSES = frozenset({"kafka", "ferretdb"})
 
@@ -172,13 +172,13 @@ class Platform:
             "ENVIRONMENT": cfg.environment,
             "KAFKA_BOOTSTRAP_SERVERS": cfg.bootstrap_servers,
             "MONGO_URL": cfg.mongo_url,
-            "HTTP_PORT": str(cfg.service_ports[service]),
-            "WORKER_METRICS_PORT": str(cfg.worker_metrics_ports[service]),
+            "WORKER_METRICS_PORT": str((cfg.worker_metrics_ports | {"notifier": cfg.notifier_metrics_port})[service]),
             "SMTP_HOST": "127.0.0.1",
             "SMTP_PORT": str(cfg.smtp_port),
-            "NOTIFIER_METRICS_PORT": str(cfg.notifier_metrics_port),
             "PUBLIC_URL": cfg.gateway_url,
         }
+        if service in cfg.service_ports:  # the notifier serves no API
+            values["HTTP_PORT"] = str(cfg.service_ports[service])
         return {f"{prefix}{k}": v for k, v in values.items()} | {"PYTHONPATH": str(REPO)} | cfg.extra_env
 
     def start_services(self, only: frozenset[str] | None = None) -> None:

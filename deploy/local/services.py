@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# The services with an API behind the gateway; the notifier is a worker only.
 SERVICE_NAMES = ("profile", "diagnosis", "advice", "pledges", "followup")
 
 
@@ -31,7 +32,7 @@ PROCESSES = (
     ServiceProcess("advice", "worker", "services.advice.entrypoints.worker"),
     ServiceProcess("pledges", "api", "services.pledges.entrypoints.api"),
     ServiceProcess("pledges", "worker", "services.pledges.entrypoints.worker"),
-    ServiceProcess("pledges", "notifier", "services.pledges.entrypoints.notifier"),
+    ServiceProcess("notifier", "worker", "services.notifier.entrypoints.worker"),
     ServiceProcess("followup", "api", "services.followup.entrypoints.api"),
     ServiceProcess("followup", "worker", "services.followup.entrypoints.worker"),
 )

@@ -15,7 +15,7 @@ class ProfileSettings(ServiceSettings):
     service_name: str = "profile"
     mongo_db: str = "bob_profile"
     http_port: int = 8101
-    relay_batch_size: int = 50  # one mark-relayed command per batch: see shared.mongo.MAX_WRITES_PER_COMMAND
+    relay_batch_size: int = 50  # entries per relay round; shared.mongo.MAX_WRITES_PER_COMMAND bounds each delete
     relay_scan_seconds: float = 5.0
     # The profile service signs every token (shared/auth/keys.py explains rotation).
     auth_key_id: str = DEV_KEY_ID

@@ -120,7 +120,10 @@ class Runner:
             except UnreadableEvent as exc:
                 batch.dead.append(self.dead_letter(raw, str(exc)))
                 continue
-            if event.type not in self.consumer.wanted:
+            if event.type not in self.consumer.topic.event_types:
+                # Registered, but not on this topic: a misrouted record, kept for operators rather than skipped.
+                batch.dead.append(self.dead_letter(raw, f"{event.type} does not belong on {self.consumer.topic.name}"))
+            elif event.type not in self.consumer.wanted:
                 batch.skipped += 1
             elif event.id in events:
                 batch.duplicates += 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import logging
 
 import faust
 from prometheus_client import start_http_server
@@ -68,4 +69,8 @@ def run_worker(app: faust.App, settings: ServiceSettings) -> None:
     start_http_server(settings.worker_metrics_port, addr=settings.http_host)
     watch_consumer_lag(app, settings.service_name)
     tune_gc()
-    faust.Worker(app, loglevel=settings.log_level, quiet=True).execute_from_commandline()
+    # At start Faust replaces the root logger's handlers with its own text format, dropping the JSON lines and
+    # their fields (trace ids): hand it the handlers shared.logs configured and leave the rest as it is.
+    app.conf.loghandlers = list(logging.root.handlers)
+    keep = {"version": 1, "incremental": True}
+    faust.Worker(app, loglevel=settings.log_level, quiet=True, logging_config=keep).execute_from_commandline()

@@ -14,12 +14,12 @@ class DeadLetter(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    source_topic: str
-    consumer: str
-    error: str
+    source_topic: str = Field(description="The topic the record was read from")
+    consumer: str = Field(description="The consumer that refused it")
+    error: str = Field(description="Why: the parse or handling error")
     raw_base64: str = Field(description="The record's value, byte for byte")
     raw_text: str = Field(description="The same value decoded as UTF-8 with replacement, for reading")
-    failed_at: dt.datetime
+    failed_at: dt.datetime = Field(description="When the consumer gave up on the record")
 
     @property
     def raw(self) -> bytes:

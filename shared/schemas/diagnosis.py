@@ -51,7 +51,7 @@ class Factor(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     feature: str
-    contribution: float  # signed effect on the log-odds of being back at work
+    contribution: float = Field(description="Signed effect on the log-odds of being back at work")
     label: Text
 
 
@@ -59,9 +59,9 @@ class Employability(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     probability_back_to_work_3_months: Annotated[float, Field(ge=0, le=1)]
-    expected_months: Annotated[float, Field(ge=0)]
-    top_factors: list[Factor]
-    model_version: str
+    expected_months: Annotated[float, Field(ge=0, description="Expected months until back at work")]
+    top_factors: list[Factor] = Field(description="The features that weigh most, largest effect first")
+    model_version: str = Field(description="Version of the model that made the estimate")
 
 
 class DiagnosisResult(BaseModel):
@@ -69,13 +69,13 @@ class DiagnosisResult(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    main_challenge: ChallengeId
-    train: list[TrainStep]
+    main_challenge: ChallengeId = Field(description="The first challenge of the train that needs attention")
+    train: list[TrainStep] = Field(description="Every challenge in the order checked, with its status")
     overall_score: Annotated[int, Field(ge=0, le=100)]
-    sentence: Text
+    sentence: Text = Field(description="The diagnosis in one sentence, for the person")
     sub_scores: dict[str, float]
-    missing_fields: list[str]
-    employability: Employability | None = None
+    missing_fields: list[str] = Field(description="Profile fields that would make the diagnosis surer")
+    employability: Employability | None = Field(None, description="The model's estimate, when it could make one")
 
 
 class DiagnosisCompleted(BaseModel):
@@ -83,9 +83,9 @@ class DiagnosisCompleted(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    profile_id: str
-    profile_version: int
+    profile_id: str = Field(description="The job seeker's id")
+    profile_version: int = Field(description="The profile version diagnosed")
     computed_at: dt.datetime
-    profile: ProfileIn
-    market: MarketFacts | None
+    profile: ProfileIn = Field(description="The diagnosed profile version (personal data)")
+    market: MarketFacts | None = Field(description="The target job's market in the target département, if known")
     diagnosis: DiagnosisResult

@@ -83,18 +83,18 @@ class GroupAssigned(_Frozen):
     """Recorded once at sign-up: draw < control_share means CONTROL. Reproducible from (seed, profile_id)."""
 
     profile_id: str
-    group: Group
-    seed: str
-    control_share: Annotated[float, Field(ge=0, le=1)]
-    draw: Annotated[float, Field(ge=0, lt=1)]
+    group: Group = Field(description="TREATED sees advice at once; CONTROL only after the three-month survey")
+    seed: str = Field(description="The trial's seed: with the profile id it reproduces the draw")
+    control_share: Annotated[float, Field(ge=0, le=1, description="The share of people drawn into CONTROL")]
+    draw: Annotated[float, Field(ge=0, lt=1, description="The person's draw: below control_share means CONTROL")]
     signed_up_at: dt.datetime
-    release_after: dt.datetime  # when CONTROL advice is released at the latest
+    release_after: dt.datetime = Field(description="When CONTROL advice is released at the latest")
 
 
 class AdviceReleased(_Frozen):
     profile_id: str
     released_at: dt.datetime
-    reason: Literal["survey-answered", "survey-window-passed"]
+    reason: Literal["survey-answered", "survey-window-passed"] = Field(description="What released the advice")
 
 
 class SurveyRef(_Frozen):
@@ -102,9 +102,9 @@ class SurveyRef(_Frozen):
 
     profile_id: str
     kind: SurveyKind
-    round: Annotated[int, Field(ge=1)]
+    round: Annotated[int, Field(ge=1, description="1 for the first survey of its kind, then one more each time")]
     signed_up_at: dt.datetime
-    group: Group
+    group: Group = Field(description="The person's trial group")
 
     @property
     def key(self) -> str:
@@ -118,7 +118,7 @@ class SurveySent(SurveyRef):
 class SurveyAnswered(SurveyRef):
     """One step of an answer: the one-click (seeking yes/no) or the form."""
 
-    step: Literal["click", "form"]
+    step: Literal["click", "form"] = Field(description="The one-click answer, then the form")
     answered_at: dt.datetime
-    seeking: bool
-    form: SurveyForm | None = None
+    seeking: bool = Field(description="Whether the person is still seeking a job")
+    form: SurveyForm | None = Field(None, description="The filled form (step form only)")

@@ -14,12 +14,12 @@ class PartnerProfileSubmitted(BaseModel):
 
     pseudonym: str = Field(description="Stable per person for a partner, irreversible without the platform's key")
     version: int = Field(description="The profile version (1 at sign-up, then one more per update)")
-    submitted_at: dt.datetime
+    submitted_at: dt.datetime = Field(description="When this version was stored")
     age_band: str = Field(description="<25, 25-34, 35-44, 45-54 or 55+")
-    highest_degree: str | None
+    highest_degree: str | None = Field(description="A Degree value, when known")
     rome_code: str | None = Field(description="Target job group (ROME code), when the person has one")
-    departement_id: str
-    mobility_area: str
-    project_kind: str
-    search_started: bool
+    departement_id: str = Field(description="The département of the main project's city")
+    mobility_area: str = Field(description="How far the person would go: CITY, DEPARTEMENT, REGION, COUNTRY, WORLD")
+    project_kind: str = Field(description="A ProjectKind value, e.g. FIND_A_NEW_JOB")
+    search_started: bool = Field(description="Whether the job search has started")
     frustrations: list[str] = Field(description="Blockers, without the sensitive discrimination answers")

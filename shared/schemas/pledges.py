@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 Kind = Literal["HELP_RESUME", "HELP_COVER_LETTER", "HELP_COFFEE"]
 DocumentKind = Literal["RESUME", "COVER_LETTER"]
@@ -17,14 +17,14 @@ class _Event(BaseModel):
 class PledgeRef(_Event):
     pledge_id: str
     kind: Kind
-    capacity: int
+    capacity: int = Field(description="How many people the helper offers to help with this pledge")
 
 
 class HelperChanged(_Event):
     """helper.registered, helper.confirmed, helper.unsubscribed."""
 
     helper_id: str
-    pledges: list[PledgeRef]
+    pledges: list[PledgeRef] = Field(description="The helper's pledges (all of them, whatever changed)")
 
 
 class PledgeFulfilled(_Event):
@@ -37,7 +37,7 @@ class HelpOffered(_Event):
     """A job seeker is offered these kinds of help (from their blockers or their advice)."""
 
     profile_id: str
-    kinds: list[Kind]
+    kinds: list[Kind] = Field(description="The kinds of help offered")
 
 
 class DocumentUploaded(_Event):
@@ -45,7 +45,7 @@ class DocumentUploaded(_Event):
     profile_id: str
     kind: DocumentKind
     media_type: str
-    size: int
+    size: int = Field(description="In bytes")
 
 
 class CoffeeChoice(_Event):
@@ -64,11 +64,11 @@ class ReviewChanged(_Event):
     pledge_id: str
     helper_id: str
     kind: DocumentKind
-    state: Literal["SENT", "DONE", "TIME_OUT"]
+    state: Literal["SENT", "DONE", "TIME_OUT"] = Field(description="SENT when assigned, then DONE or TIME_OUT")
 
 
 class CoffeeMatched(_Event):
     profile_id: str
     pledge_id: str
     helper_id: str
-    proximity: Literal["SAME_CITY", "NEARBY", "REMOTE"]
+    proximity: Literal["SAME_CITY", "NEARBY", "REMOTE"] = Field(description="How close the helper lives")

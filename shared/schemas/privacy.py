@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 # Every service that holds data about a person answers each request; an export or erasure is complete when all did.
-SERVICES: tuple[str, ...] = ("profile", "diagnosis", "advice", "pledges", "followup")
+SERVICES: tuple[str, ...] = ("profile", "diagnosis", "advice", "pledges", "followup", "notifier")
 
 
 class _Event(BaseModel):
@@ -20,7 +20,7 @@ class _Event(BaseModel):
 class PrivacyRequested(_Event):
     """privacy.export.requested, privacy.erasure.requested. `person_id` is the account id (= profile id)."""
 
-    request_id: str
+    request_id: str = Field(description="One per request: every service's answer names it")
     person_id: str
     kind: Literal["export", "erasure"]
 
@@ -30,8 +30,8 @@ class ExportPart(_Event):
 
     request_id: str
     person_id: str
-    service: str
-    records: dict[str, Any]
+    service: str = Field(description="The service that answered")
+    records: dict[str, Any] = Field(description="Per collection, the person's documents (personal data)")
 
 
 class ErasureCompleted(_Event):
@@ -39,5 +39,5 @@ class ErasureCompleted(_Event):
 
     request_id: str
     person_id: str
-    service: str
-    counts: dict[str, int]
+    service: str = Field(description="The service that answered")
+    counts: dict[str, int] = Field(description="Per collection, how many documents were erased or redacted")

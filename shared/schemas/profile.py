@@ -249,7 +249,7 @@ class ProfileSubmitted(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    profile_id: str
-    version: Annotated[int, Field(ge=1)]
-    submitted_at: dt.datetime
-    profile: ProfileIn
+    profile_id: str = Field(description="The job seeker's id (also their account id)")
+    version: Annotated[int, Field(ge=1, description="The profile version: 1 at sign-up, then one more per update")]
+    submitted_at: dt.datetime = Field(description="When this version was stored")
+    profile: ProfileIn = Field(description="The whole profile as the person submitted it (personal data)")

@@ -12,7 +12,7 @@ from pathlib import Path
 from playwright.sync_api import ConsoleMessage, Page, ViewportSize
 
 from deploy.local.smtp_sink import read_messages
-from shared.events import Envelope
+from shared.messaging.envelope import any_event
 from shared.topics import PRIVACY_ANSWERS
 from tests.support import read_topic
 
@@ -88,7 +88,7 @@ def wait_for_erasure(bootstrap: str, person_id: str, service: str, timeout: floa
     while time.monotonic() < deadline:
         for record in read_topic(bootstrap, PRIVACY_ANSWERS.name):
             if record.value and b"privacy.erasure.completed" in record.value:
-                data = Envelope.from_json(record.value).data
+                data = any_event(record.value).data
                 if data["person_id"] == person_id and data["service"] == service:
                     return
         time.sleep(0.5)

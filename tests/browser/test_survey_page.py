@@ -16,10 +16,10 @@ import pytest
 from playwright.sync_api import BrowserContext, expect
 
 from deploy.local.platform import Platform
-from services.followup.adapters.emitter import KafkaEmitter
 from services.followup.adapters.store import Store
 from services.followup.config import FollowupSettings
-from services.followup.scheduler import Scheduler
+from services.followup.entrypoints.deps import wire
+from services.followup.service.scheduler import Scheduler
 from tests.browser.support import Shoot, unique_email, wait_for_link, watch_errors
 from tests.support import access_token, bearer
 
@@ -48,17 +48,17 @@ def test_a_job_seeker_answers_the_emailed_survey(
                          headers=bearer(access_token(pid)), timeout=10)
     assert created.status_code == 201, created.text
 
-    settings = FollowupSettings(mongo_url=platform.config.mongo_url, public_url=platform.config.gateway_url)
-    store = Store.open(settings.mongo_url, settings.mongo_db)
+    settings = FollowupSettings(mongo_url=platform.config.mongo_url, public_url=platform.config.gateway_url,
+                                kafka_bootstrap_servers=kafka_bootstrap)
+    deps = wire(settings)
+    store = deps.store
     person = signed_up(store, pid)
-    emitter = KafkaEmitter(kafka_bootstrap)
-    scheduler = Scheduler(store, settings, emitter)
     week_later = person["signed_up_at"] + dt.timedelta(days=7)
-    scheduler.plan_people([person], week_later)
+    [entry] = Scheduler(store, deps.outbox, deps.factory, settings).plan_people([person], week_later)
     try:
-        assert scheduler.relay(week_later)[1] is False
+        assert deps.relay.relay([entry]) == 1
     finally:
-        emitter.close()
+        deps.relay.close()
 
     page = new_context().new_page()
     errors = watch_errors(page)

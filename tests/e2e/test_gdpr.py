@@ -15,8 +15,9 @@ from pymongo.collection import Collection
 from pymongo.database import Database
 
 from deploy.local.platform import Platform
-from shared.events import Envelope
-from shared.kafka import make_producer, send
+from shared.messaging.envelope import any_event
+from shared.messaging.factory import EventFactory
+from shared.messaging.kafka import make_producer, send
 from shared.schemas.notification import NotificationRequested
 from shared.schemas.privacy import SERVICES
 from shared.topics import NOTIFICATIONS, PRIVACY_ANSWERS
@@ -88,7 +89,7 @@ def test_a_person_downloads_then_erases_everything(platform: Platform, kafka_boo
 
         def completed() -> set[str] | None:
             done = {
-                record.value and Envelope.from_json(record.value).data["service"]
+                record.value and any_event(record.value).data["service"]
                 for record in read_topic(kafka_bootstrap, PRIVACY_ANSWERS.name)
                 if b"privacy.erasure.completed" in record.value and request_id.encode() in record.value
             }
@@ -106,12 +107,13 @@ def test_a_person_downloads_then_erases_everything(platform: Platform, kafka_boo
     note = NotificationRequested(idempotency_key=key, recipient_id=person, to="late@example.org",
                                  subject="Encore vous", text="Bonjour", category="survey")
     producer = make_producer(kafka_bootstrap)
-    send(producer, NOTIFICATIONS.name, Envelope.wrap(type=NOTIFICATIONS.event_types[0], source="/tests",
-                                                    subject=person, data=note)).get(timeout=10)  # type: ignore[attr-defined]
+    factory = EventFactory("tests", platform.config.gateway_url)
+    late = factory.event(NOTIFICATIONS.event_types[0], person, note, entity=key)
+    send(producer, late.topic, late.event).get(timeout=10)  # type: ignore[attr-defined]
     producer.close()
     mongo: pymongo.MongoClient[dict[str, Any]]
     with pymongo.MongoClient(platform.config.mongo_url) as mongo:
         decided = {"_id": key, "state": {"$ne": "SENDING"}}
-        notifications: Collection[dict[str, Any]] = mongo["bob_pledges"]["notifications"]
+        notifications: Collection[dict[str, Any]] = mongo["bob_notifier"]["notifications"]
         record = wait_for("the notifier's decision", lambda: notifications.find_one(decided))
     assert record["state"] == "SKIPPED"

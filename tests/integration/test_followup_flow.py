@@ -1,5 +1,6 @@
 """The follow-up from sign-up to answer to figures through real Kafka and FerretDB, in-process: the sign-up
-stage and the scheduler's tick are called directly with a moved clock, the API through ASGI."""
+consumer, the scheduler's tick and the outbox relay are called directly with a moved clock, the API through
+ASGI."""
 
 from __future__ import annotations
 
@@ -15,30 +16,32 @@ import orjson
 import pymongo
 import pytest
 from bson import Binary
+from kafka.errors import KafkaError  # type: ignore[import-untyped]
 
 from services.advice.adapters.gated_results import gated_advice_router
 from services.advice.adapters.results import AdviceList
 from services.advice.config import AdviceSettings
-from services.advice.handler import AssignmentStage, ReleaseStage
-from services.followup import events, metrics
-from services.followup.adapters.emitter import KafkaEmitter
-from services.followup.adapters.store import OutboxRecord, Store
+from services.advice.service import AssignmentStage, ReleaseStage
 from services.followup.config import FollowupSettings
 from services.followup.domain import kpis
 from services.followup.domain.assignment import draw
-from services.followup.domain.links import LinkClaims, sign
-from services.followup.routes import router
-from services.followup.scheduler import Scheduler
-from services.followup.signup import SignupStage
+from services.followup.domain.emails import SURVEY_LINK
+from services.followup.entrypoints.api import create_app
+from services.followup.entrypoints.deps import Deps, wire
+from services.followup.service.scheduler import Scheduler
+from services.followup.service.signup import Signups
+from shared.auth import links as signed_links
 from shared.auth.tokens import Role
-from shared.consumer import Decoded
-from shared.events import Envelope
 from shared.http import create_api
+from shared.messaging.envelope import Envelope
+from shared.messaging.factory import EventFactory
+from shared.messaging.kafka import make_producer, send
+from shared.messaging.outbox import Relay
 from shared.mongo import run_sync
 from shared.results import collection
 from shared.schemas.followup import AdviceReleased, Group, GroupAssigned, SurveyAnswered, SurveySent
 from shared.schemas.profile import ProfileIn, ProfileSubmitted
-from shared.topics import ASSIGNMENTS, NOTIFICATIONS, PROFILE_SUBMITTED, RELEASES, SURVEYS
+from shared.topics import ASSIGNMENTS, NOTIFICATIONS, REGISTRY, RELEASES, SURVEYS
 from tests import support
 
 pytestmark = [pytest.mark.integration]
@@ -70,28 +73,22 @@ def settings(kafka_bootstrap: str, mongo_url: str) -> Iterator[FollowupSettings]
 
 
 @pytest.fixture
-def store(settings: FollowupSettings) -> Store:
-    opened = Store.open(settings.mongo_url, settings.mongo_db)
-    opened.ensure_indexes()
-    return opened
-
-
-@pytest.fixture
-def emitter(kafka_bootstrap: str) -> Iterator[KafkaEmitter]:
-    working = KafkaEmitter(kafka_bootstrap)
-    yield working
-    working.close()
-
-
-@pytest.fixture
 def clock() -> Clock:
     return Clock(SIGNUP)
 
 
 @pytest.fixture
-async def api(store: Store, settings: FollowupSettings, clock: Clock) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_api(settings, [router(store, settings, clock)])
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client:
+def deps(settings: FollowupSettings, clock: Clock) -> Iterator[Deps]:
+    wired = wire(settings, clock)
+    wired.store.ensure_indexes()
+    yield wired
+    wired.relay.close()
+
+
+@pytest.fixture
+async def api(deps: Deps) -> AsyncIterator[httpx.AsyncClient]:
+    # No lifespan under ASGITransport: the answers' entries are relayed by `relay_all`.
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=create_app(deps)), base_url="http://test") as client:
         yield client
 
 
@@ -108,29 +105,50 @@ def people(group_wanted: dict[Group, int]) -> list[str]:
     return found
 
 
-def submitted(pid: str, version: int = 1, started: bool = True, at: dt.datetime = SIGNUP) -> Decoded[ProfileSubmitted]:
+TESTS = EventFactory("tests", "https://bob.test")
+
+
+def submitted(pid: str, version: int = 1, started: bool = True, at: dt.datetime = SIGNUP) -> Envelope[ProfileSubmitted]:
     profile = ProfileIn.model_validate({
         "email": f"{pid[:12]}@example.org", "year_of_birth": 1988, "highest_degree": "BAC_BACPRO",
         "projects": [{"target_job": {"rome_code": "M1607"}, "city": {"name": "Toulouse", "departement_id": "31"},
                       "job_search_has_not_started": not started}],
     })
     data = ProfileSubmitted(profile_id=pid, version=version, submitted_at=at, profile=profile)
-    event = Envelope.wrap(type=PROFILE_SUBMITTED.event_types[0], source="/tests", subject=pid, data=data)
-    return Decoded(event, data)
+    event: Envelope[ProfileSubmitted] = TESTS.event("profile.submitted", pid, data, entity=f"{pid}:{version}").event
+    return event
 
 
-async def sign_up(settings: FollowupSettings, store: Store, emitter: KafkaEmitter,
-                  items: list[Decoded[ProfileSubmitted]]) -> None:
-    """What the worker's stage does per batch: emit, then store."""
-    output = await SignupStage(store, settings).handle(items)
-    await run_sync(emitter.emit, events.records(events.outbox(output.events)))
+async def sign_up(deps: Deps, events: list[Envelope[ProfileSubmitted]]) -> None:
+    """What the worker's consumer does per batch: emit, then store."""
+    output = await Signups(deps.store, deps.settings, deps.factory).handle(events)
+    producer = make_producer(deps.settings.kafka_bootstrap_servers)
+    try:
+        futures: list[Any] = [send(producer, topic, event) for topic, event in output.events]
+        producer.flush(timeout=30)
+        for future in futures:
+            future.get(timeout=30)
+    finally:
+        producer.close(timeout=2)
     await output.store()
+
+
+async def relay_all(relay: Relay) -> None:
+    """Send every stored outbox entry, as the process's relay would."""
+    while await run_sync(relay.relay_once):
+        pass
+
+
+async def tick(deps: Deps, now: dt.datetime) -> None:
+    """The worker's scheduler tick, then its relay."""
+    await run_sync(Scheduler(deps.store, deps.outbox, deps.factory, deps.settings).tick, now)
+    await relay_all(deps.relay)
 
 
 def read_topic(bootstrap: str, topic: str, subjects: set[str]) -> list[Envelope[Any]]:
     """Every event about these people on the topic now (topics are shared by the test session)."""
-    found = [Envelope.from_json(r.value) for r in support.read_topic(bootstrap, topic)]
-    return [e for e in found if e.subject in subjects]
+    records = support.read_topic(bootstrap, topic)
+    return [REGISTRY.decode(r.value) for r in records if r.key is not None and r.key.decode() in subjects]
 
 
 def links(text: str) -> dict[str, str]:
@@ -145,37 +163,36 @@ def links(text: str) -> dict[str, str]:
 def notifications(bootstrap: str, pids: list[str], survey_key: str) -> dict[str, list[dict[str, Any]]]:
     found: dict[str, list[dict[str, Any]]] = {pid: [] for pid in pids}
     for event in read_topic(bootstrap, NOTIFICATIONS.name, set(pids)):
-        if event.data["idempotency_key"] == f"followup:{event.subject}:{survey_key}":
-            found[event.subject].append(event.data)
+        if event.data.idempotency_key == f"followup:{event.subject}:{survey_key}":
+            found[event.subject].append(event.data.model_dump(mode="json"))
     return found
 
 
 async def test_signup_to_answers_to_kpis(
-    settings: FollowupSettings, store: Store, emitter: KafkaEmitter, clock: Clock, api: httpx.AsyncClient,
-    kafka_bootstrap: str,
+    deps: Deps, clock: Clock, api: httpx.AsyncClient, kafka_bootstrap: str,
 ) -> None:
     treated_ids = people({Group.TREATED: 4, Group.CONTROL: 0})
     control_ids = people({Group.TREATED: 0, Group.CONTROL: 3})
     not_started = people({Group.TREATED: 1, Group.CONTROL: 0})
     everyone = treated_ids + control_ids + not_started
-    await sign_up(settings, store, emitter, [submitted(p) for p in treated_ids + control_ids]
+    await sign_up(deps, [submitted(p) for p in treated_ids + control_ids]
                   + [submitted(p, started=False) for p in not_started])
-    scheduler = Scheduler(store, settings, emitter)
+    store = deps.store
 
     # Assignments are events, stored once, and never change on a replay even if the share changed.
-    assigned = {e.subject: e.data["group"] for e in read_topic(kafka_bootstrap, ASSIGNMENTS.name, set(everyone))}
+    assigned = {e.subject: e.data.group for e in read_topic(kafka_bootstrap, ASSIGNMENTS.name, set(everyone))}
     assert assigned == {p: "CONTROL" if p in control_ids else "TREATED" for p in everyone}
-    replay = await SignupStage(store, settings.model_copy(update={"control_share": 0.0})).handle(
-        [submitted(control_ids[0])])
+    changed = deps.settings.model_copy(update={"control_share": 0.0})
+    replay = await Signups(store, changed, deps.factory).handle([submitted(control_ids[0])])
     assert await replay.store() == 1
     assert (await run_sync(store.person, control_ids[0]))["group"] == "CONTROL"  # type: ignore[index]
 
     # Day 7: the first follow-up goes to everyone; day 91: the status survey to those whose search started.
-    await run_sync(scheduler.tick, SIGNUP + 7 * DAY)
+    await tick(deps, SIGNUP + 7 * DAY)
     first = notifications(kafka_bootstrap, everyone, "first-followup:1")
     assert all(len(mails) == 1 for mails in first.values())
     clock.now = SIGNUP + 91 * DAY
-    await run_sync(scheduler.tick, clock.now)
+    await tick(deps, clock.now)
     status = notifications(kafka_bootstrap, everyone, "employment-status:1")
     assert {p for p, mails in status.items() if mails} == set(treated_ids + control_ids)
     mail = status[treated_ids[0]][0]
@@ -202,7 +219,7 @@ async def test_signup_to_answers_to_kpis(
     await answer(control_ids[0], "stopped-seeking", working)
     await answer(control_ids[1], "still-seeking", None)
     await answer(control_ids[2], "still-seeking", {**seeking, "helped": "YES"})
-    await run_sync(scheduler.tick, clock.now + dt.timedelta(minutes=1))
+    await tick(deps, clock.now + dt.timedelta(minutes=1))
 
     # Control persons who answered get their advice released; the silent ones wait for the window's end.
     released = {e.subject for e in read_topic(kafka_bootstrap, RELEASES.name, set(everyone))}
@@ -225,8 +242,8 @@ async def test_signup_to_answers_to_kpis(
 
     # Every figure is recomputable from the raw events on the surveys topic.
     raw = read_topic(kafka_bootstrap, SURVEYS.name, set(everyone))
-    sent = [SurveySent.model_validate(e.data) for e in raw if e.type == "followup.survey.sent"]
-    answered = [SurveyAnswered.model_validate(e.data) for e in raw if e.type == "followup.survey.answered"]
+    sent = [e.data for e in raw if isinstance(e.data, SurveySent)]
+    answered = [e.data for e in raw if isinstance(e.data, SurveyAnswered)]
     assert len(answered) == 10
     assert kpis.compute(sent, answered).model_dump(mode="json") == figures
 
@@ -242,30 +259,30 @@ async def test_signup_to_answers_to_kpis(
     # Unsubscribed: no more surveys; still seeking, the others get round 2 three months later.
     response = await api.get(f"/api/v1/followup/unsubscribe/{tokens[treated_ids[2]]['unsubscribe']}")
     assert response.status_code == 200
-    await run_sync(scheduler.tick, SIGNUP + 182 * DAY)
+    await tick(deps, SIGNUP + 182 * DAY)
     second = notifications(kafka_bootstrap, everyone, "employment-status:2")
     assert {p for p, mails in second.items() if mails} == {treated_ids[3], control_ids[1], control_ids[2]}
 
 
 async def test_crash_between_deciding_and_sending_sends_exactly_once(
-    settings: FollowupSettings, store: Store, emitter: KafkaEmitter, kafka_bootstrap: str,
-    monkeypatch: pytest.MonkeyPatch,
+    deps: Deps, kafka_bootstrap: str, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     pid = uuid.uuid4().hex
-    await sign_up(settings, store, emitter, [submitted(pid)])
+    store = deps.store
+    await sign_up(deps, [submitted(pid)])
     now = SIGNUP + 93 * DAY
+    scheduler = Scheduler(store, deps.outbox, deps.factory, deps.settings)
 
-    class KafkaDown:
-        def emit(self, records: list[OutboxRecord]) -> None:
-            raise ConnectionError("kafka is down")
+    # Decided and recorded, then Kafka is down: the entry stays in the outbox.
+    [entry] = await run_sync(scheduler.tick, now)
+    assert store.decision(f"{pid}:employment-status:1")["outbox_entry"] == entry["_id"]  # type: ignore[index]
+    kafka_down = Relay(deps.outbox, "127.0.0.1:1", "followup")
+    with pytest.raises(KafkaError):
+        await run_sync(kafka_down.relay_once)
+    assert deps.outbox.collection().find_one({"_id": entry["_id"]}) is not None
 
-    failures = metrics.EMIT_FAILURES._value.get()
-    report = await run_sync(Scheduler(store, settings, KafkaDown()).tick, now)
-    assert report.failed
-    assert metrics.EMIT_FAILURES._value.get() == failures + 1
-    assert store.decision(f"{pid}:employment-status:1")["relayed"] is False  # type: ignore[index]
-
-    # And a crash after recording the decision but before the person was marked: the next tick decides again.
+    # And a crash after recording the decision but before the person was marked: the next tick decides again,
+    # to the same decision id, whose first entry stays the one relayed.
     calls = {"n": 0}
     original = store.mark_planned
 
@@ -278,23 +295,22 @@ async def test_crash_between_deciding_and_sending_sends_exactly_once(
     monkeypatch.setattr(store, "mark_planned", crash_once)
     store.people.update_one({"_id": pid}, {"$set": {"due_at": now}, "$pull": {"handled": "employment-status:1"}})
     with pytest.raises(RuntimeError):
-        await run_sync(Scheduler(store, settings, emitter).tick, now)
+        await run_sync(scheduler.tick, now)
 
     for minutes in (1, 2):
-        report = await run_sync(Scheduler(store, settings, emitter).tick, now + dt.timedelta(minutes=minutes))
-        assert not report.failed
+        assert await run_sync(scheduler.tick, now + dt.timedelta(minutes=minutes)) == []
+        await relay_all(deps.relay)
     mails = notifications(kafka_bootstrap, [pid], "employment-status:1")[pid]
     assert len(mails) == 1
-    assert store.decision(f"{pid}:employment-status:1")["relayed"] is True  # type: ignore[index]
+    assert store.decision(f"{pid}:employment-status:1")["outbox_entry"] == entry["_id"]  # type: ignore[index]
+    assert deps.outbox.count() == 0  # relayed, and the orphan of the second decision dropped
 
 
-async def test_catches_up_after_downtime_and_records_what_it_skipped(
-    settings: FollowupSettings, store: Store, emitter: KafkaEmitter, kafka_bootstrap: str,
-) -> None:
+async def test_catches_up_after_downtime_and_records_what_it_skipped(deps: Deps, kafka_bootstrap: str) -> None:
     pid = people({Group.TREATED: 1, Group.CONTROL: 0})[0]
-    await sign_up(settings, store, emitter, [submitted(pid)])
-    await run_sync(Scheduler(store, settings, emitter).tick, SIGNUP + 183 * DAY)
-    decisions = {d["_id"].split(":", 1)[1]: d for d in store.decisions.find({"profile_id": pid})}
+    await sign_up(deps, [submitted(pid)])
+    await tick(deps, SIGNUP + 183 * DAY)
+    decisions = {d["_id"].split(":", 1)[1]: d for d in deps.store.decisions.find({"profile_id": pid})}
     assert {k: (d["action"], d.get("reason")) for k, d in decisions.items()} == {
         "first-followup:1": ("skip", "window-passed"),
         "employment-status:1": ("skip", "window-passed"),
@@ -304,21 +320,21 @@ async def test_catches_up_after_downtime_and_records_what_it_skipped(
 
 
 async def test_bad_links_are_refused_and_record_nothing(
-    settings: FollowupSettings, store: Store, emitter: KafkaEmitter, clock: Clock, api: httpx.AsyncClient,
-    kafka_bootstrap: str,
+    deps: Deps, clock: Clock, api: httpx.AsyncClient, kafka_bootstrap: str,
 ) -> None:
     pid = uuid.uuid4().hex
-    await sign_up(settings, store, emitter, [submitted(pid)])
+    store = deps.store
+    await sign_up(deps, [submitted(pid)])
     clock.now = SIGNUP + 91 * DAY
-    await run_sync(Scheduler(store, settings, emitter).tick, clock.now)
+    await tick(deps, clock.now)
     token = links(notifications(kafka_bootstrap, [pid], "employment-status:1")[pid][0]["text"])
     ok = await api.get(f"/api/v1/followup/surveys/{token['survey']}", params={"answer": "still-seeking"})
     assert ok.status_code == 200
     person_before = store.person(pid)
     answers_before = store.answers.count_documents({})
 
-    forged = sign(LinkClaims("survey", pid, "employment-status:1"), "not-the-key" * 6, clock.now, None)
-    never_sent = sign(LinkClaims("survey", pid, "employment-status:4"), settings.key, clock.now, None)
+    forged = signed_links.sign("not-the-key" * 6, SURVEY_LINK, pid, clock.now, None, scope="employment-status:1")
+    never_sent = signed_links.sign(deps.settings.key, SURVEY_LINK, pid, clock.now, None, scope="employment-status:4")
     refused = [
         (403, "get", f"/api/v1/followup/surveys/{forged}?answer=stopped-seeking"),
         (403, "post", f"/api/v1/followup/surveys/{forged}"),
@@ -350,7 +366,7 @@ def advice_db(mongo_url: str) -> Iterator[None]:
 
 
 async def test_advice_is_withheld_for_the_control_group_until_released(
-    advice_db: None, settings: FollowupSettings, store: Store, emitter: KafkaEmitter, kafka_bootstrap: str,
+    advice_db: None, deps: Deps, kafka_bootstrap: str,
 ) -> None:
     treated, control = people({Group.TREATED: 1, Group.CONTROL: 0})[0], people({Group.TREATED: 0, Group.CONTROL: 1})[0]
     app = create_api(AdviceSettings(), [gated_advice_router()])
@@ -374,9 +390,9 @@ async def test_advice_is_withheld_for_the_control_group_until_released(
             assert (await status(pid))["status"] == "pending"
 
         # The advice worker's stages store the assignments read from Kafka.
-        await sign_up(settings, store, emitter, [submitted(treated), submitted(control)])
+        await sign_up(deps, [submitted(treated), submitted(control)])
         found = read_topic(kafka_bootstrap, ASSIGNMENTS.name, {treated, control})
-        await (await AssignmentStage().handle([Decoded(e, e.payload(GroupAssigned)) for e in found])).store()
+        await (await AssignmentStage().handle(found)).store()
         assert (await status(treated))["status"] == "ready"
         withheld = await status(control)
         assert withheld["status"] == "withheld"
@@ -384,18 +400,18 @@ async def test_advice_is_withheld_for_the_control_group_until_released(
         assert withheld["release_after"].startswith((SIGNUP + 98 * DAY).date().isoformat())
 
         # A replay carrying another group (the share changed meanwhile) changes nothing.
-        changed = GroupAssigned.model_validate({**found[-1].data, "group": "TREATED"})
-        event = Envelope.wrap(type=ASSIGNMENTS.event_types[0], source="/tests", subject=changed.profile_id,
-                              data=changed)
-        await (await AssignmentStage().handle([Decoded(event, changed)] * 2)).store()
+        changed = found[-1].data.model_copy(update={"group": Group.TREATED})
+        event: Envelope[GroupAssigned] = TESTS.event(
+            ASSIGNMENTS.event_types[0], changed.profile_id, changed, entity=f"changed:{changed.profile_id}").event
+        await (await AssignmentStage().handle([event] * 2)).store()
         assert (await status(found[-1].subject))["status"] == (
             "withheld" if found[-1].subject == control else "ready")
 
         # The survey window passes without an answer: released.
-        await run_sync(Scheduler(store, settings, emitter).tick, SIGNUP + 98 * DAY)
-        releases = read_topic(kafka_bootstrap, RELEASES.name, {control})
-        assert [e.data["reason"] for e in releases] == ["survey-window-passed"]
-        await (await ReleaseStage().handle([Decoded(e, e.payload(AdviceReleased)) for e in releases])).store()
+        await tick(deps, SIGNUP + 98 * DAY)
+        releases: list[Envelope[AdviceReleased]] = read_topic(kafka_bootstrap, RELEASES.name, {control})
+        assert [e.data.reason for e in releases] == ["survey-window-passed"]
+        await (await ReleaseStage().handle(releases)).store()
         ready = await status(control)
         assert ready["status"] == "ready"
         assert ready["result"]["advice"] == [{"id": "a"}]

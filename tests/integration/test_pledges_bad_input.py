@@ -11,7 +11,8 @@ import pytest
 from deploy.local.platform import Platform
 from services.pledges.adapters import db
 from services.pledges.config import PledgesSettings
-from services.pledges.domain.links import Purpose, sign
+from services.pledges.domain.helpers import UNSUBSCRIBE
+from shared.auth.links import sign
 from shared.auth.tokens import Role
 from tests.integration.pledges_support import person, pledges_db, upload
 from tests.support import access_token, bearer
@@ -93,9 +94,10 @@ def test_unknown_or_malformed_reviews_are_refused(platform: Platform) -> None:
 def test_forged_and_expired_unsubscribe_links_are_refused(platform: Platform) -> None:
     settings = PledgesSettings(environment="test")  # the same dev-and-test key as the service
     now = dt.datetime.now(dt.UTC)
-    forged = sign("not-the-key" * 4, Purpose.UNSUBSCRIBE, "someone", now + dt.timedelta(hours=1))
-    expired = sign(settings.key, Purpose.UNSUBSCRIBE, "someone", now - dt.timedelta(seconds=1))
-    unknown = sign(settings.key, Purpose.UNSUBSCRIBE, "nobody-registered", now + dt.timedelta(hours=1))
+    hour = dt.timedelta(hours=1)
+    forged = sign("not-the-key" * 4, UNSUBSCRIBE, "someone", now, hour)
+    expired = sign(settings.key, UNSUBSCRIBE, "someone", now - hour - dt.timedelta(seconds=1), hour)
+    unknown = sign(settings.key, UNSUBSCRIBE, "nobody-registered", now, hour)
     with httpx.Client(base_url=platform.config.gateway_url, timeout=10) as client:
         assert client.get("/api/v1/helpers/unsubscribe", params={"token": forged}).status_code == 400
         assert client.get("/api/v1/helpers/unsubscribe", params={"token": expired}).status_code == 410

@@ -11,11 +11,11 @@ import pytest
 
 from deploy.local.platform import Platform
 from deploy.local.smtp_sink import read_messages
-from services.pledges import matcher
-from services.pledges.adapters import assignments, db, outbox
+from services.pledges.adapters import assignments, db
 from services.pledges.config import PledgesSettings
+from services.pledges.service import matching
 from shared.auth.tokens import Role
-from shared.kafka import make_producer
+from shared.messaging.kafka import make_producer
 from shared.mongo import as_utc
 from shared.topics import NOTIFICATIONS, PLEDGES_TOPICS
 from tests.e2e.test_smoke import demo_profile
@@ -55,8 +55,8 @@ def test_a_late_review_times_out_and_is_reassigned(platform: Platform) -> None:
         timeout = dt.timedelta(seconds=settings.review_timeout_seconds)
         assert late["_id"] not in assignments.due_reviews(sent_at + timeout / 2, timeout)
         assert late["_id"] in assignments.due_reviews(sent_at + timeout * 2, timeout)
-        assert matcher.time_out(str(late["_id"]), sent_at + timeout * 2)
-        assert not matcher.time_out(str(late["_id"]), sent_at + timeout * 2)  # once only
+        assert matching.time_out(str(late["_id"]), sent_at + timeout * 2, settings)
+        assert not matching.time_out(str(late["_id"]), sent_at + timeout * 2, settings)  # once only
 
         # The late helper still sees what became of it, but the document and the answer are closed to them.
         path = f"/api/v1/reviews/{late_id}"
@@ -81,9 +81,9 @@ def test_help_is_offered_to_a_profile_with_a_resume_blocker(platform: Platform) 
 
 def test_replaying_every_event_assigns_nothing_twice_and_sends_no_email_twice(platform: Platform) -> None:
     topics = [spec.name for spec in PLEDGES_TOPICS] + [NOTIFICATIONS.name]
-    history = outbox.recorded(topics)
+    history = db.OUTBOX.recorded(topics)
     assert any(topic == NOTIFICATIONS.name for topic, _, _ in history)
-    poll(lambda: db.outbox().count_documents({"relayed": False}) == 0, what="the outbox drained")
+    poll(lambda: db.OUTBOX.count() == 0, what="the outbox drained")
     time.sleep(1.0)  # the last emails of earlier tests leave the notifier
     counts = (db.reviews().count_documents({}), db.coffees().count_documents({}), len(read_messages(
         platform.config.maildir)))

@@ -8,28 +8,27 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Iterator
-from typing import Any, TypeVar
+from typing import Any
 
 import pymongo
 import pytest
 from kafka import KafkaProducer  # type: ignore[import-untyped]
 
 from deploy.local.platform import Platform
-from shared.events import Envelope
-from shared.kafka import make_producer, send
+from shared.messaging.envelope import Envelope
+from shared.messaging.factory import EventFactory
+from shared.messaging.kafka import make_producer, send
 from shared.schemas.privacy import ErasureCompleted, ExportPart, PrivacyRequested
 from shared.schemas.profile import ProfileIn, ProfileSubmitted
-from shared.topics import PRIVACY_ANSWERS, PRIVACY_REQUESTS, PROFILE_SUBMITTED
+from shared.topics import PRIVACY_ANSWERS, PRIVACY_REQUESTS, PROFILE_SUBMITTED, REGISTRY
 from tests.support import read_topic, wait_for
 
 pytestmark = [pytest.mark.integration]
 
 TIMEOUT = 90.0  # the workers' first join of the privacy consumer groups included
 SERVICES = ("diagnosis", "advice", "followup")
-T = TypeVar("T")
 Db = pymongo.database.Database[dict[str, Any]]
-
-
+EVENTS = EventFactory("tests", "http://127.0.0.1:8000")
 
 
 @pytest.fixture(scope="module")
@@ -60,12 +59,12 @@ def submitted(person_id: str, email: str) -> Envelope[ProfileSubmitted]:
                       "weekly_applications": "DECENT_AMOUNT", "network_estimate": 1}],
     })
     data = ProfileSubmitted(profile_id=person_id, version=1, submitted_at=dt.datetime.now(dt.UTC), profile=profile)
-    return Envelope.wrap(type=PROFILE_SUBMITTED.event_types[0], source="/tests", subject=person_id, data=data)
+    return EVENTS.event("profile.submitted", person_id, data, entity=f"{person_id}:1").event
 
 
 def requested(person_id: str, kind: str) -> Envelope[PrivacyRequested]:
     data = PrivacyRequested.model_validate({"request_id": uuid.uuid4().hex, "person_id": person_id, "kind": kind})
-    return Envelope.wrap(type=f"privacy.{kind}.requested", source="/tests", subject=person_id, data=data)
+    return EVENTS.event(f"privacy.{kind}.requested", person_id, data, entity=data.request_id).event
 
 
 def answers_to(bootstrap: str, request: Envelope[PrivacyRequested], event_type: str) -> dict[str, Envelope[Any]]:
@@ -74,9 +73,9 @@ def answers_to(bootstrap: str, request: Envelope[PrivacyRequested], event_type: 
     for record in read_topic(bootstrap, PRIVACY_ANSWERS.name):
         if record.key != request.key:
             continue
-        event = Envelope.from_json(record.value)
-        if event.type == event_type and event.data["request_id"] == request.data.request_id:
-            found[event.data["service"]] = event
+        event = REGISTRY.decode(record.value)
+        if event.type == event_type and event.data.request_id == request.data.request_id:
+            found[event.data.service] = event
     return found if set(SERVICES) <= set(found) else {}
 
 
@@ -98,8 +97,8 @@ def test_workers_export_then_erase_a_persons_data(
     # Export: every service sends its part with the person's data.
     export = requested(person, "export")
     publish(producer, PRIVACY_REQUESTS.name, export)
-    parts = {
-        service: event.payload(ExportPart)
+    parts: dict[str, ExportPart] = {
+        service: event.data
         for service, event in wait_for(
             "the export parts", lambda: answers_to(kafka_bootstrap, export, "privacy.export.part"), TIMEOUT
         ).items()
@@ -120,8 +119,8 @@ def test_workers_export_then_erase_a_persons_data(
     # Erasure: every service reports what it erased, and the stored data is gone.
     erasure = requested(person, "erasure")
     publish(producer, PRIVACY_REQUESTS.name, erasure)
-    reports = {
-        service: event.payload(ErasureCompleted)
+    reports: dict[str, ErasureCompleted] = {
+        service: event.data
         for service, event in wait_for(
             "the erasure reports", lambda: answers_to(kafka_bootstrap, erasure, "privacy.erasure.completed"), TIMEOUT
         ).items()

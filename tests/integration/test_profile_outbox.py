@@ -1,55 +1,73 @@
-"""Every stored profile version produces exactly one `profile.submitted` event, even when Kafka is down at the
-time: the repository writes the events with the version (outbox) and the relay sends them once Kafka answers."""
+"""Everything the profile service emits goes through its outbox (shared/messaging/outbox.py): every stored
+profile version produces exactly one `profile.submitted` and one partner event, sign-in emails and privacy
+requests are accepted too, even when Kafka is down at the time; the relay sends them once Kafka answers."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import uuid
 from collections.abc import Iterator
 from typing import Any
 
-import pymongo
 import pytest
 from kafka import KafkaProducer  # type: ignore[import-untyped]
+from mongoengine.connection import get_db  # type: ignore[import-untyped]
 
+from services.profile.accounts import store as accounts
+from services.profile.accounts.service import Accounts
 from services.profile.adapters import repository
-from services.profile.adapters.outbox_relay import OutboxRelay
 from services.profile.config import ProfileSettings
-from shared.events import Envelope
-from shared.mongo import connect, disconnect
+from services.profile.domain.errors import AccountErased, ProfileExists, ProfileNotFound, VersionTaken
+from services.profile.privacy import store as privacy_store
+from services.profile.privacy.own_data import OwnData
+from services.profile.privacy.service import Privacy
+from services.profile.service import Profiles
+from shared.auth.tokens import Role
+from shared.messaging.binding import CONTENT_TYPE, header
+from shared.messaging.envelope import Envelope
+from shared.messaging.factory import EventFactory
+from shared.messaging.outbox import ORPHAN_AGE, Outbox, Relay
+from shared.schemas.notification import NotificationRequested
+from shared.schemas.partner import PartnerProfileSubmitted
+from shared.schemas.privacy import PrivacyRequested
 from shared.schemas.profile import ProfileIn, ProfileSubmitted
-from shared.topics import PARTNER_EVENTS, PROFILE_SUBMITTED
-from tests.support import read_topic
+from shared.topics import NOTIFICATIONS, PARTNER_EVENTS, PRIVACY_REQUESTS, PROFILE_SUBMITTED, REGISTRY
+from tests.support import read_topic, scratch_db
 
 pytestmark = [pytest.mark.integration]
 
 UNREACHABLE_KAFKA = "127.0.0.1:1"
-# shared.kafka.make_producer leaves kafka-python's bootstrap wait at its 30 s default: shortened for the test.
-SHORT_BOOTSTRAP_MS = 2_000
+SHORT_BOOTSTRAP_MS = 2_000  # how long kafka-python looks for the unreachable broker
+SETTINGS = ProfileSettings()
+FACTORY = EventFactory("profile", SETTINGS.public_url)
 
 
 @pytest.fixture
-def mongo_db(mongo_url: str) -> Iterator[str]:
-    name = f"test_outbox_{uuid.uuid4().hex[:12]}"
-    connect(mongo_url, name)
-    try:
-        yield name
-    finally:
-        disconnect()
-        client: pymongo.MongoClient[dict[str, Any]] = pymongo.MongoClient(mongo_url, serverSelectionTimeoutMS=5_000)
-        with client:
-            client.drop_database(name)
-
-
-def settings(bootstrap: str, mongo_url: str, mongo_db: str) -> ProfileSettings:
-    return ProfileSettings(kafka_bootstrap_servers=bootstrap, mongo_url=mongo_url, mongo_db=mongo_db)
+def outbox(mongo_url: str) -> Iterator[Outbox]:
+    with scratch_db(mongo_url, "test_outbox"):
+        yield Outbox(get_db)
 
 
 @pytest.fixture
-def relay(kafka_bootstrap: str, mongo_url: str, mongo_db: str) -> Iterator[OutboxRelay]:
-    working = OutboxRelay(settings(kafka_bootstrap, mongo_url, mongo_db))
+def relay(kafka_bootstrap: str, outbox: Outbox) -> Iterator[Relay]:
+    working = Relay(outbox, kafka_bootstrap, "profile")
     yield working
     working.close()
+
+
+@pytest.fixture
+def down(outbox: Outbox, monkeypatch: pytest.MonkeyPatch) -> Iterator[Relay]:
+    """A relay whose Kafka does not answer."""
+    monkeypatch.setitem(KafkaProducer.DEFAULT_CONFIG, "bootstrap_timeout_ms", SHORT_BOOTSTRAP_MS)
+    failing = Relay(outbox, UNREACHABLE_KAFKA, "profile")
+    yield failing
+    failing.close()
+
+
+@pytest.fixture
+def profiles(outbox: Outbox, down: Relay) -> Profiles:
+    return Profiles(outbox, down, FACTORY, SETTINGS.key)
 
 
 def a_profile(**changes: Any) -> ProfileIn:
@@ -67,114 +85,153 @@ def a_profile(**changes: Any) -> ProfileIn:
     return ProfileIn.model_validate(body)
 
 
+def on_topic(bootstrap: str, topic: str, key: str) -> list[Envelope[Any]]:
+    records = [r for r in read_topic(bootstrap, topic) if r.key == key.encode()]
+    assert all(header(r.headers, "content-type") == CONTENT_TYPE for r in records)  # the CloudEvents binding
+    return [REGISTRY.decode(r.value) for r in records]
 
 
-def submitted_events(bootstrap: str, profile_id: str) -> list[Envelope[Any]]:
-    events = [Envelope.from_json(r.value) for r in read_topic(bootstrap, PROFILE_SUBMITTED.name)
-              if r.key == profile_id.encode()]
-    assert all(e.subject == profile_id for e in events)
-    return events
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
 
 
-def partner_events(bootstrap: str, pseudonym: str) -> list[Envelope[Any]]:
-    return [Envelope.from_json(r.value) for r in read_topic(bootstrap, PARTNER_EVENTS.name)
-            if r.key == pseudonym.encode()]
+def fails(relay: Relay) -> None:
+    with pytest.raises(Exception):  # noqa: B017, PT011 - whichever kafka-python error: it must not pass
+        relay.relay_once()
 
 
 def test_a_profile_stored_while_kafka_is_down_is_relayed_exactly_once(
-    kafka_bootstrap: str, mongo_url: str, mongo_db: str, relay: OutboxRelay, monkeypatch: pytest.MonkeyPatch
+    kafka_bootstrap: str, outbox: Outbox, relay: Relay, down: Relay, profiles: Profiles
 ) -> None:
-    now = dt.datetime.now(dt.UTC)
-    doc = repository.create(uuid.uuid4().hex, a_profile(), now, relay.settings.key)
-    profile_id = doc.profile_id
-    stored_ids = {event.topic: Envelope.from_json(event.value).id for event in doc.outbox}
+    profile_id = uuid.uuid4().hex
+    doc = asyncio.run(profiles.create(profile_id, a_profile(), now()))
+    [entry] = list(outbox.collection().find())
+    assert doc.outbox_entry == entry["_id"]
+    assert entry["requires"] == {"collection": "profile_versions", "id": f"{profile_id}:1"}
+    stored_ids = {r["topic"]: REGISTRY.decode(r["value"]).id for r in entry["records"]}
     assert set(stored_ids) == {PROFILE_SUBMITTED.name, PARTNER_EVENTS.name}
 
-    # Kafka unreachable: the version is stored, its events stay pending, the relay says so.
-    down = OutboxRelay(settings(UNREACHABLE_KAFKA, mongo_url, mongo_db))
-    with monkeypatch.context() as patch:
-        patch.setitem(KafkaProducer.DEFAULT_CONFIG, "bootstrap_timeout_ms", SHORT_BOOTSTRAP_MS)
-        try:
-            with pytest.raises(Exception):  # noqa: B017, PT011 - whichever kafka-python error: it must not pass
-                down.relay_once()
-            with pytest.raises(Exception):  # noqa: B017, PT011 - and again on the next attempt
-                down.relay_once()
-        finally:
-            down.close()
-    assert repository.count_pending() == 1
+    # Kafka unreachable: the version is stored, its events stay in the outbox.
+    fails(down)
+    fails(down)
+    assert outbox.count() == 1
     stored = repository.get_version(profile_id, 1)
     assert stored is not None
-    assert repository.is_pending(stored.id)
     assert stored.profile["email"] == "outbox@example.org"
-    assert submitted_events(kafka_bootstrap, profile_id) == []
+    assert on_topic(kafka_bootstrap, PROFILE_SUBMITTED.name, profile_id) == []
 
-    # Kafka back: exactly one internal and one partner event, the ones written with the version.
+    # Kafka back: exactly one internal and one partner event, the ones stored with the version.
     assert relay.relay_once() == 1
-    assert repository.count_pending() == 0
-    relayed = repository.get_version(profile_id, 1)
-    assert relayed is not None
-    assert not repository.is_pending(relayed.id)
-
-    events = submitted_events(kafka_bootstrap, profile_id)
-    assert len(events) == 1
-    event = events[0]
+    assert outbox.count() == 0
+    [event] = on_topic(kafka_bootstrap, PROFILE_SUBMITTED.name, profile_id)
     assert event.type == "profile.submitted"
     assert event.id == stored_ids[PROFILE_SUBMITTED.name]
-    data = event.payload(ProfileSubmitted)
-    assert (data.profile_id, data.version) == (profile_id, 1)
-    assert data.profile == a_profile()
+    assert isinstance(event.data, ProfileSubmitted)
+    assert (event.data.profile_id, event.data.version) == (profile_id, 1)
+    assert event.data.profile == a_profile()
 
-    partner_key = next(e.key for e in doc.outbox if e.topic == PARTNER_EVENTS.name)
-    partners = partner_events(kafka_bootstrap, partner_key)
-    assert len(partners) == 1
-    assert partners[0].id == stored_ids[PARTNER_EVENTS.name]
-    raw_partner = partners[0].to_json().decode()
+    partner_key = next(r["key"] for r in entry["records"] if r["topic"] == PARTNER_EVENTS.name)
+    [partner] = on_topic(kafka_bootstrap, PARTNER_EVENTS.name, partner_key)
+    assert partner.id == stored_ids[PARTNER_EVENTS.name]
+    assert isinstance(partner.data, PartnerProfileSubmitted)
+    raw_partner = partner.to_json().decode()
     assert profile_id not in raw_partner
     assert "outbox@example.org" not in raw_partner
     assert "SEX_DISCRIMINATION" not in raw_partner
 
     # Nothing pending: a second pass sends nothing more.
     assert relay.relay_once() == 0
-    assert len(submitted_events(kafka_bootstrap, profile_id)) == 1
-    assert len(partner_events(kafka_bootstrap, partner_key)) == 1
+    assert len(on_topic(kafka_bootstrap, PROFILE_SUBMITTED.name, profile_id)) == 1
 
     # A new version (PUT) is stored with its own events and relayed once.
-    later = dt.datetime.now(dt.UTC)
-    second = repository.add_version(profile_id, a_profile(year_of_birth=1986), later, relay.settings.key)
+    second = asyncio.run(profiles.update(profile_id, a_profile(year_of_birth=1986), now()))
     assert second.version == 2
-    assert repository.count_pending() == 1
+    assert outbox.count() == 1
     assert relay.relay_once() == 1
     assert relay.relay_once() == 0
+    events = on_topic(kafka_bootstrap, PROFILE_SUBMITTED.name, profile_id)
+    versions = {e.data.version: e.data for e in events}
+    assert sorted(versions) == [1, 2]
+    assert versions[2].profile.year_of_birth == 1986
+    assert len(on_topic(kafka_bootstrap, PARTNER_EVENTS.name, partner_key)) == 2  # one pseudonym for both
 
-    events = submitted_events(kafka_bootstrap, profile_id)
-    assert sorted(e.payload(ProfileSubmitted).version for e in events) == [1, 2]
-    assert len({e.id for e in events}) == 2
-    v2 = next(e for e in events if e.payload(ProfileSubmitted).version == 2)
-    assert v2.payload(ProfileSubmitted).profile.year_of_birth == 1986
-    assert len(partner_events(kafka_bootstrap, partner_key)) == 2  # same pseudonym for both versions
-
-    first = repository.get_version(profile_id, 1)
-    assert first is not None
+    first = asyncio.run(profiles.read(profile_id, 1))
     assert first.profile["year_of_birth"] == 1985
-    latest = repository.latest_version(profile_id)
-    assert latest is not None
-    assert latest.version == 2
+    assert asyncio.run(profiles.read(profile_id, None)).version == 2
 
 
-def test_no_event_for_a_profile_that_was_not_stored(mongo_db: str, relay: OutboxRelay) -> None:
-    with pytest.raises(repository.ProfileNotFound):
-        repository.add_version(uuid.uuid4().hex, a_profile(), dt.datetime.now(dt.UTC), relay.settings.key)
-    assert repository.count_pending() == 0
+def test_no_event_for_a_profile_that_was_not_stored(outbox: Outbox, relay: Relay, profiles: Profiles) -> None:
+    with pytest.raises(ProfileNotFound):
+        asyncio.run(profiles.update(uuid.uuid4().hex, a_profile(), now()))
+    assert outbox.count() == 0
     assert relay.relay_once() == 0
 
 
-def test_a_version_number_is_stored_once(mongo_db: str, relay: OutboxRelay) -> None:
-    """Two writers racing for one version: the unique index refuses the second, and add_version retries."""
-    now = dt.datetime.now(dt.UTC)
-    doc = repository.create(uuid.uuid4().hex, a_profile(), now, relay.settings.key)
-    from mongoengine.errors import NotUniqueError  # type: ignore[import-untyped]
+def test_an_erased_account_stores_no_profile_and_no_event(outbox: Outbox, profiles: Profiles) -> None:
+    account = accounts.find_or_create(f"erased-{uuid.uuid4().hex[:8]}@example.org", now())
+    accounts.mark_erased(account["_id"], now())
+    with pytest.raises(AccountErased):
+        asyncio.run(profiles.create(account["_id"], a_profile(), now()))
+    assert repository.get_version(account["_id"], 1) is None
+    assert outbox.count() == 0
 
-    with pytest.raises(NotUniqueError):
-        repository._store(doc.profile_id, 1, a_profile(), now, relay.settings.key)
-    assert repository.add_version(doc.profile_id, a_profile(), now, relay.settings.key).version == 2
-    assert repository.count_pending() == 2
+
+def test_a_version_number_is_stored_once_and_a_refused_write_emits_nothing(
+    kafka_bootstrap: str, outbox: Outbox, relay: Relay, profiles: Profiles
+) -> None:
+    """A second version 1 is refused by the unique key: its outbox entry is never sent, and dropped later."""
+    profile_id = uuid.uuid4().hex
+    doc = asyncio.run(profiles.create(profile_id, a_profile(), now()))
+    with pytest.raises(ProfileExists):
+        asyncio.run(profiles.create(profile_id, a_profile(year_of_birth=1990), now()))
+    with pytest.raises(VersionTaken):
+        repository.insert(profile_id, 1, a_profile(), now(), "another-entry")
+    assert outbox.count() == 2
+    assert relay.relay_once() == 1  # only the stored version's entry
+    [event] = on_topic(kafka_bootstrap, PROFILE_SUBMITTED.name, profile_id)
+    assert event.data.profile.year_of_birth == 1985
+    assert outbox.pending(10, now()) == []  # the orphan is not sent...
+    assert outbox.count() == 1
+    assert outbox.pending(10, now() + ORPHAN_AGE * 2) == []  # ...and dropped once old
+    assert outbox.count() == 0
+    assert asyncio.run(profiles.update(doc.profile_id, a_profile(), now())).version == 2
+
+
+def test_sign_in_emails_and_privacy_requests_are_accepted_while_kafka_is_down(
+    kafka_bootstrap: str, outbox: Outbox, relay: Relay, down: Relay
+) -> None:
+    email = f"down-{uuid.uuid4().hex[:8]}@example.org"
+    asyncio.run(Accounts(SETTINGS, outbox, down, FACTORY).send_magic_link(email, Role.JOB_SEEKER, "en", now()))
+    person = accounts.find_or_create(email, now())["_id"]
+    privacy = Privacy(outbox, down, FACTORY)
+    export_id = asyncio.run(privacy.request_export(person, now()))
+    erasure_id = asyncio.run(privacy.erase(person, now()))
+    assert asyncio.run(privacy.erase(person, now())) == erasure_id  # a retried DELETE is the same request
+    record = privacy_store.get_request(export_id)
+    assert record is not None
+    assert record["outbox_entry"] == f"privacy:{export_id}"
+    assert outbox.count() == 3
+    fails(down)
+
+    assert relay.relay_once() == 3
+    assert outbox.count() == 0
+    [mail] = on_topic(kafka_bootstrap, NOTIFICATIONS.name, accounts.email_key(email))
+    assert isinstance(mail.data, NotificationRequested)
+    assert mail.data.to == email
+    assert "/#/sign-in?token=" in mail.data.text
+    requests = on_topic(kafka_bootstrap, PRIVACY_REQUESTS.name, person)
+    assert [(e.type, e.data) for e in requests] == [
+        ("privacy.export.requested", PrivacyRequested(request_id=export_id, person_id=person, kind="export")),
+        ("privacy.erasure.requested", PrivacyRequested(request_id=erasure_id, person_id=person, kind="erasure")),
+    ]
+
+
+def test_erasure_deletes_the_events_still_waiting(outbox: Outbox, profiles: Profiles) -> None:
+    profile_id = uuid.uuid4().hex
+    asyncio.run(profiles.create(profile_id, a_profile(), now()))
+    asyncio.run(profiles.update(profile_id, a_profile(year_of_birth=1986), now()))
+    assert outbox.count() == 2
+    counts = OwnData(outbox).erase(profile_id, now())
+    assert counts["profile_versions"] == 2
+    assert outbox.count() == 0
+    assert repository.latest_version(profile_id) is None

@@ -6,31 +6,28 @@ import datetime as dt
 import json
 import uuid
 from collections.abc import Iterator
-from typing import Any, TypeVar
+from typing import Any
 
 import pymongo
 import pytest
 from kafka import KafkaProducer  # type: ignore[import-untyped]
 
 from deploy.local.platform import Platform
-from services.profile.domain.events import events_for_version
-from shared.consumer import DeadLetter
-from shared.events import Envelope
-from shared.kafka import make_producer, send
+from shared.messaging.envelope import Envelope
+from shared.messaging.factory import EventFactory
+from shared.messaging.kafka import make_producer, send
+from shared.messaging.tracing import trace_id
 from shared.results import decode_result
-from shared.schemas.diagnosis import DiagnosisCompleted
-from shared.schemas.profile import ProfileIn
-from shared.topics import DEAD_LETTER, DIAGNOSIS_COMPLETED, PARTNER_EVENTS, PROFILE_SUBMITTED
+from shared.schemas.deadletter import DeadLetter
+from shared.schemas.partner import PartnerProfileSubmitted
+from shared.schemas.profile import ProfileIn, ProfileSubmitted
+from shared.topics import DEAD_LETTER, DIAGNOSIS_COMPLETED, PROFILE_SUBMITTED, REGISTRY
 from tests.support import read_topic, wait_for
 
 pytestmark = [pytest.mark.integration]
 
 TIMEOUT = 45.0
-T = TypeVar("T")
-
-
-
-
+EVENTS = EventFactory("tests", "http://127.0.0.1:8000")
 
 
 @pytest.fixture(scope="module")
@@ -70,8 +67,18 @@ def a_profile(year_of_birth: int = 1988) -> ProfileIn:
 
 
 def submitted(profile_id: str, version: int, profile: ProfileIn) -> Envelope[Any]:
-    events = dict(events_for_version(profile_id, version, profile, dt.datetime.now(dt.UTC), "replay-test-key"))
-    return events[PROFILE_SUBMITTED.name]
+    data = ProfileSubmitted(profile_id=profile_id, version=version, submitted_at=dt.datetime.now(dt.UTC),
+                            profile=profile)
+    return EVENTS.event("profile.submitted", profile_id, data, entity=f"{profile_id}:{version}").event
+
+
+def for_partners(profile_id: str) -> Envelope[Any]:
+    data = PartnerProfileSubmitted(
+        pseudonym=profile_id, version=1, submitted_at=dt.datetime.now(dt.UTC), age_band="35-44",
+        highest_degree=None, rome_code="M1607", departement_id="31", mobility_area="CITY", project_kind="FIND_A_JOB",
+        search_started=False, frustrations=[],
+    )
+    return EVENTS.event("partner.profile.submitted", profile_id, data, entity=profile_id).event
 
 
 def publish(producer: KafkaProducer, topic: str, *events: Envelope[Any]) -> None:
@@ -104,21 +111,22 @@ def test_a_redelivered_profile_event_is_diagnosed_once(
     assert result_of(stored[0]) == result_of(first)
 
     completed = [
-        Envelope.from_json(r.value) for r in read_topic(platform.config.bootstrap_servers, DIAGNOSIS_COMPLETED.name)
+        REGISTRY.decode(r.value) for r in read_topic(platform.config.bootstrap_servers, DIAGNOSIS_COMPLETED.name)
         if r.key == profile_id.encode()
     ]
-    for_v1 = [e for e in completed if e.payload(DiagnosisCompleted).profile_version == 1]
+    for_v1 = [e for e in completed if e.data.profile_version == 1]
     assert for_v1, "no diagnosis.completed event for version 1"
     assert len({e.id for e in for_v1}) == 1, [e.id for e in for_v1]
-    for_v2 = [e for e in completed if e.payload(DiagnosisCompleted).profile_version == 2]
+    # The diagnosis continues the trace of the profile event that caused it.
+    assert trace_id(event.traceparent) is not None
+    assert {trace_id(e.traceparent) for e in for_v1} == {trace_id(event.traceparent)}
+    for_v2 = [e for e in completed if e.data.profile_version == 2]
     assert len({e.id for e in for_v2}) == 1
     assert for_v1[0].id != for_v2[0].id
 
 
 def dead_letters(bootstrap: str) -> list[DeadLetter]:
-    return [
-        Envelope.from_json(r.value).payload(DeadLetter) for r in read_topic(bootstrap, DEAD_LETTER.name)
-    ]
+    return [REGISTRY.decode(r.value).data for r in read_topic(bootstrap, DEAD_LETTER.name)]
 
 
 def test_unreadable_records_go_to_the_dead_letter_topic_with_their_raw_value(
@@ -130,9 +138,7 @@ def test_unreadable_records_go_to_the_dead_letter_topic_with_their_raw_value(
 
     # A well-formed envelope of another type, sent to the wrong topic (a partner event here).
     profile_id = uuid.uuid4().hex
-    wrong_type = dict(events_for_version(profile_id, 1, a_profile(), dt.datetime.now(dt.UTC), marker))[
-        PARTNER_EVENTS.name
-    ]
+    wrong_type = for_partners(profile_id)
     publish(producer, PROFILE_SUBMITTED.name, wrong_type)
 
     # The right type with a payload that is not a submitted profile.
@@ -141,17 +147,11 @@ def test_unreadable_records_go_to_the_dead_letter_topic_with_their_raw_value(
     bad_payload_raw = json.dumps(bad_payload).encode()
     producer.send(PROFILE_SUBMITTED.name, key=profile_id.encode(), value=bad_payload_raw).get(timeout=15)
 
-    wanted = {
-        "garbage": garbage.decode("utf-8", errors="replace"),
-        "wrong type": wrong_type.to_json().decode(),
-        "bad payload": bad_payload_raw.decode(),
-    }
+    wanted = {"garbage": garbage, "wrong type": wrong_type.to_json(), "bad payload": bad_payload_raw}
 
     def all_found() -> dict[str, DeadLetter] | None:
         # Other consumers of profile.submitted (follow-up) dead-letter the same records: keep the diagnosis ones.
-        letters = {
-            d.raw_value: d for d in dead_letters(platform.config.bootstrap_servers) if d.consumer == "diagnosis"
-        }
+        letters = {d.raw: d for d in dead_letters(platform.config.bootstrap_servers) if d.consumer == "diagnosis"}
         found = {name: letters[raw] for name, raw in wanted.items() if raw in letters}
         return found if len(found) == len(wanted) else None
 
@@ -160,5 +160,5 @@ def test_unreadable_records_go_to_the_dead_letter_topic_with_their_raw_value(
         assert letter.source_topic == PROFILE_SUBMITTED.name
         assert letter.error
     assert "partner.profile.submitted" in found["wrong type"].error or "validation error" in found["wrong type"].error
-    assert found["garbage"].raw_value.startswith(f"not json at all {marker}")
+    assert found["garbage"].raw_text.startswith(f"not json at all {marker}")
     assert diagnoses.count_documents({"profile_id": profile_id}) == 0

@@ -4,14 +4,15 @@ privacy requests (`privacy.requests`)."""
 
 from __future__ import annotations
 
-from services.advice import privacy
+from services.advice.adapters import privacy
 from services.advice.config import AdviceSettings
-from services.advice.handler import AdviceStage, AssignmentStage, ReleaseStage
-from shared.faust_app import create_faust_app, run_worker
+from services.advice.service import AdviceStage, AssignmentStage, ReleaseStage
 from shared.logs import configure_logging
+from shared.messaging.consumer import attach
+from shared.messaging.factory import EventFactory
+from shared.messaging.privacy import PrivacyAnswers
+from shared.messaging.worker import create_faust_app, run_worker
 from shared.mongo import connect
-from shared.privacy_agent import attach_privacy
-from shared.stage import attach_stage
 
 settings = AdviceSettings()
 configure_logging(f"{settings.service_name}-worker", settings.log_level)
@@ -20,10 +21,11 @@ app = create_faust_app("bob-advice", settings)
 
 def main() -> None:
     connect(settings.mongo_url, settings.mongo_db)
-    attach_stage(app, AdviceStage(), settings.batch_size, settings.batch_within_seconds)
-    attach_stage(app, AssignmentStage(), settings.batch_size, settings.batch_within_seconds)
-    attach_stage(app, ReleaseStage(), settings.batch_size, settings.batch_within_seconds)
-    attach_privacy(app, "advice", privacy.export_person, privacy.erase_person)
+    factory = EventFactory(settings.service_name, settings.public_url)
+    attach(app, AdviceStage(factory, batch_size=settings.batch_size, within=settings.batch_within_seconds), factory)
+    attach(app, AssignmentStage(), factory)
+    attach(app, ReleaseStage(), factory)
+    attach(app, PrivacyAnswers(settings.service_name, privacy.export_person, privacy.erase_person, factory), factory)
     run_worker(app, settings)
 
 

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from services.diagnosis import privacy
+from services.diagnosis.adapters import privacy
 from services.diagnosis.config import DiagnosisSettings
-from services.diagnosis.handler import DiagnosisStage
 from services.diagnosis.model.employability import EmployabilityModel
-from shared.faust_app import create_faust_app, run_worker
+from services.diagnosis.service import DiagnosisStage
 from shared.logs import configure_logging
+from shared.messaging.consumer import attach
+from shared.messaging.factory import EventFactory
+from shared.messaging.privacy import PrivacyAnswers
+from shared.messaging.worker import create_faust_app, run_worker
 from shared.mongo import connect
-from shared.privacy_agent import attach_privacy
 from shared.referential.connection import connect_referential
 from shared.referential.repository import ReferentialCache
-from shared.stage import attach_stage
 
 settings = DiagnosisSettings()
 configure_logging(f"{settings.service_name}-worker", settings.log_level)
@@ -22,10 +23,14 @@ app = create_faust_app("bob-diagnosis", settings)
 def main() -> None:
     connect(settings.mongo_url, settings.mongo_db)
     connect_referential(settings.mongo_url, settings.referential_db)
+    factory = EventFactory(settings.service_name, settings.public_url)
     # Loaded once per worker, not per event.
-    stage = DiagnosisStage(ReferentialCache.load(), EmployabilityModel.load())
-    attach_stage(app, stage, settings.batch_size, settings.batch_within_seconds)
-    attach_privacy(app, "diagnosis", privacy.export_person, privacy.erase_person)
+    stage = DiagnosisStage(
+        ReferentialCache.load(), EmployabilityModel.load(), factory,
+        batch_size=settings.batch_size, within=settings.batch_within_seconds,
+    )
+    attach(app, stage, factory)
+    attach(app, PrivacyAnswers(settings.service_name, privacy.export_person, privacy.erase_person, factory), factory)
     run_worker(app, settings)
 
 

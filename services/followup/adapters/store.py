@@ -3,31 +3,25 @@
 people     one document per person: sign-up, trial group, survey state, and `due_at`, when the scheduler
            must look at them again. `revision` grows on every outside change so the scheduler never
            overwrites a newer `due_at` with one planned from a stale read (FerretDB has no transactions).
-decisions  one per (person, survey) or (person, "release"), with the events it must emit (its outbox):
-           the deterministic id is what makes a survey go out at most once.
-answers    one per (person, survey, step), with its outbox; a reused link hits the unique id.
+decisions  one per (person, survey) or (person, "release"); `outbox_entry` names the outbox entry holding its
+           events (shared/messaging/outbox.py). The deterministic id is what makes a survey go out at most once.
+answers    one per (person, survey, step), with its `outbox_entry`; a reused link hits the unique id.
+outbox     the events still to send, written by shared.messaging.outbox (see adapters/privacy.py for erasures).
 training_examples  profile features at sign-up -> back at work or not, one per (person, survey)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import Any
 
-from pymongo import ASCENDING, MongoClient, UpdateOne
+from pymongo import ASCENDING, MongoClient
 from pymongo.database import Database
+from pymongo.errors import BulkWriteError
 
-from shared.mongo import insert_ignoring_duplicates
+from shared.messaging.outbox import Outbox
+from shared.mongo import DUPLICATE_KEY, insert_ignoring_duplicates
 
 Doc = dict[str, Any]
-OUTBOX_COLLECTIONS = ("decisions", "answers")
-
-
-@dataclass(frozen=True)
-class OutboxRecord:
-    topic: str
-    key: str
-    value: str
 
 
 class Store:
@@ -47,8 +41,21 @@ class Store:
 
     def ensure_indexes(self) -> None:
         self.people.create_index([("due_at", ASCENDING)])
-        for name in OUTBOX_COLLECTIONS:
-            self.db[name].create_index([("relayed", ASCENDING)])
+
+    def adopt_legacy_outboxes(self, outbox: Outbox, now: dt.datetime) -> int:
+        """Documents written before the shared outbox carry their events in an `outbox` list, sent once `relayed`:
+        the unsent ones move to `outbox` (the relay's vet still applies), and every list goes, since the sent
+        ones keep emails, addresses included. Idempotent; returns how many documents it changed."""
+        changed = 0
+        for collection in (self.decisions, self.answers):
+            for doc in collection.find({"outbox": {"$exists": True}}, {"outbox": 1, "relayed": 1}):
+                if doc["outbox"] and not doc.get("relayed", True):
+                    # The stored records already have the entry's record format (topic, key, value).
+                    outbox.add([{"_id": f"legacy:{collection.name}:{doc['_id']}", "records": doc["outbox"],
+                                 "created_at": now}])
+                collection.update_one({"_id": doc["_id"]}, {"$unset": {"outbox": "", "relayed": "", "relayed_at": ""}})
+                changed += 1
+        return changed
 
     # Sign-ups and profile updates
     def insert_people(self, docs: list[Doc]) -> int:
@@ -66,8 +73,18 @@ class Store:
     def due_people(self, now: dt.datetime, limit: int) -> list[Doc]:
         return list(self.people.find({"due_at": {"$lte": now}}).sort("due_at", ASCENDING).limit(limit))
 
-    def record_decisions(self, docs: list[Doc]) -> None:
-        insert_ignoring_duplicates(self.decisions, docs)
+    def record_decisions(self, docs: list[Doc]) -> set[str]:
+        """Returns the ids already there (decided before): those keep their first version and outbox entry."""
+        if not docs:
+            return set()
+        try:
+            self.decisions.insert_many(docs, ordered=False)
+        except BulkWriteError as exc:
+            errors = exc.details["writeErrors"]
+            if any(error["code"] != DUPLICATE_KEY for error in errors):
+                raise
+            return {docs[error["index"]]["_id"] for error in errors}
+        return set()
 
     def mark_planned(self, person: Doc, handled: list[str], released_at: dt.datetime | None,
                      next_check: dt.datetime | None) -> None:
@@ -78,16 +95,6 @@ class Store:
             self.people.update_one({"_id": person["_id"]}, update)
         self.people.update_one(
             {"_id": person["_id"], "revision": person["revision"]}, {"$set": {"due_at": next_check}}
-        )
-
-    # Outbox
-    def pending(self, collection: str, limit: int) -> list[Doc]:
-        return list(self.db[collection].find({"relayed": False}, {"outbox": 1, "profile_id": 1}).limit(limit))
-
-    def mark_relayed(self, collection: str, ids: list[str], now: dt.datetime) -> None:
-        # One update per id in one command: FerretDB scans the whole collection for `_id $in`.
-        self.db[collection].bulk_write(
-            [UpdateOne({"_id": i}, {"$set": {"relayed": True, "relayed_at": now}}) for i in ids], ordered=False
         )
 
     # Answers

@@ -1,10 +1,19 @@
-"""Text of the survey emails (pure): one-click links, the form, and the unsubscribe link."""
+"""Text of the survey emails (pure): one-click links, the form, and the unsubscribe link, and what the signed
+links in them are for and how long they work."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from shared.schemas.followup import SurveyKind
+
+# Purposes of the signed links (shared/auth/links.py); a survey link's scope is the survey key. These strings
+# are in the links already mailed: never rename them.
+SURVEY_LINK = "survey"
+UNSUBSCRIBE_LINK = "unsubscribe"
+SURVEY_LINK_LIFETIME = dt.timedelta(days=60)
+UNSUBSCRIBE_LINK_LIFETIME = None  # unsubscribing must work from any old email
 
 SUBJECTS = {
     SurveyKind.FIRST_FOLLOWUP: {"fr": "Où en est votre recherche ?", "en": "How is your search going?"},

@@ -1,47 +1,53 @@
-"""Faust worker: consumes `profile.submitted` (sign-ups, updates), runs the survey scheduler and answers privacy
-requests (`privacy.requests`)."""
+"""Faust worker: consumes `profile.submitted` (sign-ups, updates) and `privacy.requests`, ticks the survey
+scheduler and runs this process's outbox relay."""
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import logging
 
-from services.followup import privacy
-from services.followup.adapters.emitter import KafkaEmitter
-from services.followup.adapters.store import Store
+from services.followup.adapters import privacy
 from services.followup.config import FollowupSettings
-from services.followup.scheduler import Scheduler
-from services.followup.signup import SignupStage
-from shared.faust_app import create_faust_app, run_worker
+from services.followup.entrypoints.deps import wire
+from services.followup.service.scheduler import Scheduler
+from services.followup.service.signup import Signups
 from shared.logs import configure_logging
+from shared.messaging.consumer import attach
+from shared.messaging.privacy import PrivacyAnswers
+from shared.messaging.worker import create_faust_app, run_worker
 from shared.mongo import run_sync
-from shared.privacy_agent import attach_privacy
-from shared.stage import attach_stage
 
 log = logging.getLogger(__name__)
-settings = FollowupSettings()
-configure_logging(f"{settings.service_name}-worker", settings.log_level)
-app = create_faust_app("bob-followup", settings)
 
 
 def main() -> None:
-    store = Store.open(settings.mongo_url, settings.mongo_db)
-    store.ensure_indexes()
-    scheduler = Scheduler(store, settings, KafkaEmitter(settings.kafka_bootstrap_servers))
-    attach_stage(app, SignupStage(store, settings), settings.batch_size, settings.batch_within_seconds)
-    attach_privacy(
-        app, "followup", functools.partial(privacy.export_person, store),
-        functools.partial(privacy.erase_person, store),
-    )
+    settings = FollowupSettings()
+    configure_logging(f"{settings.service_name}-worker", settings.log_level)
+    deps = wire(settings)
+    deps.store.ensure_indexes()
+    if adopted := deps.store.adopt_legacy_outboxes(deps.outbox, deps.clock()):
+        log.info("moved the followup documents' own outboxes to the shared outbox", extra={"documents": adopted})
+    app = create_faust_app("bob-followup", settings)
+    attach(app, Signups(deps.store, settings, deps.factory), deps.factory)
+    export = functools.partial(privacy.export_person, deps.store)
+    erase = functools.partial(privacy.erase_person, deps.store, deps.outbox)
+    attach(app, PrivacyAnswers(settings.service_name, export, erase, deps.factory), deps.factory)
+    scheduler = Scheduler(deps.store, deps.outbox, deps.factory, settings)
 
-    # Every worker instance ticks: deterministic decision ids and the notifier's dedupe keep that safe.
+    @app.task  # type: ignore[untyped-decorator]
+    async def relay() -> None:
+        await deps.relay.run()
+
+    # Every worker instance ticks: deterministic decision ids keep that safe (see service/scheduler.py).
     @app.timer(settings.scheduler_interval_seconds)  # type: ignore[untyped-decorator]
     async def tick() -> None:
         try:
-            await run_sync(scheduler.tick, dt.datetime.now(dt.UTC))
+            entries = await run_sync(scheduler.tick, deps.clock())
         except Exception:  # e.g. the database is down: the next tick catches up
             log.exception("scheduler tick failed")
+            return
+        for entry in entries:
+            deps.relay.enqueue(entry)
 
     run_worker(app, settings)
 

@@ -14,7 +14,6 @@ from pymongo.errors import DuplicateKeyError
 from services.pledges.adapters import db
 from services.pledges.domain.kinds import DOCUMENT_KIND, MAX_REVIEWS_PER_DOCUMENT, PledgeKind, ReviewState
 from services.pledges.domain.matching import CoffeeRequest, Match, OpenDocument, OpenPledge, Place
-from services.pledges.events import stable_id
 from shared.mongo import as_utc
 from shared.schemas.profile import AreaType
 
@@ -67,7 +66,11 @@ def _take_pledge_slot(pledge_id: str) -> dict[str, Any] | None:
 
 
 def review_id(document_id: str, pledge_id: str) -> str:
-    return stable_id("review", document_id, pledge_id)
+    return db.record_id("review", document_id, pledge_id)
+
+
+def coffee_id(profile_id: str) -> str:
+    return db.record_id("coffee", profile_id)
 
 
 def assign_review(match: Match, now: dt.datetime) -> dict[str, Any] | None:
@@ -110,7 +113,7 @@ def assign_coffee(match: Match, now: dt.datetime) -> dict[str, Any] | None:
     if request is None or not request["active"] or request["matched"]:
         return None
     coffee: dict[str, Any] = {
-        "_id": stable_id("coffee", match.request_id), "profile_id": match.request_id, "seeker_email": request["email"],
+        "_id": coffee_id(match.request_id), "profile_id": match.request_id, "seeker_email": request["email"],
         "pledge_id": match.pledge_id, "helper_id": match.helper_id, "helper_email": None,
         "proximity": match.proximity.name, "matched_at": now,
     }

@@ -1,16 +1,28 @@
-"""The pledges service's collections (raw pymongo over the mongoengine connection) and their indexes.
+"""The pledges service's collections (raw pymongo over the mongoengine connection), their indexes and the
+outbox its events leave through.
 
 FerretDB has no transactions: every guarantee comes from single-document conditional updates."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from mongoengine.connection import get_db  # type: ignore[import-untyped]
 from pymongo import ASCENDING
 from pymongo.collection import Collection
 
+from shared.messaging.factory import EVENT_IDS
+from shared.messaging.outbox import Outbox
+
 Doc = dict[str, Any]
+# The history is kept (`outbox_archive`): replays read it through `OUTBOX.recorded`.
+OUTBOX = Outbox(get_db, archive="outbox_archive")
+
+
+def record_id(*parts: str) -> str:
+    """A deterministic id (a review of a document by a pledge, a pledge of a helper): a replay finds it taken."""
+    return str(uuid.uuid5(EVENT_IDS, ":".join(("/services/pledges", *parts))))
 
 
 def coll(name: str) -> Collection[Doc]:
@@ -62,11 +74,12 @@ def seeker_documents() -> Collection[Doc]:
 
 
 def unsubscribed() -> Collection[Doc]:
+    """Per erased person (`_id` = person id): nothing is stored about them any more."""
     return coll("unsubscribed")
 
 
-def notifications() -> Collection[Doc]:
-    return coll("notifications")
+def outbox() -> Collection[Doc]:
+    return OUTBOX.collection()
 
 
 def outbox_archive() -> Collection[Doc]:
@@ -74,13 +87,9 @@ def outbox_archive() -> Collection[Doc]:
     return coll("outbox_archive")
 
 
-def outbox() -> Collection[Doc]:
-    return coll("outbox")
-
-
 COLLECTIONS = (
     "helpers", "pledges", "documents", "coffee_requests", "reviews", "coffees", "seekers", "helper_reviews",
-    "seeker_documents", "unsubscribed", "notifications", "outbox_archive", "outbox",
+    "seeker_documents", "unsubscribed", "outbox_archive", "outbox",
 )
 
 
@@ -92,8 +101,7 @@ def ensure_indexes() -> None:
     reviews().create_index([("state", ASCENDING), ("sent_at", ASCENDING)])
     coffee_requests().create_index([("active", ASCENDING), ("created_at", ASCENDING)])
     coffees().create_index([("profile_id", ASCENDING)], unique=True)
-    outbox().create_index([("relayed", ASCENDING), ("created_at", ASCENDING)])
-    notifications().create_index([("state", ASCENDING), ("next_attempt_at", ASCENDING)])
+    outbox().create_index([("created_at", ASCENDING)])
 
 
 def erased(person_id: str) -> bool:

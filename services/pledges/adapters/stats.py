@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from services.pledges.adapters import db
 from services.pledges.domain.kinds import DOCUMENT_KIND, PledgeKind, ReviewState
-from services.pledges.schemas import KindCounts, StatsOut
 
 
-def _by_kind(count: dict[str, int]) -> KindCounts:
-    return KindCounts(total=sum(count.values()), by_kind=count)
-
-
-def read() -> StatsOut:
-    pledges = {k.value: db.pledges().count_documents({"kind": k.value, "confirmed": True}) for k in PledgeKind}
-    fulfilled = {k.value: db.pledges().count_documents({"kind": k.value, "fulfilled": True}) for k in PledgeKind}
-    done = {
-        k.value: db.reviews().count_documents({"kind": DOCUMENT_KIND[k].value, "state": ReviewState.DONE.value})
-        for k in DOCUMENT_KIND
+def read() -> dict[str, Any]:
+    """Confirmed pledges, fulfilled pledges and done reviews by kind; coffees and confirmed helpers."""
+    return {
+        "pledges": {k.value: db.pledges().count_documents({"kind": k.value, "confirmed": True}) for k in PledgeKind},
+        "fulfilled": {k.value: db.pledges().count_documents({"kind": k.value, "fulfilled": True}) for k in PledgeKind},
+        "reviews_done": {
+            k.value: db.reviews().count_documents({"kind": DOCUMENT_KIND[k].value, "state": ReviewState.DONE.value})
+            for k in DOCUMENT_KIND
+        },
+        "coffees": db.coffees().count_documents({}),
+        "helpers": db.helpers().count_documents({"confirmed": True}),
     }
-    return StatsOut(
-        pledges=_by_kind(pledges), fulfilled=_by_kind(fulfilled), reviews_done=_by_kind(done),
-        coffees=db.coffees().count_documents({}), helpers=db.helpers().count_documents({"confirmed": True}),
-    )

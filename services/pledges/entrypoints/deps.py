@@ -1,8 +1,9 @@
-"""What the routes depend on: settings, the clock, the outbox relay, the caller's verified email, and refusals
-(link errors, `Refused`) as HTTP answers."""
+"""What the routes depend on: settings, the clock, the outbox relay, the caller's verified email, and running the
+service layer off the event loop (refusals are mapped to HTTP in api.py)."""
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 from collections.abc import Callable
 from functools import lru_cache
@@ -11,11 +12,10 @@ from typing import Annotated, ParamSpec, TypeVar
 from fastapi import Depends, HTTPException
 from pydantic import EmailStr, TypeAdapter, ValidationError
 
-from services.pledges.adapters.outbox import Relay
+from services.pledges.adapters.db import OUTBOX
 from services.pledges.config import PledgesSettings
-from services.pledges.domain.links import LinkError
-from services.pledges.errors import Refused
 from shared.auth.tokens import Principal
+from shared.messaging.outbox import Relay
 from shared.mongo import run_sync
 
 P = ParamSpec("P")
@@ -30,7 +30,8 @@ def get_settings() -> PledgesSettings:
 @lru_cache
 def get_relay() -> Relay:
     settings = get_settings()
-    return Relay(settings.kafka_bootstrap_servers, settings.service_name, settings.relay_idle_seconds)
+    return Relay(OUTBOX, settings.kafka_bootstrap_servers, settings.service_name,
+                 scan_seconds=settings.relay_scan_seconds)
 
 
 def get_now() -> dt.datetime:
@@ -53,21 +54,17 @@ def email_of(principal: Principal) -> str:
 
 
 async def read(fn: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
-    """Runs a reading call off the event loop; refusals become their 4xx."""
-    try:
-        return await run_sync(fn, *args, **kwargs)
-    except Refused as exc:
-        raise HTTPException(exc.status, exc.reason) from None
+    """Runs a reading call off the event loop, in the request's context (its trace goes with it)."""
+    context = contextvars.copy_context()
+
+    def in_context() -> R:
+        return context.run(fn, *args, **kwargs)
+
+    return await run_sync(in_context)
 
 
 async def write(fn: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
-    """Runs a storing call off the event loop, then wakes the relay; bad or used links become 400 or 410, and
-    refusals their 4xx."""
-    try:
-        result = await run_sync(fn, *args, **kwargs)
-    except LinkError as exc:
-        raise HTTPException(410 if exc.expired else 400, str(exc)) from None
-    except Refused as exc:
-        raise HTTPException(exc.status, exc.reason) from None
+    """Runs a storing call like `read`, then wakes the relay: the events it queued leave at once."""
+    result = await read(fn, *args, **kwargs)
     get_relay().poke()
     return result

@@ -4,27 +4,31 @@ late reviews, relays the stored events to Kafka, and answers privacy requests (`
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 from collections.abc import Callable
 from typing import Any
 
-from services.pledges import handlers, matcher, privacy
-from services.pledges.adapters.db import ensure_indexes
-from services.pledges.adapters.outbox import Relay
+from services.pledges.adapters.db import OUTBOX, ensure_indexes
 from services.pledges.config import PledgesSettings
 from services.pledges.domain.kinds import PledgeKind
-from services.pledges.entrypoints.consuming import attach_consumer
-from shared.events import Envelope
-from shared.faust_app import create_faust_app, run_worker
+from services.pledges.service import matching, offers, privacy
 from shared.logs import configure_logging
+from shared.messaging.consumer import Consumer, Output, attach
+from shared.messaging.contracts import Topic
+from shared.messaging.envelope import Envelope
+from shared.messaging.factory import EventFactory
+from shared.messaging.outbox import Relay
+from shared.messaging.privacy import PrivacyAnswers
+from shared.messaging.worker import create_faust_app, run_worker
 from shared.mongo import connect, run_sync
-from shared.privacy_agent import attach_privacy
-from shared.topics import ADVICE_GENERATED, DIAGNOSIS_COMPLETED, PLEDGES_HELPERS, PLEDGES_MATCHES, PLEDGES_REQUESTS
+from shared.topics import ADVICE_GENERATED, DIAGNOSIS_COMPLETED, PLEDGES_TOPICS
 
 settings = PledgesSettings()
 configure_logging(f"{settings.service_name}-worker", settings.log_level)
 app = create_faust_app("bob-pledges", settings)
-relay = Relay(settings.kafka_bootstrap_servers, f"{settings.service_name}-worker", settings.relay_idle_seconds)
+relay = Relay(OUTBOX, settings.kafka_bootstrap_servers, f"{settings.service_name}-worker",
+              scan_seconds=settings.relay_scan_seconds)
 log = logging.getLogger(__name__)
 
 
@@ -32,21 +36,25 @@ def now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-Timed = Callable[[list[Envelope[Any]], dt.datetime, PledgesSettings], object]
+class Storing(Consumer[Any]):
+    """Runs a use case on each batch: what it stores leaves through the outbox, so the batch emits nothing itself."""
 
+    def __init__(self, name: str, topic: Topic,
+                 use: Callable[[list[Envelope[Any]], dt.datetime, PledgesSettings], object]) -> None:
+        self.name = name
+        self.topic = topic
+        self.use = use
 
-def with_clock(fn: Timed) -> Callable[[list[Envelope[Any]]], None]:
-    def handle(events: list[Envelope[Any]]) -> None:
-        if events:
-            fn(events, now(), settings)
-            relay.poke()
-    return handle
+    async def handle(self, events: list[Envelope[Any]]) -> Output:
+        await run_sync(self.use, events, now(), settings)
+        relay.poke()
+        return Output()
 
 
 def sweep() -> None:
     """Times out late reviews, and matches whatever a lost trigger or a lost race left open."""
-    timed_out = matcher.time_out_due(now(), settings)
-    matched = sum(matcher.run_pass(kind, now(), settings) for kind in PledgeKind)
+    timed_out = matching.time_out_due(now(), settings)
+    matched = sum(matching.run_pass(kind, now(), settings) for kind in PledgeKind)
     if timed_out or matched:
         log.info("sweep", extra={"timed_out": timed_out, "matched": matched})
         relay.poke()
@@ -59,12 +67,6 @@ async def sweep_now() -> None:
         log.exception("sweep failed")
 
 
-def erase_between_passes(person_id: str, at: dt.datetime) -> dict[str, int]:
-    """Erasure times out reviews and frees pledges: the same counters as matching (see matcher.MATCHING)."""
-    with matcher.MATCHING:
-        return privacy.erase_person(person_id, at)
-
-
 async def relay_forever() -> None:
     await relay.run()
 
@@ -72,11 +74,13 @@ async def relay_forever() -> None:
 def main() -> None:
     connect(settings.mongo_url, settings.mongo_db)
     ensure_indexes()
-    attach_consumer(app, "pledges-offers", DIAGNOSIS_COMPLETED, with_clock(handlers.offer_after_diagnosis))
-    attach_consumer(app, "pledges-offers", ADVICE_GENERATED, with_clock(handlers.offer_after_advice))
-    for spec in (PLEDGES_HELPERS, PLEDGES_REQUESTS, PLEDGES_MATCHES):
-        attach_consumer(app, "pledges-matcher", spec, with_clock(handlers.match))
-    attach_privacy(app, "pledges", privacy.export_person, erase_between_passes)
+    factory = EventFactory(settings.service_name, settings.public_url)
+    attach(app, Storing("pledges-offers", DIAGNOSIS_COMPLETED, offers.offer_after_diagnosis), factory)
+    attach(app, Storing("pledges-offers", ADVICE_GENERATED, offers.offer_after_advice), factory)
+    for topic in PLEDGES_TOPICS:
+        attach(app, Storing("pledges-matcher", topic, matching.match), factory)
+    erase = functools.partial(privacy.erase_person, settings=settings)
+    attach(app, PrivacyAnswers(settings.service_name, privacy.export_person, erase, factory), factory)
     app.task(relay_forever)
     app.timer(settings.timeout_scan_seconds)(sweep_now)
     run_worker(app, settings)

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Request, Response
+from fastapi import APIRouter, Response
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
-from services.profile.accounts import store
-from services.profile.accounts.service import Accounts, Issued, LinkRejected, SessionRejected, account_view
-from services.profile.adapters.publisher import Publisher, PublishFailed
+from services.profile.accounts.service import Issued
+from services.profile.entrypoints.deps import AccountsDep, now
 from shared.auth.access import Public, SignedIn
 from shared.auth.tokens import Role
 from shared.mongo import run_sync
-from shared.topics import NOTIFICATIONS
 
 
 class _Body(BaseModel):
@@ -53,20 +50,6 @@ class SentOut(BaseModel):
     status: Literal["sent"] = "sent"
 
 
-def get_accounts(request: Request) -> Accounts:
-    accounts: Accounts = request.app.state.accounts
-    return accounts
-
-
-def get_publisher(request: Request) -> Publisher:
-    publisher: Publisher = request.app.state.publisher
-    return publisher
-
-
-AccountsDep = Annotated[Accounts, Depends(get_accounts)]
-PublisherDep = Annotated[Publisher, Depends(get_publisher)]
-
-
 def _tokens(issued: Issued) -> TokensOut:
     return TokensOut(
         access_token=issued.access_token, refresh_token=issued.refresh_token, expires_in=issued.expires_in,
@@ -74,43 +57,29 @@ def _tokens(issued: Issued) -> TokensOut:
     )
 
 
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
 auth = APIRouter(prefix="/api/v1/auth", tags=["sign-in"])
 
 
 @auth.post("/magic-link", status_code=202, dependencies=[Public])
-async def request_magic_link(body: MagicLinkIn, accounts: AccountsDep, publisher: PublisherDep) -> SentOut:
+async def request_magic_link(body: MagicLinkIn, accounts: AccountsDep) -> SentOut:
     """Always 202, whether or not the email has an account: the answer must not reveal who is registered."""
-    email = accounts.magic_link(body.email, Role(body.role), body.locale, _now())
-    try:
-        await run_sync(publisher.publish, NOTIFICATIONS.name, email)
-    except PublishFailed:
-        raise HTTPException(503, "the email could not be queued; try again shortly") from None
+    await accounts.send_magic_link(body.email, Role(body.role), body.locale, now())
     return SentOut()
 
 
 @auth.post("/token", dependencies=[Public])
 async def redeem_magic_link(body: RedeemIn, accounts: AccountsDep) -> TokensOut:
-    try:
-        return _tokens(await run_sync(accounts.redeem, body.token, _now()))
-    except LinkRejected as exc:
-        raise HTTPException(410 if exc.gone else 400, str(exc)) from None
+    return _tokens(await run_sync(accounts.redeem, body.token, now()))
 
 
 @auth.post("/refresh", dependencies=[Public])
 async def refresh(body: RefreshIn, accounts: AccountsDep) -> TokensOut:
-    try:
-        return _tokens(await run_sync(accounts.refresh, body.refresh_token, _now()))
-    except SessionRejected as exc:
-        raise HTTPException(401, str(exc), headers={"WWW-Authenticate": "Bearer"}) from None
+    return _tokens(await run_sync(accounts.refresh, body.refresh_token, now()))
 
 
 @auth.post("/sign-out", status_code=204)
 async def sign_out(principal: SignedIn, accounts: AccountsDep) -> Response:
-    await run_sync(accounts.sign_out, principal, _now())
+    await run_sync(accounts.sign_out, principal, now())
     return Response(status_code=204)
 
 
@@ -118,8 +87,5 @@ me = APIRouter(prefix="/api/v1/accounts", tags=["accounts"])
 
 
 @me.get("/me")
-async def read_account(principal: SignedIn) -> AccountOut:
-    account: dict[str, Any] | None = await run_sync(store.get, principal.sub)
-    if account is None or account["erased_at"] is not None:
-        raise HTTPException(404, "no such account")
-    return AccountOut.model_validate(account_view(account))
+async def read_account(principal: SignedIn, accounts: AccountsDep) -> AccountOut:
+    return AccountOut.model_validate(await run_sync(accounts.read, principal.sub))

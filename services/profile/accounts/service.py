@@ -13,6 +13,7 @@ from typing import Any
 from services.profile.accounts import store
 from services.profile.accounts.emails import magic_link_email
 from services.profile.config import ProfileSettings
+from services.profile.domain.errors import AccountNotFound, LinkRejected, SessionRejected
 from shared.auth.tokens import (
     AUTH_AUDIENCE,
     SELF_SERVICE_ROLES,
@@ -22,19 +23,13 @@ from shared.auth.tokens import (
     TokenSigner,
     TokenVerifier,
 )
-from shared.events import Envelope
+from shared.messaging.factory import EventFactory
+from shared.messaging.outbox import Outbox, Relay
+from shared.mongo import run_sync
 from shared.schemas.notification import NotificationRequested
 from shared.topics import NOTIFICATIONS
 
-
-class LinkRejected(Exception):
-    def __init__(self, reason: str, gone: bool = False) -> None:
-        super().__init__(reason)
-        self.gone = gone  # used or expired: 410 rather than 400
-
-
-class SessionRejected(Exception):
-    pass
+(NOTIFICATION_REQUESTED,) = NOTIFICATIONS.event_types
 
 
 @dataclass(frozen=True)
@@ -50,13 +45,17 @@ def account_view(account: dict[str, Any]) -> dict[str, Any]:
 
 
 class Accounts:
-    def __init__(self, settings: ProfileSettings) -> None:
+    def __init__(self, settings: ProfileSettings, outbox: Outbox, relay: Relay, factory: EventFactory) -> None:
         self.settings = settings
         self.signer = TokenSigner(settings.auth_key_id, settings.private_key)
         self.verifier = TokenVerifier(settings.auth_public_keys)
+        self.outbox = outbox
+        self.relay = relay
+        self.factory = factory
 
-    def magic_link(self, email: str, role: Role, locale: str, now: dt.datetime) -> Envelope[NotificationRequested]:
-        """The email to send. Nothing is stored: the account is created when the link is redeemed."""
+    async def send_magic_link(self, email: str, role: Role, locale: str, now: dt.datetime) -> None:
+        """Queues the sign-in email in the outbox. Nothing else is stored: the account is created when the link
+        is redeemed, so the entry's id comes from the link itself."""
         email = email.strip().casefold()
         minutes = self.settings.magic_link_minutes
         jti = uuid.uuid4().hex
@@ -69,8 +68,17 @@ class Accounts:
             idempotency_key=f"magic-link:{jti}", recipient_id=store.email_key(email), to=email, subject=subject,
             text=text, category="sign-in", locale=locale,
         )
-        return Envelope.wrap(type=NOTIFICATIONS.event_types[0], source="/services/profile", subject=data.recipient_id,
-                             data=data, time=now)
+        event = self.factory.event(NOTIFICATION_REQUESTED, data.recipient_id, data, entity=jti, time=now)
+        entry = Outbox.entry([event], now, entry_id=data.idempotency_key)
+        await run_sync(self.outbox.add, [entry])
+        self.relay.enqueue(entry)
+
+    @staticmethod
+    def read(account_id: str) -> dict[str, Any]:
+        account = store.get(account_id)
+        if account is None or account["erased_at"] is not None:
+            raise AccountNotFound
+        return account_view(account)
 
     def redeem(self, token: str, now: dt.datetime) -> Issued:
         try:

@@ -78,6 +78,11 @@ def add_role(account: Doc, role: str) -> Doc:
     return {**account, "roles": [*account["roles"], role]}
 
 
+def mark_erased(account_id: str, now: dt.datetime) -> None:
+    """Before any service erases: refresh tokens and profile writes stop at once."""
+    accounts().update_one({"_id": account_id, "erased_at": None}, {"$set": {"erased_at": now}})
+
+
 def use_link(jti: str, now: dt.datetime) -> bool:
     """Marks a magic link used; False when it already was (single use, even under concurrent clicks)."""
     try:

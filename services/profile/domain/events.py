@@ -5,33 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
-from typing import Any
 
-from pydantic import BaseModel, ConfigDict
-
-from shared.events import Envelope
+from shared.messaging.factory import EventFactory, Outgoing
+from shared.schemas.partner import PartnerProfileSubmitted
 from shared.schemas.profile import SENSITIVE_FRUSTRATIONS, ProfileIn, ProfileSubmitted
 from shared.topics import PARTNER_EVENTS, PROFILE_SUBMITTED
 
-SOURCE = "/services/profile"
-
-
-class PartnerProfileSubmitted(BaseModel):
-    """What partners may see: no name, email, city, discrimination answers or exact birth year."""
-
-    model_config = ConfigDict(frozen=True)
-
-    pseudonym: str
-    version: int
-    submitted_at: dt.datetime
-    age_band: str
-    highest_degree: str | None
-    rome_code: str | None
-    departement_id: str
-    mobility_area: str
-    project_kind: str
-    search_started: bool
-    frustrations: list[str]
+(SUBMITTED,) = PROFILE_SUBMITTED.event_types
+(PARTNER_SUBMITTED,) = PARTNER_EVENTS.event_types
 
 
 def pseudonym(profile_id: str, key: str) -> str:
@@ -65,15 +46,14 @@ def partner_view(submitted: ProfileSubmitted, key: str) -> PartnerProfileSubmitt
 
 
 def events_for_version(
-    profile_id: str, version: int, profile: ProfileIn, now: dt.datetime, partner_key: str
-) -> list[tuple[str, Envelope[Any]]]:
-    """(topic, event) pairs to relay for one stored version, in order."""
+    factory: EventFactory, profile_id: str, version: int, profile: ProfileIn, now: dt.datetime, partner_key: str
+) -> list[Outgoing]:
+    """The (topic, event) pairs of one stored version, in order. Their ids derive from the version, so storing
+    the same version again yields the same events."""
     submitted = ProfileSubmitted(profile_id=profile_id, version=version, submitted_at=now, profile=profile)
-    internal = Envelope.wrap(
-        type=PROFILE_SUBMITTED.event_types[0], source=SOURCE, subject=profile_id, data=submitted, time=now
-    )
-    partner_data = partner_view(submitted, partner_key)
-    partner = Envelope.wrap(
-        type=PARTNER_EVENTS.event_types[0], source=SOURCE, subject=partner_data.pseudonym, data=partner_data, time=now
-    )
-    return [(PROFILE_SUBMITTED.name, internal), (PARTNER_EVENTS.name, partner)]
+    partner = partner_view(submitted, partner_key)
+    entity = f"{profile_id}:{version}"
+    return [
+        factory.event(SUBMITTED, profile_id, submitted, entity=entity, time=now),
+        factory.event(PARTNER_SUBMITTED, partner.pseudonym, partner, entity=entity, time=now),
+    ]

@@ -1,40 +1,44 @@
-"""HTTP entrypoint of the profile service: submit, read and update profiles; relay their events."""
+"""HTTP entrypoint of the profile service: profiles, sign-in and GDPR routes, the outbox relay, and the one map
+of the service's refusals to HTTP statuses."""
 
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Annotated, Any, ParamSpec
+from typing import Annotated, Any
 
 import uvicorn
-from fastapi import APIRouter, Depends, FastAPI, HTTPException, Path, Query, Request
-from fastapi.exceptions import RequestValidationError
+from fastapi import APIRouter, FastAPI, Path, Query, Request
+from fastapi.responses import JSONResponse
+from mongoengine.connection import get_db  # type: ignore[import-untyped]
 from pydantic import BaseModel
 
 from services.profile.accounts import routes as auth_routes
-from services.profile.accounts import store as accounts_store
 from services.profile.accounts.service import Accounts
-from services.profile.adapters import repository
 from services.profile.adapters.documents import ProfileVersion
-from services.profile.adapters.outbox_relay import OutboxRelay
-from services.profile.adapters.publisher import Publisher
 from services.profile.config import ProfileSettings
-from services.profile.domain.references import unknown_references
+from services.profile.domain import errors
+from services.profile.entrypoints.deps import CheckedProfile, ProfilesDep, Referential, now
 from services.profile.privacy import routes as privacy_routes
+from services.profile.privacy.service import Privacy
+from services.profile.service import Profiles
 from shared.auth.access import JobSeeker, ProfileOwner, Public
 from shared.http import create_api
 from shared.logs import configure_logging
+from shared.messaging.factory import EventFactory
+from shared.messaging.outbox import Outbox, Relay
 from shared.mongo import as_utc, connect, run_sync
 from shared.referential.connection import connect_referential
 from shared.referential.repository import ReferentialCache
-from shared.schemas.profile import ProfileIn
 
 settings = ProfileSettings()
 configure_logging(settings.service_name, settings.log_level)
-relay = OutboxRelay(settings)
-P = ParamSpec("P")
+factory = EventFactory(settings.service_name, settings.public_url)
+outbox = Outbox(get_db)
+relay = Relay(outbox, settings.kafka_bootstrap_servers, settings.service_name,
+              batch_size=settings.relay_batch_size, scan_seconds=settings.relay_scan_seconds)
 
 
 class ProfileOut(BaseModel):
@@ -60,81 +64,29 @@ def _out(doc: ProfileVersion) -> ProfileOut:
     )
 
 
-def get_referential(request: Request) -> ReferentialCache:
-    cache: ReferentialCache = request.app.state.referential
-    return cache
-
-
-Referential = Annotated[ReferentialCache, Depends(get_referential)]
-
-
-def _check_references(profile: ProfileIn, referential: ReferentialCache) -> None:
-    errors = unknown_references(profile, referential.is_known_rome, referential.is_known_departement)
-    if errors:
-        raise RequestValidationError(
-            [{"loc": loc, "msg": msg, "type": "unknown_reference", "input": None} for loc, msg in errors]
-        )
-
-
 router = APIRouter(prefix="/api/v1", tags=["profiles"])
-
-
-def _unless_erased(write: Callable[P, ProfileVersion]) -> Callable[P, ProfileVersion]:
-    """A store call that first refuses an erased account (an access token outlives erasure by minutes); both run
-    in one trip to the thread pool."""
-
-    def guarded(*args: P.args, **kwargs: P.kwargs) -> ProfileVersion:
-        account = accounts_store.get(str(args[0]))
-        if account is not None and account["erased_at"] is not None:
-            raise HTTPException(403, "this account was erased")
-        return write(*args, **kwargs)
-
-    return guarded
+ProfileId = Annotated[str, Path(pattern=r"^[0-9a-f]{32}$", description="the account id of the job seeker")]
 
 
 @router.post("/profiles", status_code=201)
-async def create_profile(body: ProfileIn, referential: Referential, principal: JobSeeker) -> ProfileOut:
+async def create_profile(body: CheckedProfile, principal: JobSeeker, profiles: ProfilesDep) -> ProfileOut:
     """One profile per job seeker: its id is the account id. Later changes are new versions (PUT)."""
-    _check_references(body, referential)
-    try:
-        doc = await run_sync(
-            _unless_erased(repository.create), principal.sub, body, dt.datetime.now(dt.UTC), settings.key
-        )
-    except repository.ProfileExists:
-        raise HTTPException(409, "this account already has a profile: PUT a new version") from None
-    relay.enqueue(doc)
-    return _out(doc)
-
-
-ProfileId = Annotated[str, Path(pattern=r"^[0-9a-f]{32}$", description="the account id of the job seeker")]
+    return _out(await profiles.create(principal.sub, body, now()))
 
 
 @router.put("/profiles/{profile_id}")
 async def update_profile(
-    profile_id: ProfileId, body: ProfileIn, referential: Referential, _: ProfileOwner
+    profile_id: ProfileId, body: CheckedProfile, _: ProfileOwner, profiles: ProfilesDep
 ) -> ProfileOut:
-    _check_references(body, referential)
-    try:
-        doc = await run_sync(
-            _unless_erased(repository.add_version), profile_id, body, dt.datetime.now(dt.UTC), settings.key
-        )
-    except repository.ProfileNotFound:
-        raise HTTPException(404, "profile not found") from None
-    relay.enqueue(doc)
-    return _out(doc)
+    return _out(await profiles.update(profile_id, body, now()))
 
 
 @router.get("/profiles/{profile_id}")
 async def read_profile(
-    profile_id: ProfileId, _: ProfileOwner, version: Annotated[int | None, Query(ge=1)] = None
+    profile_id: ProfileId, _: ProfileOwner, profiles: ProfilesDep,
+    version: Annotated[int | None, Query(ge=1)] = None,
 ) -> ProfileOut:
-    if version is None:
-        doc = await run_sync(repository.latest_version, profile_id)
-    else:
-        doc = await run_sync(repository.get_version, profile_id, version)
-    if doc is None:
-        raise HTTPException(404, "profile not found")
-    return _out(doc)
+    return _out(await profiles.read(profile_id, version))
 
 
 @router.get("/referential/job-titles", dependencies=[Public])
@@ -149,6 +101,29 @@ async def search_job_titles(
     ]
 
 
+STATUS: dict[type[errors.ProfileError], int] = {
+    errors.ProfileExists: 409,
+    errors.ProfileNotFound: 404,
+    errors.VersionTaken: 409,
+    errors.AccountErased: 403,
+    errors.AccountNotFound: 404,
+    errors.LinkRejected: 400,
+    errors.SessionRejected: 401,
+    errors.ExportNotFound: 404,
+    errors.NotYourExport: 403,
+}
+
+
+async def refused(_: Request, exc: Exception) -> JSONResponse:
+    """The one place where the service's refusals become HTTP answers."""
+    assert isinstance(exc, errors.ProfileError)
+    status = STATUS[type(exc)]
+    if isinstance(exc, errors.LinkRejected) and exc.gone:
+        status = 410
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    return JSONResponse({"detail": str(exc)}, status_code=status, headers=headers)
+
+
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     connect(settings.mongo_url, settings.mongo_db)
@@ -158,12 +133,13 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     yield
     task.cancel()
     relay.close()
-    app.state.publisher.close()
 
 
 app = create_api(settings, [router, auth_routes.auth, auth_routes.me, privacy_routes.router], lifespan)
-app.state.accounts = Accounts(settings)
-app.state.publisher = Publisher(settings.kafka_bootstrap_servers)
+app.add_exception_handler(errors.ProfileError, refused)
+app.state.profiles = Profiles(outbox, relay, factory, settings.key)
+app.state.accounts = Accounts(settings, outbox, relay, factory)
+app.state.privacy = Privacy(outbox, relay, factory)
 
 if __name__ == "__main__":
     uvicorn.run(app, host=settings.http_host, port=settings.http_port, access_log=False, log_config=None)

@@ -1,22 +1,44 @@
-"""Gathers the services' answers to privacy requests (synchronous handler of `privacy.answers`)."""
+"""Gathers every service's answers to privacy requests into export archives and erasure reports."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+
+from pydantic import BaseModel
 
 from services.profile.accounts import store as accounts
 from services.profile.privacy import store
+from shared.messaging.consumer import Consumer, Output
+from shared.messaging.envelope import Envelope
+from shared.mongo import run_sync
 from shared.schemas.privacy import ErasureCompleted, ExportPart
+from shared.topics import PRIVACY_ANSWERS
 
 
-def handle(kind: str, data: dict[str, Any], now: dt.datetime) -> None:
-    if kind == "privacy.export.part":
-        part = ExportPart.model_validate(data)
-        account = accounts.get(part.person_id)
-        if account is not None and account["erased_at"] is not None:
-            return  # an export that arrives after erasure must not bring the data back
-        store.store_answer(part.request_id, part.service, part.records, now)
-    elif kind == "privacy.erasure.completed":
-        done = ErasureCompleted.model_validate(data)
-        store.store_answer(done.request_id, done.service, dict(done.counts), now)
+def gather(answers: list[ExportPart | ErasureCompleted], now: dt.datetime) -> int:
+    """Stores the answers (synchronous); returns how many were already stored (replays)."""
+    replays = 0
+    for answer in answers:
+        if isinstance(answer, ExportPart):
+            account = accounts.get(answer.person_id)
+            if account is not None and account["erased_at"] is not None:
+                continue  # an export that arrives after erasure must not bring the data back
+            replays += store.store_answer(answer.request_id, answer.service, answer.records, now)
+        else:
+            replays += store.store_answer(answer.request_id, answer.service, dict(answer.counts), now)
+    return replays
+
+
+class AnswersGatherer(Consumer[BaseModel]):
+    name = "profile-gatherer"
+    topic = PRIVACY_ANSWERS
+    attempts = None  # an answer is never skipped: without it the export or erasure report never completes
+    batch_size = 50
+
+    async def handle(self, events: list[Envelope[BaseModel]]) -> Output:
+        answers = [e.data for e in events if isinstance(e.data, ExportPart | ErasureCompleted)]
+
+        async def stored() -> int:
+            return await run_sync(gather, answers, dt.datetime.now(dt.UTC))
+
+        return Output(store=stored)

@@ -1,6 +1,6 @@
 """What the profile service itself holds about a person, exported or erased on request.
 
-Erasure deletes the profile versions (their outbox copies of the events included) and export archives, and
+Erasure deletes the profile versions (with their events still waiting in the outbox) and export archives, and
 redacts the account down to its id and the erasure date: enough to refuse a stale refresh token."""
 
 from __future__ import annotations
@@ -10,46 +10,45 @@ from typing import Any
 
 from services.profile.accounts import store as accounts
 from services.profile.adapters import repository
-from services.profile.adapters.documents import PendingRelay, ProfileVersion
 from services.profile.privacy import store
+from shared.messaging.outbox import Outbox
 
 
-def _versions(person_id: str) -> list[ProfileVersion]:
-    found = []
-    version = 1
-    while (doc := repository.get_version(person_id, version)) is not None:
-        found.append(doc)
-        version += 1
-    return found
+class OwnData:
+    """The profile service's answers to privacy requests (synchronous handlers for PrivacyAnswers)."""
 
+    def __init__(self, outbox: Outbox) -> None:
+        self.outbox = outbox
 
-def export_person(person_id: str) -> dict[str, Any]:
-    account = accounts.get(person_id)
-    return {
-        "account": None if account is None else {
-            "account_id": account["_id"], "email": account["email"], "roles": account["roles"],
-            "created_at": account["created_at"].isoformat(),
-        },
-        "profile_versions": [
-            {"version": v.version, "submitted_at": v.submitted_at.isoformat(), "profile": v.profile}
-            for v in _versions(person_id)
-        ],
-    }
+    @staticmethod
+    def export(person_id: str) -> dict[str, Any]:
+        account = accounts.get(person_id)
+        return {
+            "account": None if account is None else {
+                "account_id": account["_id"], "email": account["email"], "roles": account["roles"],
+                "created_at": account["created_at"].isoformat(),
+            },
+            "profile_versions": [
+                {"version": v.version, "submitted_at": v.submitted_at.isoformat(), "profile": v.profile}
+                for v in repository.all_versions(person_id)
+            ],
+        }
 
-
-def erase_person(person_id: str, now: dt.datetime) -> dict[str, int]:
-    versions = _versions(person_id)
-    for version in versions:
-        PendingRelay.objects(id=version.id).delete()
-        version.delete()
-    account = accounts.get(person_id)
-    archives = 0
-    if account is not None:
-        archives = store.delete_answers(
-            [r for r in account.get("privacy_requests", []) if r != store.erasure_id(person_id)]
-        )
-        if account.get("email"):
-            accounts.account_emails().delete_one({"_id": accounts.email_key(account["email"])})
-        accounts.accounts().update_one({"_id": person_id}, {"$set": {
-            "email": None, "roles": [], "erased_at": account.get("erased_at") or now}})
-    return {"profile_versions": len(versions), "accounts": int(account is not None), "export_archives": archives}
+    def erase(self, person_id: str, now: dt.datetime) -> dict[str, int]:
+        versions = repository.all_versions(person_id)
+        for version in versions:
+            if version.outbox_entry:
+                # By `_id` (no scan); an entry already relayed is gone already.
+                self.outbox.collection().delete_one({"_id": version.outbox_entry})
+            version.delete()
+        account = accounts.get(person_id)
+        archives = 0
+        if account is not None:
+            archives = store.delete_answers(
+                [r for r in account.get("privacy_requests", []) if r != store.erasure_id(person_id)]
+            )
+            if account.get("email"):
+                accounts.account_emails().delete_one({"_id": accounts.email_key(account["email"])})
+            accounts.accounts().update_one({"_id": person_id}, {"$set": {
+                "email": None, "roles": [], "erased_at": account.get("erased_at") or now}})
+        return {"profile_versions": len(versions), "accounts": int(account is not None), "export_archives": archives}

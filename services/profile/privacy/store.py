@@ -14,10 +14,11 @@ from shared.mongo import insert_ignoring_duplicates
 from shared.schemas.privacy import SERVICES
 
 Doc = dict[str, Any]
+REQUESTS = "privacy_requests"
 
 
 def requests() -> Collection[Doc]:
-    collection: Collection[Doc] = get_db()["privacy_requests"]
+    collection: Collection[Doc] = get_db()[REQUESTS]
     return collection
 
 
@@ -31,9 +32,10 @@ def erasure_id(person_id: str) -> str:
     return uuid.uuid5(uuid.NAMESPACE_URL, f"erasure:{person_id}").hex
 
 
-def record_request(request_id: str, person_id: str, kind: str, now: dt.datetime) -> None:
+def record_request(request_id: str, person_id: str, kind: str, now: dt.datetime, outbox_entry: str) -> None:
+    """Idempotent (a retried erasure is the same request); `outbox_entry` is the entry of its event."""
     insert_ignoring_duplicates(requests(), [{"_id": request_id, "person_id": person_id, "kind": kind,
-                                             "requested_at": now}])
+                                             "requested_at": now, "outbox_entry": outbox_entry}])
     # The account lists its requests so that erasure finds the export archives without a scan.
     accounts.accounts().update_one({"_id": person_id}, {"$addToSet": {"privacy_requests": request_id}})
 
@@ -42,10 +44,11 @@ def get_request(request_id: str) -> Doc | None:
     return requests().find_one({"_id": request_id})
 
 
-def store_answer(request_id: str, service: str, body: Doc, now: dt.datetime) -> None:
-    """Idempotent: a replayed answer is the same document."""
-    insert_ignoring_duplicates(answers(), [{"_id": f"{request_id}:{service}", "request_id": request_id,
-                                            "service": service, "body": body, "received_at": now}])
+def store_answer(request_id: str, service: str, body: Doc, now: dt.datetime) -> int:
+    """Idempotent: a replayed answer is the same document (returns 1 for a replay)."""
+    answer = {"_id": f"{request_id}:{service}", "request_id": request_id, "service": service, "body": body,
+              "received_at": now}
+    return insert_ignoring_duplicates(answers(), [answer])
 
 
 def gathered(request_id: str) -> dict[str, Doc]:

@@ -1,42 +1,40 @@
-"""Signed links (unsubscribing is the only one left): forged, expired, for another purpose, each its own jti."""
+"""The one signed link pledges mails: the helper's unsubscribe link, good for the configured time and for
+unsubscribing only."""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 
-import jwt
 import pytest
 
-from services.pledges.domain.links import LinkError, Purpose, sign, verify
+from services.pledges.config import PledgesSettings
+from services.pledges.domain.helpers import UNSUBSCRIBE
+from services.pledges.service.helpers import unsubscribe_link
+from shared.auth.links import LinkError, verify
 
-KEY = "k" * 32
+SETTINGS = PledgesSettings(environment="test", unsubscribe_link_ttl_days=30, public_url="https://bob.example.org")
 NOW = dt.datetime(2024, 5, 1, 12, tzinfo=dt.UTC)
 
 
-def test_a_signed_link_verifies_until_it_expires() -> None:
-    token = sign(KEY, Purpose.UNSUBSCRIBE, "helper-1", NOW + dt.timedelta(hours=1), jti="j1")
-    link = verify(KEY, token, Purpose.UNSUBSCRIBE, NOW)
-    assert (link.subject, link.jti) == ("helper-1", "j1")
+def token_of(link: str) -> str:
+    match = re.fullmatch(r"https://bob\.example\.org/#/unsubscribe/helper/([\w.-]+)", link)
+    assert match, link
+    return match.group(1)
+
+
+def test_the_unsubscribe_link_names_the_helper_and_lasts_the_configured_time() -> None:
+    token = token_of(unsubscribe_link(SETTINGS, "helper-1", NOW))
+    link = verify(SETTINGS.key, token, UNSUBSCRIBE, NOW + dt.timedelta(days=29))
+    assert (link.subject, link.expires_at) == ("helper-1", NOW + dt.timedelta(days=30))
     with pytest.raises(LinkError) as expired:
-        verify(KEY, token, Purpose.UNSUBSCRIBE, NOW + dt.timedelta(hours=1))
+        verify(SETTINGS.key, token, UNSUBSCRIBE, NOW + dt.timedelta(days=30))
     assert expired.value.expired
 
 
-def test_a_forged_link_is_refused_as_never_valid() -> None:
-    forged = sign("another-key" * 3, Purpose.UNSUBSCRIBE, "helper-1", NOW + dt.timedelta(hours=1))
-    for token in (forged, "not-a-jwt", forged[:-3] + "abc"):
-        with pytest.raises(LinkError) as refused:
-            verify(KEY, token, Purpose.UNSUBSCRIBE, NOW)
-        assert not refused.value.expired
-
-
-def test_a_link_for_another_purpose_opens_nothing() -> None:
-    claims = {"pur": "review", "sub": "helper-1", "jti": "j", "exp": int((NOW + dt.timedelta(days=1)).timestamp())}
+def test_the_unsubscribe_link_opens_nothing_else_and_only_with_the_service_key() -> None:
+    token = token_of(unsubscribe_link(SETTINGS, "helper-1", NOW))
     with pytest.raises(LinkError):
-        verify(KEY, jwt.encode(claims, KEY, algorithm="HS256"), Purpose.UNSUBSCRIBE, NOW)
-
-
-def test_each_link_has_its_own_jti_so_reuse_is_detectable() -> None:
-    first = verify(KEY, sign(KEY, Purpose.UNSUBSCRIBE, "h", NOW + dt.timedelta(hours=1)), Purpose.UNSUBSCRIBE, NOW)
-    second = verify(KEY, sign(KEY, Purpose.UNSUBSCRIBE, "h", NOW + dt.timedelta(hours=1)), Purpose.UNSUBSCRIBE, NOW)
-    assert first.jti != second.jti
+        verify(SETTINGS.key, token, "survey", NOW)
+    with pytest.raises(LinkError):
+        verify("another-key" * 3, token, UNSUBSCRIBE, NOW)

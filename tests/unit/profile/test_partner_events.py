@@ -9,15 +9,12 @@ from typing import Any
 
 import pytest
 
-from services.profile.domain.events import (
-    PartnerProfileSubmitted,
-    events_for_version,
-    partner_view,
-    pseudonym,
-)
-from shared.events import Envelope
+from services.profile.domain.events import events_for_version, partner_view, pseudonym
+from shared.messaging.envelope import Envelope
+from shared.messaging.factory import EventFactory, event_id
+from shared.schemas.partner import PartnerProfileSubmitted
 from shared.schemas.profile import SENSITIVE_FRUSTRATIONS, Frustration, ProfileIn, ProfileSubmitted
-from shared.topics import PARTNER_EVENTS, PROFILE_SUBMITTED
+from shared.topics import PARTNER_EVENTS, PROFILE_SUBMITTED, REGISTRY
 
 NOW = dt.datetime(2024, 5, 17, 9, 30, tzinfo=dt.UTC)
 PROFILE_ID = "3f2a9c1e5b7d4e6f8a0b1c2d3e4f5a6b"
@@ -26,6 +23,7 @@ EMAIL = "camille.dupont@example.org"
 NAME = "Camille Dupont"
 CITY = "Castelnau-d'Estrétefonds"
 BIRTH_YEAR = 1987
+FACTORY = EventFactory("profile", "https://bob.example.org")
 
 
 def sensitive_profile() -> ProfileIn:
@@ -48,7 +46,7 @@ def sensitive_profile() -> ProfileIn:
 
 
 def events() -> dict[str, Envelope[Any]]:
-    pairs = events_for_version(PROFILE_ID, 3, sensitive_profile(), NOW, KEY)
+    pairs = events_for_version(FACTORY, PROFILE_ID, 3, sensitive_profile(), NOW, KEY)
     assert [topic for topic, _ in pairs] == [PROFILE_SUBMITTED.name, PARTNER_EVENTS.name]
     return dict(pairs)
 
@@ -94,7 +92,7 @@ def test_the_sensitive_frustrations_are_the_discrimination_ones() -> None:
 def test_the_partner_event_has_only_the_documented_fields() -> None:
     event = partner_event()
     assert set(wire(event)["data"]) == set(PartnerProfileSubmitted.model_fields)
-    data = event.payload(PartnerProfileSubmitted)
+    data = event.data
     assert data == PartnerProfileSubmitted(
         pseudonym=pseudonym(PROFILE_ID, KEY), version=3, submitted_at=NOW, age_band="35-44",
         highest_degree="BAC_BACPRO", rome_code="M1607", departement_id="31", mobility_area="DEPARTEMENT",
@@ -113,9 +111,9 @@ def test_the_pseudonym_is_stable_per_key_and_differs_across_keys() -> None:
     assert PROFILE_ID not in first
     assert len(first) == 32
     # Stable across versions and submissions of one profile.
-    later = events_for_version(PROFILE_ID, 4, sensitive_profile(), NOW + dt.timedelta(days=9), KEY)
+    later = events_for_version(FACTORY, PROFILE_ID, 4, sensitive_profile(), NOW + dt.timedelta(days=9), KEY)
     assert dict(later)[PARTNER_EVENTS.name].subject == first
-    other_key = events_for_version(PROFILE_ID, 3, sensitive_profile(), NOW, "another-partner-key")
+    other_key = events_for_version(FACTORY, PROFILE_ID, 3, sensitive_profile(), NOW, "another-partner-key")
     assert dict(other_key)[PARTNER_EVENTS.name].subject != first
 
 
@@ -134,7 +132,7 @@ def test_search_not_started_is_told_to_partners_without_dates() -> None:
     project = profile.main_project.model_copy(update={"job_search_started_at": None,
                                                       "job_search_has_not_started": True})
     profile = profile.model_copy(update={"projects": [project]})
-    pairs = dict(events_for_version(PROFILE_ID, 1, profile, NOW, KEY))
+    pairs = dict(events_for_version(FACTORY, PROFILE_ID, 1, profile, NOW, KEY))
     assert wire(pairs[PARTNER_EVENTS.name])["data"]["search_started"] is False
     assert "2024-02-01" not in pairs[PARTNER_EVENTS.name].to_json().decode()
 
@@ -143,7 +141,7 @@ def test_the_internal_event_carries_the_whole_profile() -> None:
     event = events()[PROFILE_SUBMITTED.name]
     assert event.type == PROFILE_SUBMITTED.event_types[0] == "profile.submitted"
     assert event.source == "/services/profile"
-    data = event.payload(ProfileSubmitted)
+    data = event.data
     assert data.profile_id == PROFILE_ID
     assert data.version == 3
     assert data.submitted_at == NOW
@@ -162,15 +160,16 @@ def test_the_envelope_subject_is_the_profile_id() -> None:
     assert event.time == NOW
 
 
-def test_the_events_round_trip_as_json_and_get_distinct_ids() -> None:
-    pairs = events_for_version(PROFILE_ID, 3, sensitive_profile(), NOW, KEY)
+def test_the_events_round_trip_through_the_registry_with_ids_from_the_version() -> None:
+    pairs = events_for_version(FACTORY, PROFILE_ID, 3, sensitive_profile(), NOW, KEY)
     for _, event in pairs:
-        parsed = Envelope.from_json(event.to_json())
-        assert parsed.id == event.id
-        assert parsed.subject == event.subject
-        assert parsed.type == event.type
-        assert parsed.time == event.time
-        assert wire(parsed) == wire(event)
+        parsed = REGISTRY.decode(event.to_json())
+        assert parsed == event
+        assert parsed.id == event_id("/services/profile", event.type, f"{PROFILE_ID}:3")
+        assert parsed.dataschema.startswith("https://bob.example.org/")
     assert len({event.id for _, event in pairs}) == 2
-    again = events_for_version(PROFILE_ID, 3, sensitive_profile(), NOW, KEY)
-    assert {e.id for _, e in again}.isdisjoint({e.id for _, e in pairs})
+    # The same version again (a retried write) yields the same events; another version, other ids.
+    again = events_for_version(FACTORY, PROFILE_ID, 3, sensitive_profile(), NOW, KEY)
+    assert [e.id for _, e in again] == [e.id for _, e in pairs]
+    later = events_for_version(FACTORY, PROFILE_ID, 4, sensitive_profile(), NOW, KEY)
+    assert {e.id for _, e in later}.isdisjoint({e.id for _, e in pairs})

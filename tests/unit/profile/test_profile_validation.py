@@ -1,7 +1,7 @@
 """The profile API refuses bad profiles with precise 422 errors (and oversized ones with 413) before storing.
 
 The app runs without its lifespan (no Mongo, no Kafka, no relay): the referential comes from the bundled seed,
-and the repository is replaced by a trap, so a request that slipped through validation fails loudly."""
+and the profile use cases are replaced by a trap, so a request that slipped through validation fails loudly."""
 
 from __future__ import annotations
 
@@ -13,11 +13,10 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from services.profile.accounts import store as accounts_store
-from services.profile.adapters import repository
 from services.profile.entrypoints.api import app
 from shared.referential.repository import ReferentialCache
 from tests.support import access_token, bearer
+from tests.unit.profile.support import replaced
 
 TODAY = dt.date.today()
 PROFILE_ID = "0" * 32
@@ -27,17 +26,17 @@ class StoredAnInvalidProfile(AssertionError):
     pass
 
 
-def _trap(*args: object, **kwargs: object) -> None:
-    raise StoredAnInvalidProfile("validation let this profile reach the repository")
+class Trap:
+    async def create(self, *args: object) -> None:
+        raise StoredAnInvalidProfile("validation let this profile reach the use case")
+
+    async def update(self, *args: object) -> None:
+        raise StoredAnInvalidProfile("validation let this profile reach the use case")
 
 
 @pytest.fixture(scope="module")
 def client() -> Iterator[TestClient]:
-    app.state.referential = ReferentialCache.from_seed()
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(repository, "create", _trap)
-        patch.setattr(repository, "add_version", _trap)
-        patch.setattr(accounts_store, "get", lambda _: None)
+    with replaced(app, referential=ReferentialCache.from_seed(), profiles=Trap()):
         # Not `with`: the lifespan would connect to Mongo and start the relay.
         yield TestClient(app, headers=bearer(access_token(PROFILE_ID)))
 

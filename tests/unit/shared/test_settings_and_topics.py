@@ -1,12 +1,12 @@
 from __future__ import annotations
 
 import pytest
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from pydantic_settings import SettingsConfigDict
 
 from shared.auth.keys import generate
 from shared.settings import Environment, ServiceSettings
-from shared.topics import ALL_TOPICS, BY_NAME, PROFILE_SUBMITTED
+from shared.topics import ALL_TOPICS, BY_NAME, PROFILE_SUBMITTED, REGISTRY
 
 
 class DemoSettings(ServiceSettings):
@@ -40,7 +40,19 @@ def test_dev_gets_a_dev_only_key() -> None:
 
 def test_topic_registry_is_consistent() -> None:
     assert len(BY_NAME) == len(ALL_TOPICS), "topic names are unique"
+    assert REGISTRY.topics == ALL_TOPICS
     assert all(spec.partitions >= 1 for spec in ALL_TOPICS)
     assert PROFILE_SUBMITTED.key == "profile_id"
     event_types = [t for spec in ALL_TOPICS for t in spec.event_types]
     assert len(event_types) == len(set(event_types)), "an event type lives on one topic"
+    assert set(REGISTRY.event_types) == set(event_types)
+
+
+@pytest.mark.parametrize("event_type", REGISTRY.event_types)
+def test_every_registered_type_has_a_model_a_description_and_its_upcasters(event_type: str) -> None:
+    contract = REGISTRY.contract(event_type)
+    assert issubclass(contract.model, BaseModel)
+    assert contract.model.model_json_schema()["properties"], "the model describes its fields"
+    assert contract.description
+    assert contract.version >= 1
+    assert set(contract.upcasters) == set(range(1, contract.version))

@@ -6,11 +6,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, HTTPException, UploadFile
 
-from services.pledges.adapters import requests_repo
 from services.pledges.domain.files import sniff
 from services.pledges.domain.kinds import DocumentKind
 from services.pledges.entrypoints.deps import Now, Settings, email_of, read, write
-from services.pledges.schemas import CoffeeIn, CoffeeOut, DocumentOut, HelpRequestsOut
+from services.pledges.entrypoints.schemas import CoffeeIn, CoffeeOut, DocumentOut, HelpRequestsOut
+from services.pledges.service import requests
 from shared.auth.access import JobSeeker
 
 router = APIRouter(prefix="/api/v1", tags=["help requests"])
@@ -31,19 +31,22 @@ async def upload_document(
     if media_type is None or (declared not in GENERIC_TYPES and declared != media_type):
         raise HTTPException(415, "only PDF, DOCX or plain text documents, whose content matches their type")
     document_id = await write(
-        requests_repo.store_document, principal.sub, email, kind, file.filename or "document", media_type, content,
-        now,
+        requests.store_document, principal.sub, email, kind, file.filename or "document", media_type, content,
+        now, settings,
     )
     return DocumentOut(document_id=document_id, kind=kind.value, media_type=media_type, size=len(content))
 
 
 @router.post("/help-requests/coffee")
-async def choose_coffee(body: CoffeeIn, principal: JobSeeker, now: Now) -> CoffeeOut:
-    doc = await write(requests_repo.choose_coffee, principal.sub, email_of(principal), body, now)
+async def choose_coffee(body: CoffeeIn, principal: JobSeeker, settings: Settings, now: Now) -> CoffeeOut:
+    doc = await write(
+        requests.choose_coffee, principal.sub, email_of(principal), body.opt_in, body.rome_code, body.city.place,
+        body.mobility_area, now, settings,
+    )
     return CoffeeOut(profile_id=principal.sub, opted_in=doc["active"], matched=doc["matched"])
 
 
 @router.get("/help-requests")
 async def my_help_requests(principal: JobSeeker) -> HelpRequestsOut:
     """Only the caller's own: the profile id is the token's subject, never a parameter."""
-    return await read(requests_repo.help_requests, principal.sub)
+    return HelpRequestsOut.model_validate(await read(requests.help_requests, principal.sub))

@@ -6,13 +6,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Response
 
-from services.pledges import reviews
 from services.pledges.adapters import stats
-from services.pledges.entrypoints.deps import Now, read, write
-from services.pledges.schemas import ReviewIn, ReviewOut, StatsOut
-from services.pledges.views import review_out
+from services.pledges.entrypoints.deps import Now, Settings, read, write
+from services.pledges.entrypoints.schemas import KindCounts, ReviewIn, ReviewOut, StatsOut
+from services.pledges.service import reviews
 from shared.auth.access import Helper, Public
-from shared.mongo import run_sync
 
 router = APIRouter(prefix="/api/v1", tags=["reviews"])
 ReviewId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
@@ -20,7 +18,7 @@ ReviewId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-
 
 @router.get("/reviews/{review_id}")
 async def read_review(review_id: ReviewId, principal: Helper) -> ReviewOut:
-    return review_out(await read(reviews.read_review, review_id, principal.sub))
+    return ReviewOut.of(await read(reviews.read_review, review_id, principal.sub))
 
 
 @router.get("/reviews/{review_id}/document")
@@ -33,10 +31,15 @@ async def read_document(review_id: ReviewId, principal: Helper) -> Response:
 
 
 @router.post("/reviews/{review_id}")
-async def post_review(review_id: ReviewId, body: ReviewIn, principal: Helper, now: Now) -> ReviewOut:
-    return review_out(await write(reviews.submit_review, review_id, principal.sub, body.text, now))
+async def post_review(
+    review_id: ReviewId, body: ReviewIn, principal: Helper, settings: Settings, now: Now
+) -> ReviewOut:
+    return ReviewOut.of(await write(reviews.submit_review, review_id, principal.sub, body.text, now, settings))
 
 
 @router.get("/pledges/stats", dependencies=[Public])
 async def read_stats() -> StatsOut:
-    return await run_sync(stats.read)
+    counts = await read(stats.read)
+    by_kind = {name: KindCounts(total=sum(counts[name].values()), by_kind=counts[name])
+               for name in ("pledges", "fulfilled", "reviews_done")}
+    return StatsOut(**by_kind, coffees=counts["coffees"], helpers=counts["helpers"])

@@ -1,0 +1,122 @@
+"""The durable scheduler: plans what is due from the people collection and records each decision with the
+events it must emit (shared/messaging/outbox.py: the entry first, then the decision naming it).
+
+A decision's id is deterministic: a tick that decides again (a crash before the person was marked, two workers
+ticking at once) hits the decision already stored, and its fresh entry, named by no decision, is dropped by the
+relay. A crash after recording leaves the entry to the relay's scan. So each survey goes out exactly once, and
+the notifier dedupes on the idempotency key even if a send is repeated after an unrecorded acknowledgement."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from prometheus_client import Counter
+
+from services.followup.adapters.store import Doc, Store
+from services.followup.config import FollowupSettings
+from services.followup.domain.emails import (
+    SURVEY_LINK,
+    SURVEY_LINK_LIFETIME,
+    UNSUBSCRIBE_LINK,
+    UNSUBSCRIBE_LINK_LIFETIME,
+    survey_email,
+)
+from services.followup.domain.schedule import Action, PersonState, Release, Send, Skip, plan
+from shared.auth import links
+from shared.messaging.factory import EventFactory, Outgoing
+from shared.messaging.outbox import Outbox
+from shared.schemas.followup import AdviceReleased, Group, SurveySent
+from shared.schemas.notification import NotificationRequested
+
+# outcome: "sent", "released", or the reason a survey was skipped
+DECISIONS = Counter("bob_followup_decisions_total", "Scheduler decisions", ["kind", "outcome"])
+
+
+def state(person: dict[str, Any]) -> PersonState:
+    return PersonState(
+        signed_up_at=person["signed_up_at"],
+        group=Group(person["group"]),
+        search_started=person["search_started"],
+        has_email=bool(person["email"]),
+        unsubscribed=person["unsubscribed_at"] is not None,
+        erased=person["erased_at"] is not None,
+        last_status_at=person["last_status_at"],
+        stopped_seeking=person["stopped_seeking"],
+        handled=frozenset(person["handled"]),
+        answered=frozenset(person["answered"]),
+        released=person["released_at"] is not None,
+    )
+
+
+class Scheduler:
+    def __init__(self, store: Store, outbox: Outbox, factory: EventFactory, settings: FollowupSettings) -> None:
+        self.store = store
+        self.outbox = outbox
+        self.factory = factory
+        self.settings = settings
+
+    def tick(self, now: dt.datetime) -> list[Doc]:
+        """One pass (synchronous: run it through run_sync). Catches up on everything due by `now`; returns the
+        outbox entries of the decisions it recorded, for the relay."""
+        entries = []
+        while True:
+            people = self.store.due_people(now, self.settings.scheduler_batch_size)
+            entries += self.plan_people(people, now)
+            if len(people) < self.settings.scheduler_batch_size:
+                return entries
+
+    def plan_people(self, people: list[Doc], now: dt.datetime) -> list[Doc]:
+        """Decide and record what is due for these people at `now`; returns the outbox entries of the decisions
+        recorded (not of those found already decided)."""
+        plans = [(person, plan(state(person), now)) for person in people]
+        decided = [self._decision(person, action, now) for person, p in plans for action in p.actions]
+        entries = {doc["_id"]: entry for doc, entry in decided if entry is not None}
+        self.outbox.add(list(entries.values()))
+        already = self.store.record_decisions([doc for doc, _ in decided])
+        for person, p in plans:
+            handled = [a.survey.key for a in p.actions if isinstance(a, Send | Skip)]
+            released = now if any(isinstance(a, Release) for a in p.actions) else None
+            self.store.mark_planned(person, handled, released, p.next_check)
+        return [entry for decision_id, entry in entries.items() if decision_id not in already]
+
+    def _decision(self, person: Doc, action: Action, now: dt.datetime) -> tuple[Doc, Doc | None]:
+        """The decision document and its outbox entry (None: nothing to emit)."""
+        pid = person["_id"]
+        base = {"profile_id": pid, "decided_at": now}
+        events: list[Outgoing]
+        if isinstance(action, Skip):
+            DECISIONS.labels(action.survey.kind.value, action.reason.value).inc()
+            doc = {"_id": f"{pid}:{action.survey.key}", **base, "action": "skip", "survey_key": action.survey.key,
+                   "reason": action.reason.value}
+            return doc, None
+        if isinstance(action, Release):
+            DECISIONS.labels("release", "released").inc()
+            doc = {"_id": f"{pid}:release", **base, "action": "release", "reason": action.reason}
+            released = AdviceReleased(profile_id=pid, released_at=now, reason=action.reason)
+            events = [self.factory.event("followup.advice.released", pid, released, entity=f"released:{pid}",
+                                         time=now)]
+        else:
+            DECISIONS.labels(action.survey.kind.value, "sent").inc()
+            sent = SurveySent(profile_id=pid, kind=action.survey.kind, round=action.survey.round,
+                              signed_up_at=person["signed_up_at"], group=Group(person["group"]), sent_at=now)
+            doc = {"_id": f"{pid}:{sent.key}", **base, "action": "send", "survey_key": sent.key,
+                   "survey": sent.model_dump(mode="json")}
+            events = [self._email(person, action, now),
+                      self.factory.event("followup.survey.sent", pid, sent, entity=f"sent:{pid}:{sent.key}", time=now)]
+        entry = Outbox.entry(events, now, requires=(self.store.decisions.name, doc["_id"]))
+        return {**doc, "outbox_entry": entry["_id"]}, entry
+
+    def _email(self, person: Doc, action: Send, now: dt.datetime) -> Outgoing:
+        pid, survey, key = person["_id"], action.survey, self.settings.key
+        email = survey_email(
+            survey.kind, person["locale"], self.settings.public_url,
+            links.sign(key, SURVEY_LINK, pid, now, SURVEY_LINK_LIFETIME, scope=survey.key),
+            links.sign(key, UNSUBSCRIBE_LINK, pid, now, UNSUBSCRIBE_LINK_LIFETIME),
+        )
+        notification = NotificationRequested(
+            idempotency_key=f"followup:{pid}:{survey.key}", recipient_id=pid, to=person["email"],
+            subject=email.subject, text=email.text, category="survey", locale=person["locale"],
+        )
+        return self.factory.event("notification.requested", pid, notification,
+                                  entity=notification.idempotency_key, time=now)

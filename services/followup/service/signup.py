@@ -1,0 +1,87 @@
+"""The `profile.submitted` consumer: version 1 creates the person and their trial assignment (emitted on
+`followup.assignments`); later versions update what the schedule depends on (search started, email, locale)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from services.followup.adapters.store import Store
+from services.followup.config import FollowupSettings
+from services.followup.domain.assignment import assign
+from shared.messaging.consumer import Consumer, Output
+from shared.messaging.envelope import Envelope
+from shared.messaging.factory import EventFactory
+from shared.mongo import run_sync
+from shared.schemas.followup import GroupAssigned
+from shared.schemas.profile import ProfileIn, ProfileSubmitted
+from shared.topics import PROFILE_SUBMITTED
+
+# Personal details kept out of the training features.
+NOT_FEATURES = {"email", "name"}
+
+
+def tracked(profile: ProfileIn) -> dict[str, Any]:
+    """The fields the schedule depends on; unknown search state counts as started."""
+    return {
+        "email": str(profile.email) if profile.email else None,
+        "locale": profile.locale,
+        "search_started": not profile.main_project.job_search_has_not_started,
+    }
+
+
+def new_person(data: ProfileSubmitted, assignment: GroupAssigned) -> dict[str, Any]:
+    return {
+        "_id": data.profile_id,
+        "signed_up_at": data.submitted_at,
+        "profile_version": data.version,
+        **tracked(data.profile),
+        "group": assignment.group.value,
+        "assignment": assignment.model_dump(mode="json"),
+        "features": data.profile.model_dump(mode="json", exclude=NOT_FEATURES),
+        "unsubscribed_at": None,
+        "erased_at": None,
+        "last_status_at": None,
+        "stopped_seeking": False,
+        "handled": [],
+        "answered": [],
+        "released_at": None,
+        "revision": 0,
+        "due_at": data.submitted_at,
+    }
+
+
+class Signups(Consumer[ProfileSubmitted]):
+    name = "followup"
+    topic = PROFILE_SUBMITTED
+
+    def __init__(self, store: Store, settings: FollowupSettings, factory: EventFactory) -> None:
+        self.store = store
+        self.settings = settings
+        self.factory = factory
+        self.batch_size = settings.batch_size
+        self.within = settings.batch_within_seconds
+
+    async def handle(self, events: list[Envelope[ProfileSubmitted]]) -> Output:
+        # The draw is a pure function of (seed, profile id): a replayed sign-up re-emits the same group under
+        # the same event id, and the stores keep the first one written, so a group never changes.
+        signups = {e.data.profile_id: e for e in events if e.data.version == 1}
+        assignments = [
+            (assign(pid, e.data.submitted_at, self.settings.assignment_seed, self.settings.control_share), e)
+            for pid, e in signups.items()
+        ]
+        fresh = [new_person(e.data, a) for a, e in assignments]
+        updates = sorted((e.data for e in events if e.data.version > 1), key=lambda d: d.version)
+
+        async def store() -> int:
+            replays = await run_sync(self.store.insert_people, fresh)
+            for data in updates:
+                await run_sync(self.store.update_profile, data.profile_id, data.version, tracked(data.profile),
+                               data.submitted_at)
+            return replays
+
+        assigned = [
+            self.factory.event("followup.assigned", a.profile_id, a, entity=f"assigned:{a.profile_id}",
+                               time=a.signed_up_at, cause=e)
+            for a, e in assignments
+        ]
+        return Output(events=assigned, store=store)

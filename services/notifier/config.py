@@ -1,0 +1,19 @@
+"""Settings of the notifier (environment prefix NOTIFIER_)."""
+
+from pydantic_settings import SettingsConfigDict
+
+from shared.settings import ServiceSettings
+
+
+class NotifierSettings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="NOTIFIER_")
+
+    service_name: str = "notifier"
+    mongo_db: str = "bob_notifier"
+    worker_metrics_port: int = 9106
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 1025
+    mail_from: str = "Bob Action <action@bob.example.org>"
+    retry_scan_seconds: float = 5
+    send_attempts: int = 3
+    send_pause_seconds: float = 0.2  # doubled after each failed attempt

@@ -1,0 +1,83 @@
+"""Faust worker of the notifier: sends the emails of `notification.requested` over SMTP, retries the failed ones,
+learns helper unsubscribes from `pledges.helpers` and answers privacy requests (`privacy.requests`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import logging
+
+from services.notifier import service
+from services.notifier.adapters import mailer
+from services.notifier.adapters.store import ensure_indexes
+from services.notifier.config import NotifierSettings
+from services.notifier.service import Notifier
+from shared.logs import configure_logging
+from shared.messaging.consumer import Consumer, Output, attach
+from shared.messaging.envelope import Envelope
+from shared.messaging.factory import EventFactory
+from shared.messaging.privacy import PrivacyAnswers
+from shared.messaging.worker import create_faust_app, run_worker
+from shared.mongo import connect, run_sync
+from shared.schemas.notification import NotificationRequested
+from shared.schemas.pledges import HelperChanged
+from shared.topics import NOTIFICATIONS, PLEDGES_HELPERS
+
+settings = NotifierSettings()
+configure_logging(f"{settings.service_name}-worker", settings.log_level)
+# The group id the notifier had inside pledges: it goes on from the offsets that one committed.
+app = create_faust_app("bob-notifier", settings)
+log = logging.getLogger(__name__)
+notifier = Notifier(
+    functools.partial(mailer.send, sender=settings.mail_from, host=settings.smtp_host, port=settings.smtp_port),
+    settings.send_attempts, settings.send_pause_seconds,
+)
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class Deliveries(Consumer[NotificationRequested]):
+    name = "notifier"
+    topic = NOTIFICATIONS
+    batch_size = 50  # each email is its own SMTP session
+
+    async def handle(self, events: list[Envelope[NotificationRequested]]) -> Output:
+        for event in events:
+            await run_sync(notifier.deliver, event.data, now())
+        return Output()
+
+
+class Unsubscribes(Consumer[HelperChanged]):
+    name = "notifier-unsubscribes"
+    topic = PLEDGES_HELPERS
+    types = ("helper.unsubscribed",)
+    attempts = None  # an unsubscribe must never be skipped
+
+    async def handle(self, events: list[Envelope[HelperChanged]]) -> Output:
+        for event in events:
+            await run_sync(service.unsubscribe, event.data.helper_id, now())
+        return Output()
+
+
+async def retry_due() -> None:
+    try:
+        await run_sync(notifier.retry_failed, now())
+    except Exception:  # a failing timer would stop the whole worker; the next scan tries again
+        log.exception("retry scan failed")
+
+
+def main() -> None:
+    connect(settings.mongo_url, settings.mongo_db)
+    ensure_indexes()
+    factory = EventFactory(settings.service_name, settings.public_url)
+    attach(app, Deliveries(), factory)
+    attach(app, Unsubscribes(), factory)
+    attach(app, PrivacyAnswers(settings.service_name, service.export_person, service.erase_person, factory), factory)
+    app.timer(settings.retry_scan_seconds)(retry_due)
+    run_worker(app, settings)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,150 @@
+"""The platform's one notifier: each `notification.requested` is sent at most once per idempotency key, never to
+someone who unsubscribed or was erased (by their id or by their address), and a failed send is kept and retried
+with backoff, never silently dropped. Settled records keep neither the address nor the text.
+
+What it must know of unsubscribes and erasures it learns from Kafka: `helper.unsubscribed` (pledges.helpers) and
+the GDPR requests (privacy.requests), which it answers itself. Synchronous: call through run_sync."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from collections import Counter
+from collections.abc import Callable
+from typing import Any
+
+from prometheus_client import Counter as Metric
+
+from services.notifier.adapters import store
+from services.notifier.domain.delivery import STALE_CLAIM, State, address_key, backoff, kept, redact
+from shared.mongo import as_utc
+from shared.schemas.notification import NotificationRequested
+
+log = logging.getLogger(__name__)
+NOTIFICATIONS = Metric("bob_notifications_total", "Notifications handled", ["category", "outcome"])
+SEND_FAILURES = Metric("bob_notification_send_failures_total", "Failed SMTP attempts", ["category"])
+
+Sender = Callable[[NotificationRequested], None]
+
+
+class Notifier:
+    def __init__(self, send: Sender, attempts: int = 3, pause_seconds: float = 0.2) -> None:
+        self.send = send
+        self.attempts = attempts
+        self.pause_seconds = pause_seconds
+
+    def deliver(self, note: NotificationRequested, now: dt.datetime) -> str:
+        """The outcome: sent, failed (kept for retry), skipped (unsubscribed or erased) or duplicate."""
+        if self._unwanted(note, now):
+            store.skipped(note.idempotency_key, note.category, kept(note), now)
+            NOTIFICATIONS.labels(note.category, "skipped").inc()
+            return "skipped"
+        store.remember(note.recipient_id, address_key(note.to))
+        if not self._claim(note, now):
+            NOTIFICATIONS.labels(note.category, "duplicate").inc()
+            return "duplicate"
+        return self._settle(note, self._attempt(note, self.attempts, self.pause_seconds), self.attempts, now)
+
+    def retry_failed(self, now: dt.datetime, limit: int = 100) -> int:
+        """Sends again the FAILED notifications that are due; returns how many went out."""
+        sent = 0
+        for record in store.due(now, limit):
+            claimed = store.claim_retry(record["_id"], now)
+            if claimed is None:
+                continue
+            note = NotificationRequested.model_validate(claimed["payload"])
+            if self._unwanted(note, now):
+                store.skipped(note.idempotency_key, note.category, kept(note), now)
+                continue
+            sent += self._settle(note, self._attempt(note, 1, 0), 1, now) == "sent"
+        return sent
+
+    def _unwanted(self, note: NotificationRequested, now: dt.datetime) -> bool:
+        """The person (by id) or the address (by key) wants nothing more. An address mailed for a person known
+        to want nothing is recorded too, so a later email to it under another id is refused as well."""
+        address = address_key(note.to)
+        if store.blocked(address):
+            return True
+        if store.blocked(note.recipient_id):
+            store.block(address, now, erased=False)
+            return True
+        return False
+
+    def _claim(self, note: NotificationRequested, now: dt.datetime) -> bool:
+        if store.claim(note.idempotency_key, note.category, note.model_dump(mode="json"), now):
+            return True
+        return store.take_over(note.idempotency_key, now - STALE_CLAIM, now)
+
+    def _attempt(self, note: NotificationRequested, attempts: int, pause: float) -> bool:
+        for attempt in range(attempts):
+            try:
+                self.send(note)
+                return True
+            except Exception as exc:
+                SEND_FAILURES.labels(note.category).inc()
+                log.warning("email not sent", extra={"key": note.idempotency_key, "error": repr(exc)[:200]})
+                if attempt + 1 < attempts:
+                    time.sleep(pause * 2**attempt)
+        return False
+
+    def _settle(self, note: NotificationRequested, ok: bool, attempts: int, now: dt.datetime) -> str:
+        if ok:
+            store.sent(note.idempotency_key, kept(note), attempts, now)
+            outcome = "sent"
+        else:
+            tries = store.add_attempts(note.idempotency_key, attempts)
+            store.failed(note.idempotency_key, now + backoff(tries))
+            outcome = "failed"
+        NOTIFICATIONS.labels(note.category, outcome).inc()
+        return outcome
+
+
+def unsubscribe(person_id: str, now: dt.datetime) -> int:
+    """The person wants no more emails: by their id and at every address they were mailed at."""
+    return sum(store.block(key, now, erased=False) for key in (person_id, *store.addresses(person_id)))
+
+
+def export_person(person_id: str) -> dict[str, Any]:
+    """What is left of each email to the person (address and text only while it may still be sent), and whether
+    they unsubscribed or were erased."""
+    marker = store.marker(person_id)
+    return {
+        "emails": [
+            {"key": n["_id"], "category": n.get("category"), "state": n.get("state"),
+             "created_at": _iso(n.get("created_at")), "sent_at": _iso(n.get("sent_at")),
+             **{k: v for k, v in n.get("payload", {}).items() if k in ("to", "subject")}}
+            for n in store.of_recipient(person_id)
+        ],
+        "address_keys": store.addresses(person_id),
+        "unsubscribed": None if marker is None else {
+            "at": _iso(marker.get("at")), "erased": bool(marker.get("erased")),
+            "erased_at": _iso(marker.get("erased_at")),
+        },
+    }
+
+
+def erase_person(person_id: str, now: dt.datetime) -> dict[str, int]:
+    """Nothing more is sent to the person, by id or at any address they were mailed at; the emails still pending
+    lose their content when they were for them, the person's addresses when for someone else. Idempotent."""
+    counts: Counter[str] = Counter()
+    keys = set(store.addresses(person_id))
+    pending = list(store.pending())
+    keys |= {address_key(p["payload"]["to"]) for p in pending
+             if p.get("payload", {}).get("recipient_id") == person_id and isinstance(p["payload"].get("to"), str)}
+    counts["unsubscribed"] += store.block(person_id, now, erased=True)
+    counts["unsubscribed"] += sum(store.block(key, now, erased=False) for key in sorted(keys))
+    for record in pending:
+        payload = record.get("payload") or {}
+        redacted = redact(payload, person_id, keys)
+        update: dict[str, Any] = {"payload": redacted}
+        if payload.get("recipient_id") == person_id:
+            update["state"] = State.SKIPPED.value  # never to be sent now
+        if redacted != payload or "state" in update:
+            counts["notifications"] += store.rewrite(record["_id"], update)
+    counts["recipients"] += store.forget(person_id)
+    return {name: counts[name] for name in store.COLLECTIONS}
+
+
+def _iso(value: Any) -> str | None:
+    return as_utc(value).isoformat() if isinstance(value, dt.datetime) else None

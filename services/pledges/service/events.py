@@ -1,0 +1,48 @@
+"""The events and emails of the pledges context, made by the platform's event factory, and their way out: the
+outbox, written after the state they describe under a deterministic entry id (writing it again is harmless)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from typing import Any
+
+from pydantic import BaseModel
+
+from services.pledges.adapters.db import OUTBOX
+from services.pledges.config import PledgesSettings
+from services.pledges.domain.emails import Mail
+from shared.messaging.envelope import Envelope
+from shared.messaging.factory import EventFactory, Outgoing
+from shared.messaging.outbox import Outbox
+from shared.schemas.notification import NotificationRequested
+from shared.topics import NOTIFICATIONS
+
+
+@functools.cache
+def _factory(service: str, public_url: str) -> EventFactory:
+    return EventFactory(service, public_url)
+
+
+def event(
+    settings: PledgesSettings, type_: str, subject: str, data: BaseModel, entity: str,
+    cause: Envelope[Any] | None = None,
+) -> Outgoing:
+    return _factory(settings.service_name, settings.public_url).event(type_, subject, data, entity=entity, cause=cause)
+
+
+def notification(
+    settings: PledgesSettings, key: str, recipient_id: str, to: str, mail: Mail, category: str,
+    cause: Envelope[Any] | None = None,
+) -> Outgoing:
+    subject, text = mail
+    data = NotificationRequested(
+        idempotency_key=key, recipient_id=recipient_id, to=to, subject=subject, text=text, category=category
+    )
+    return event(settings, NOTIFICATIONS.event_types[0], recipient_id, data, key, cause)
+
+
+def publish(events: list[Outgoing]) -> None:
+    """Queues the events of a state already stored; the first event's id names the entry."""
+    if events:
+        OUTBOX.add([Outbox.entry(events, dt.datetime.now(dt.UTC), entry_id=events[0].event.id)])

@@ -1,0 +1,58 @@
+"""Offering help to job seekers whose blockers or advice call for it: an event and an email, once per kind.
+
+Diagnosis and advice arrive on different topics in any order: both record what they learn on the seeker's
+document, and whichever sees both the email and wanted kinds not yet offered emits the offer."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from services.pledges.adapters import db, seekers
+from services.pledges.config import PledgesSettings
+from services.pledges.domain import emails
+from services.pledges.domain.kinds import PledgeKind
+from services.pledges.domain.offers import kinds_for_advice, kinds_for_frustrations
+from services.pledges.service.events import event, notification, publish
+from shared.messaging.envelope import Envelope
+from shared.schemas.advice import AdviceGenerated
+from shared.schemas.diagnosis import DiagnosisCompleted
+from shared.schemas.pledges import HelpOffered
+
+
+def record_and_offer(
+    profile_id: str, email: str | None, kinds: list[PledgeKind], now: dt.datetime, settings: PledgesSettings,
+    cause: Envelope[Any] | None = None,
+) -> list[PledgeKind]:
+    """Returns the kinds newly offered; nothing is stored again about a person who asked for erasure (a late or
+    replayed diagnosis must not bring their email back)."""
+    if db.erased(profile_id):
+        return []
+    seeker = seekers.record(profile_id, email, kinds, now)
+    offered = set(seeker.get("offered", []))
+    new = [PledgeKind(k) for k in seeker.get("wanted", []) if k not in offered]
+    if not new or not seeker.get("email"):
+        return []
+    new.sort(key=list(PledgeKind).index)
+    publish([
+        *(event(settings, "help.offered", profile_id, HelpOffered(profile_id=profile_id, kinds=[k.value]),
+                f"{profile_id}:{k.value}", cause) for k in new),
+        notification(settings, f"help-offered:{profile_id}:{'+'.join(k.value for k in new)}", profile_id,
+                     seeker["email"], emails.help_offered(new, settings.public_url), "help-offered", cause),
+    ])
+    seekers.offered(profile_id, new)
+    return new
+
+
+def offer_after_diagnosis(events: list[Envelope[DiagnosisCompleted]], now: dt.datetime,
+                          settings: PledgesSettings) -> None:
+    for e in events:
+        kinds = kinds_for_frustrations(e.data.profile.frustrations)
+        record_and_offer(e.data.profile_id, e.data.profile.email, kinds, now, settings, e)
+
+
+def offer_after_advice(events: list[Envelope[AdviceGenerated]], now: dt.datetime, settings: PledgesSettings) -> None:
+    for e in events:
+        kinds = kinds_for_advice(item.module_id for item in e.data.advice)
+        if kinds:
+            record_and_offer(e.data.profile_id, None, kinds, now, settings, e)

@@ -1,0 +1,49 @@
+"""Job seekers ask for help: a document to review, a coffee; and read what became of it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from services.pledges.adapters import db, requests_repo
+from services.pledges.config import PledgesSettings
+from services.pledges.domain.errors import Erased
+from services.pledges.domain.kinds import DocumentKind
+from services.pledges.domain.matching import Place
+from services.pledges.service.events import event, publish
+from shared.schemas.pledges import CoffeeChoice, DocumentUploaded
+from shared.schemas.profile import AreaType
+
+
+def store_document(
+    profile_id: str, email: str, kind: DocumentKind, filename: str, media_type: str, content: bytes,
+    now: dt.datetime, settings: PledgesSettings,
+) -> str:
+    if db.erased(profile_id):
+        raise Erased
+    document_id = uuid.uuid4().hex
+    requests_repo.insert_document(document_id, profile_id, email, kind, filename, media_type, content, now)
+    data = DocumentUploaded(
+        document_id=document_id, profile_id=profile_id, kind=kind.value, media_type=media_type, size=len(content)
+    )
+    publish([event(settings, "document.uploaded", profile_id, data, document_id)])
+    return document_id
+
+
+def choose_coffee(
+    profile_id: str, email: str, opt_in: bool, rome_code: str, city: Place, mobility: AreaType, now: dt.datetime,
+    settings: PledgesSettings,
+) -> dict[str, Any]:
+    """Opt in or out; the version in the event id makes each change its own event."""
+    if db.erased(profile_id):
+        raise Erased
+    doc = requests_repo.set_coffee(profile_id, email, opt_in, rome_code, city, mobility, now)
+    data = CoffeeChoice(profile_id=profile_id, rome_code=rome_code, departement_id=city.departement_id)
+    type_ = "coffee.opted-in" if opt_in else "coffee.opted-out"
+    publish([event(settings, type_, profile_id, data, f"{profile_id}:{doc['version']}")])
+    return doc
+
+
+def help_requests(profile_id: str) -> dict[str, Any]:
+    return requests_repo.help_requests(profile_id)

@@ -1,0 +1,115 @@
+"""Export and erasure of a person's advice and trial gate state, against the real database (FerretDB or MongoDB)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+import zlib
+from collections.abc import Iterator
+from typing import Any
+
+import orjson
+import pytest
+from bson import Binary
+
+from services.advice.adapters import experiment, privacy
+from services.advice.adapters.results import AdviceList
+from shared.results import collection
+from shared.schemas.followup import AdviceReleased, Group, GroupAssigned
+from tests.support import scratch_db
+
+pytestmark = [pytest.mark.integration]
+
+SIGNUP = dt.datetime(2026, 2, 1, 8, 0, tzinfo=dt.UTC)
+RELEASED = SIGNUP + dt.timedelta(days=98)
+NOW = dt.datetime(2026, 6, 1, 8, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def advice_db(mongo_url: str) -> Iterator[None]:
+    with scratch_db(mongo_url, "test_advice_privacy"):
+        yield
+
+
+def result(version: int) -> dict[str, Any]:
+    return {"main_challenge": "stuck-market", "advice": [{"id": "improve-resume", "version": version}]}
+
+
+def store_advice(person_id: str, *versions: int) -> None:
+    """As the advice stage stores them: one document per version, the result compressed."""
+    collection(AdviceList).insert_many([
+        {"_id": f"{person_id}:{v}", "profile_id": person_id, "profile_version": v, "source_event_id": f"event-{v}",
+         "computed_at": SIGNUP + dt.timedelta(days=v),
+         "result_blob": Binary(zlib.compress(orjson.dumps(result(v))))}
+        for v in versions
+    ])
+
+
+def assign(person_id: str, group: Group = Group.CONTROL) -> None:
+    experiment.save_assignments([GroupAssigned(
+        profile_id=person_id, group=group, seed="test", control_share=0.5, draw=0.2, signed_up_at=SIGNUP,
+        release_after=RELEASED,
+    )])
+
+
+def test_export_has_the_advice_and_the_gate_state(advice_db: None) -> None:
+    person, other = uuid.uuid4().hex, uuid.uuid4().hex
+    store_advice(person, 1, 2)
+    store_advice(other, 1)
+    assign(person)
+    experiment.save_releases([AdviceReleased(profile_id=person, released_at=RELEASED, reason="survey-answered")])
+
+    exported = privacy.export_person(person)
+
+    assert exported["advice"] == [
+        {"profile_version": v, "computed_at": (SIGNUP + dt.timedelta(days=v)).isoformat(),
+         "source_event_id": f"event-{v}", "result": result(v)}
+        for v in (1, 2)
+    ]
+    assert exported["experiment_assignment"] == {
+        "group": "CONTROL", "release_after": RELEASED.isoformat(), "released_at": RELEASED.isoformat(),
+    }
+    orjson.dumps(exported)  # JSON values only
+
+
+def test_erasure_deletes_the_advice_and_the_gate_state_of_that_person_only(advice_db: None) -> None:
+    person, other = uuid.uuid4().hex, uuid.uuid4().hex
+    for pid in (person, other):
+        store_advice(pid, 1, 2, 3)
+        assign(pid)
+
+    assert privacy.erase_person(person, NOW) == {"advice": 3, "experiment_assignments": 1}
+
+    assert privacy.export_person(person) == {"advice": [], "experiment_assignment": None}
+    assert experiment.find(person) is None
+    assert collection(AdviceList).count_documents({"profile_id": person}) == 0
+    kept = privacy.export_person(other)
+    assert len(kept["advice"]) == 3
+    assert experiment.find(other) is not None
+    # A replayed request erases nothing more.
+    assert privacy.erase_person(person, NOW) == {"advice": 0, "experiment_assignments": 0}
+
+
+def test_a_release_stored_before_its_assignment_is_erased_too(advice_db: None) -> None:
+    """The gate document exists as soon as either event arrived."""
+    person = uuid.uuid4().hex
+    experiment.save_releases([AdviceReleased(profile_id=person, released_at=RELEASED, reason="survey-answered")])
+
+    assert privacy.export_person(person)["experiment_assignment"] == {
+        "group": None, "release_after": None, "released_at": RELEASED.isoformat(),
+    }
+    assert privacy.erase_person(person, NOW) == {"advice": 0, "experiment_assignments": 1}
+    assert experiment.assignments().find_one({"_id": person}) is None
+
+
+def test_a_version_missing_in_between_does_not_hide_the_later_ones(advice_db: None) -> None:
+    person = uuid.uuid4().hex
+    store_advice(person, 1, 2, 4)
+
+    assert [a["profile_version"] for a in privacy.export_person(person)["advice"]] == [1, 2, 4]
+    assert privacy.erase_person(person, NOW)["advice"] == 3
+
+
+def test_an_unknown_person_has_nothing(advice_db: None) -> None:
+    assert privacy.export_person(uuid.uuid4().hex) == {"advice": [], "experiment_assignment": None}
+    assert privacy.erase_person(uuid.uuid4().hex, NOW) == {"advice": 0, "experiment_assignments": 0}

@@ -1,0 +1,88 @@
+"""Export and erasure of a person's stored diagnoses, against the real database (FerretDB or MongoDB)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+import zlib
+from collections.abc import Iterator
+from typing import Any
+
+import orjson
+import pytest
+from bson import Binary
+
+from services.diagnosis.adapters import privacy
+from services.diagnosis.adapters.results import Diagnosis
+from shared.results import collection
+from tests.support import scratch_db
+
+pytestmark = [pytest.mark.integration]
+
+COMPUTED = dt.datetime(2026, 5, 1, 8, 0, tzinfo=dt.UTC)
+NOW = dt.datetime(2026, 6, 1, 8, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def diagnosis_db(mongo_url: str) -> Iterator[None]:
+    with scratch_db(mongo_url, "test_diagnosis_privacy"):
+        yield
+
+
+def result(version: int) -> dict[str, Any]:
+    return {"diagnosis": {"main_challenge": "stuck-market", "version": version}, "market": {"departement_id": "31"}}
+
+
+def store(person_id: str, *versions: int) -> None:
+    """As the diagnosis stage stores them: one document per version, the result compressed."""
+    collection(Diagnosis).insert_many([
+        {"_id": f"{person_id}:{v}", "profile_id": person_id, "profile_version": v, "source_event_id": f"event-{v}",
+         "computed_at": COMPUTED + dt.timedelta(days=v),
+         "result_blob": Binary(zlib.compress(orjson.dumps(result(v))))}
+        for v in versions
+    ])
+
+
+def test_export_has_every_version_decoded_to_json(diagnosis_db: None) -> None:
+    person, other = uuid.uuid4().hex, uuid.uuid4().hex
+    store(person, 1, 2, 3)
+    store(other, 1)
+
+    exported = privacy.export_person(person)
+
+    assert [d["profile_version"] for d in exported["diagnoses"]] == [1, 2, 3]
+    first = exported["diagnoses"][0]
+    assert first == {
+        "profile_version": 1, "computed_at": (COMPUTED + dt.timedelta(days=1)).isoformat(),
+        "source_event_id": "event-1", "result": result(1),
+    }
+    orjson.dumps(exported)  # JSON values only
+
+
+def test_erasure_deletes_every_version_and_only_that_persons(diagnosis_db: None) -> None:
+    person, other = uuid.uuid4().hex, uuid.uuid4().hex
+    store(person, 1, 2)
+    store(other, 1, 2)
+
+    assert privacy.erase_person(person, NOW) == {"diagnoses": 2}
+
+    assert privacy.export_person(person) == {"diagnoses": []}
+    assert collection(Diagnosis).find_one({"_id": f"{person}:1"}) is None
+    assert [d["profile_version"] for d in privacy.export_person(other)["diagnoses"]] == [1, 2]
+    # A replayed request erases nothing more.
+    assert privacy.erase_person(person, NOW) == {"diagnoses": 0}
+
+
+def test_a_version_missing_in_between_does_not_hide_the_later_ones(diagnosis_db: None) -> None:
+    """A version that was dead-lettered leaves a gap; later versions are still found and erased."""
+    person = uuid.uuid4().hex
+    store(person, 1, 3, 4)
+
+    assert [d["profile_version"] for d in privacy.export_person(person)["diagnoses"]] == [1, 3, 4]
+    assert privacy.erase_person(person, NOW) == {"diagnoses": 3}
+    assert collection(Diagnosis).count_documents({"profile_id": person}) == 0
+
+
+def test_an_unknown_person_has_nothing(diagnosis_db: None) -> None:
+    assert privacy.export_person(uuid.uuid4().hex) == {"diagnoses": []}
+    assert privacy.erase_person(uuid.uuid4().hex, NOW) == {"diagnoses": 0}
