@@ -100,6 +100,8 @@ class Runner:
         unknown = [t for t in wanted if t not in consumer.topic.event_types]
         if unknown:
             raise ValueError(f"{consumer.name}: {unknown} are not registered on {consumer.topic.name}")
+        # Looked up once per record: sets, not the properties' tuples rebuilt on each call.
+        self.wanted, self.carried = frozenset(wanted), frozenset(consumer.topic.event_types)
 
     def dead_letter(self, raw: bytes, error: str) -> Outgoing:
         topic, name = self.consumer.topic.name, self.consumer.name
@@ -120,10 +122,10 @@ class Runner:
             except UnreadableEvent as exc:
                 batch.dead.append(self.dead_letter(raw, str(exc)))
                 continue
-            if event.type not in self.consumer.topic.event_types:
+            if event.type not in self.carried:
                 # Registered, but not on this topic: a misrouted record, kept for operators rather than skipped.
                 batch.dead.append(self.dead_letter(raw, f"{event.type} does not belong on {self.consumer.topic.name}"))
-            elif event.type not in self.consumer.wanted:
+            elif event.type not in self.wanted:
                 batch.skipped += 1
             elif event.id in events:
                 batch.duplicates += 1

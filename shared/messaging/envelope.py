@@ -42,28 +42,6 @@ class Envelope(BaseModel, Generic[D]):
     def key(self) -> bytes:
         return self.subject.encode()
 
-    # TEMPORARY (removed once every service makes its events with factory.py and reads them with the registry).
-    @classmethod
-    def wrap(
-        cls, *, type: str, source: str, subject: str, data: T, version: int = 1, id: str | None = None,
-        time: dt.datetime | None = None,
-    ) -> Envelope[T]:
-        import uuid
-
-        return typed(builtins.type(data))(
-            id=id or str(uuid.uuid4()), source=source, type=type, time=time or dt.datetime.now(dt.UTC),
-            subject=subject, dataschema=f"urn:bob:schema:{type}:v{version}", schemaversion=version, data=data,
-        )
-
-    @classmethod
-    def from_json(cls, raw: bytes | str) -> Envelope[Any]:
-        return any_event(raw)
-
-    def payload(self, model: builtins.type[T]) -> T:
-        if isinstance(self.data, model):
-            return self.data
-        return model.model_validate(self.data)
-
 
 @functools.cache
 def typed(model: builtins.type[T]) -> builtins.type[Envelope[T]]:

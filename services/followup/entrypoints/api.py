@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import contextvars
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from enum import StrEnum
@@ -72,9 +71,7 @@ def router(deps: Deps) -> APIRouter:
     async def record(token: str, seeking: bool | None, form: SurveyForm | None) -> SurveyPage:
         link = survey_link(token)
         assert link.scope is not None
-        # In the request's context, so the answer's event continues its trace.
-        recorded = await run_sync(contextvars.copy_context().run, deps.answers.record, link.subject, link.scope,
-                                  seeking, form, deps.clock())
+        recorded = await run_sync(deps.answers.record, link.subject, link.scope, seeking, form, deps.clock())
         deps.relay.enqueue(recorded.entry)
         return SurveyPage(survey=link.scope, recorded=recorded.answer.step, form_url=_form_url(token))
 

@@ -3,7 +3,6 @@ service layer off the event loop (refusals are mapped to HTTP in api.py)."""
 
 from __future__ import annotations
 
-import contextvars
 import datetime as dt
 from collections.abc import Callable
 from functools import lru_cache
@@ -54,13 +53,8 @@ def email_of(principal: Principal) -> str:
 
 
 async def read(fn: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
-    """Runs a reading call off the event loop, in the request's context (its trace goes with it)."""
-    context = contextvars.copy_context()
-
-    def in_context() -> R:
-        return context.run(fn, *args, **kwargs)
-
-    return await run_sync(in_context)
+    """Runs a reading call off the event loop (in the request's context: its trace goes with it)."""
+    return await run_sync(fn, *args, **kwargs)
 
 
 async def write(fn: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:

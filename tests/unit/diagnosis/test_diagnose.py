@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import pytest
@@ -132,14 +131,3 @@ def test_result_is_a_valid_contract_object_without_employability() -> None:
     result = diagnose(profile(), market(), TODAY)
     assert result.employability is None
     assert DiagnosisResult.model_validate_json(result.model_dump_json()) == result
-
-
-def test_diagnose_is_fast() -> None:
-    p, m = profile(training_fulfillment=None), market(4.0, requirements=REQUIREMENTS, typical_unemployment_days=90)
-    diagnose(p, m, TODAY)
-    runs = 2000
-    start = time.perf_counter()
-    for _ in range(runs):
-        diagnose(p, m, TODAY)
-    per_call = (time.perf_counter() - start) / runs
-    assert per_call < 200e-6  # target ~20 µs; loose bound so a busy CI machine does not flake
