@@ -31,6 +31,7 @@ from deploy.local.platform import Platform, PlatformConfig
 from shared.auth.keys import DEV_KEY_ID, dev_private_key
 from shared.auth.tokens import Principal, Role, TokenSigner
 from shared.messaging import binding
+from shared.messaging.access import KafkaAccess
 from shared.messaging.kafka import make_producer
 from shared.schemas.profile import ProfileIn
 from shared.topics import ADVICE_GENERATED, PROFILE_SUBMITTED
@@ -59,9 +60,9 @@ class Result:
 class AdviceWatcher(threading.Thread):
     """Reads advice.generated from its current end; records when each key (profile id) first arrives."""
 
-    def __init__(self, bootstrap: str, expected: int) -> None:
+    def __init__(self, bootstrap: KafkaAccess, expected: int) -> None:
         super().__init__(daemon=True)
-        self.consumer = KafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, fetch_max_wait_ms=50)
+        self.consumer = KafkaConsumer(**bootstrap.client_config(), enable_auto_commit=False, fetch_max_wait_ms=50)
         partitions = [TopicPartition(ADVICE_GENERATED.name, p) for p in range(ADVICE_GENERATED.partitions)]
         self.consumer.assign(partitions)
         self.consumer.seek_to_end()
@@ -93,7 +94,7 @@ def _paced(n: int, rate: float) -> list[float]:
 def inject_on_topic(
     platform: Platform, payloads: list[tuple[bytes, bytes, binding.Headers]], rate: float
 ) -> dict[bytes, float]:
-    producer = make_producer(platform.config.bootstrap_servers, linger_ms=2)
+    producer = make_producer(platform.kafka(), linger_ms=2)
     sent: dict[bytes, float] = {}
     for (key, value, headers), due in zip(payloads, _paced(len(payloads), rate), strict=True):
         delay = due - time.perf_counter()
@@ -146,11 +147,11 @@ def measure(name: str, platform: Platform, profiles: list[ProfileIn], rate: floa
     payloads = [] if via_gateway else _payloads(profiles)  # built before the clock starts
     # Warm-up: workers join their groups and load their caches before the clock starts.
     warm = personas(50, seed=99)
-    watcher = AdviceWatcher(platform.config.bootstrap_servers, len(warm))
+    watcher = AdviceWatcher(platform.kafka(), len(warm))
     watcher.start()
     inject_on_topic(platform, _payloads(warm), 500)
     watcher.join(timeout=120)
-    watcher = AdviceWatcher(platform.config.bootstrap_servers, len(profiles))
+    watcher = AdviceWatcher(platform.kafka(), len(profiles))
     watcher.start()
     cpu_before = cpu_seconds(platform)
     if via_gateway:
@@ -188,7 +189,12 @@ def fresh_platform() -> Platform:
 def run_relay(profiles: list[ProfileIn], rate: float) -> Result:
     platform = fresh_platform()
     try:
-        env = platform.service_env("diagnosis") | {"PYTHONPATH": str(REPO)}
+        # The baseline forwards across two services' topics with a group of its own: no service may, the admin can.
+        admin = platform.kafka()
+        env = platform.service_env("diagnosis") | {
+            "PYTHONPATH": str(REPO), "DIAGNOSIS_KAFKA_USERNAME": str(admin.username),
+            "DIAGNOSIS_KAFKA_PASSWORD": str(admin.password),
+        }
         platform.procs.start("bare-relay", [str(VENV_PYTHON), "-m", "benchmarks.relay_worker"], env=env, cwd=REPO)
         return measure("bare relay", platform, profiles, rate, via_gateway=False)
     finally:

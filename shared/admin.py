@@ -1,22 +1,190 @@
-"""`python -m shared.admin create-topics`: creates the registry's topics (docker-compose init, operators)."""
+"""`python -m shared.admin ...`: Kafka administration as the super user `admin` (docker-compose init, operators):
+topics from the registry, one SCRAM user per service, the ACLs generated from the registry, partner principals.
+
+The admin password comes from `--admin-password` / BOB_KAFKA_ADMIN_PASSWORD, or from the credentials file that
+`make run` writes (`--credentials .local/platform/kafka/credentials.json`)."""
 
 from __future__ import annotations
 
+import json
+import os
+import secrets
+from pathlib import Path
+
 import typer
+from kafka.admin import (  # type: ignore[import-untyped]
+    ScramMechanism,
+    UserScramCredentialDeletion,
+    UserScramCredentialUpsertion,
+)
 from tenacity import retry, stop_after_delay, wait_fixed
 
-from shared.messaging.kafka import ensure_topics
+from shared.messaging import acls
+from shared.messaging.access import KafkaAccess
+from shared.messaging.kafka import admin_client, ensure_topics
 
 cli = typer.Typer(add_completion=False, no_args_is_help=True)
 
 
+class KafkaAdminError(RuntimeError):
+    """The broker refused a user change."""
+
+
+def new_password() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def upsert_users(admin: KafkaAccess, passwords: dict[str, str]) -> None:
+    """Create or reset these SCRAM-SHA-512 users (idempotent)."""
+    client = admin_client(admin)
+    try:
+        errors = client.alter_user_scram_credentials([
+            UserScramCredentialUpsertion(user, ScramMechanism.SCRAM_SHA_512, password)
+            for user, password in passwords.items()
+        ])
+    finally:
+        client.close()
+    failed = {user: error for user, error in (errors or {}).items() if error}
+    if failed:
+        raise KafkaAdminError(f"could not set SCRAM credentials: {failed}")
+
+
+def apply_service_acls(admin: KafkaAccess) -> None:
+    client = admin_client(admin)
+    try:
+        acls.apply(client, acls.service_rules())
+    finally:
+        client.close()
+
+
+def provision(admin: KafkaAccess, service_passwords: dict[str, str]) -> list[str]:
+    """Topics, then the services' users, then their ACLs; returns the topics created. Idempotent: run at every
+    start, so a new topic, service or subscription gets its rights."""
+    created = ensure_topics(admin)
+    upsert_users(admin, service_passwords)
+    apply_service_acls(admin)
+    return created
+
+
+def add_partner(admin: KafkaAccess, name: str, password: str | None = None) -> tuple[str, str]:
+    """The partner's user (a new random password unless given) and its ACLs; returns (user, password)."""
+    user = acls.partner_user(name)
+    password = password or new_password()
+    upsert_users(admin, {user: password})
+    client = admin_client(admin)
+    try:
+        acls.apply(client, acls.partner_rules(name))
+    finally:
+        client.close()
+    return user, password
+
+
+def remove_partner(admin: KafkaAccess, name: str) -> str:
+    """Revoke the partner's ACLs, then delete its user (its connections fail from their next authentication or
+    request); returns the user name."""
+    user = acls.partner_user(name)
+    client = admin_client(admin)
+    try:
+        acls.revoke(client, user)
+        errors = client.alter_user_scram_credentials([UserScramCredentialDeletion(user, ScramMechanism.SCRAM_SHA_512)])
+    finally:
+        client.close()
+    # Deleting a user that is already gone is done, not an error.
+    failed = {u: error for u, error in (errors or {}).items() if error and "does not exist" not in error}
+    if failed:
+        raise KafkaAdminError(f"could not delete SCRAM credentials: {failed}")
+    return user
+
+
+def _admin_access(bootstrap_servers: str, admin_password: str | None, credentials: Path | None,
+                  ca_file: str | None) -> KafkaAccess:
+    if admin_password is None and credentials is not None:
+        admin_password = json.loads(credentials.read_text())[acls.ADMIN]
+    if admin_password is None:
+        raise typer.BadParameter("give --admin-password (BOB_KAFKA_ADMIN_PASSWORD) or --credentials")
+    return KafkaAccess(bootstrap_servers, acls.ADMIN, admin_password, ca_file)
+
+
+BOOTSTRAP = typer.Option("127.0.0.1:9092", envvar="BOB_KAFKA_BOOTSTRAP_SERVERS")
+ADMIN_PASSWORD = typer.Option(None, envvar="BOB_KAFKA_ADMIN_PASSWORD", help="the super user's password")
+CREDENTIALS = typer.Option(None, envvar="BOB_KAFKA_CREDENTIALS", help="credentials.json written by `make run`")
+CA_FILE = typer.Option(None, envvar="BOB_KAFKA_CA_FILE", help="CA certificate, to connect over TLS")
+
+
+@cli.command("provision")
+def provision_command(
+    bootstrap_servers: str = BOOTSTRAP, admin_password: str | None = ADMIN_PASSWORD,
+    credentials: Path | None = CREDENTIALS, ca_file: str | None = CA_FILE,
+) -> None:
+    """Topics, service users and ACLs (waits up to 2 min for Kafka). Each service's password comes from
+    BOB_KAFKA_<SERVICE>_PASSWORD (docker-compose) or from the credentials file."""
+    admin = _admin_access(bootstrap_servers, admin_password, credentials, ca_file)
+    stored = json.loads(credentials.read_text()) if credentials is not None else {}
+    passwords = {}
+    for service in acls.PRINCIPALS:
+        password = os.environ.get(f"BOB_KAFKA_{service.upper()}_PASSWORD") or stored.get(service)
+        if not password:
+            raise typer.BadParameter(f"no password for {service}: set BOB_KAFKA_{service.upper()}_PASSWORD")
+        passwords[service] = password
+    created = retry(stop=stop_after_delay(120), wait=wait_fixed(2), reraise=True)(provision)(admin, passwords)
+    typer.echo(f"users: {', '.join(passwords)}; ACLs applied; topics created: {', '.join(created) or 'none'}")
+
+
 @cli.command("create-topics")
 def create_topics(
-    bootstrap_servers: str = typer.Option("127.0.0.1:9092", envvar="BOB_KAFKA_BOOTSTRAP_SERVERS"),
+    bootstrap_servers: str = BOOTSTRAP, admin_password: str | None = ADMIN_PASSWORD,
+    credentials: Path | None = CREDENTIALS, ca_file: str | None = CA_FILE,
 ) -> None:
     """Create the missing topics with their registered partition counts (waits up to 2 min for Kafka)."""
-    created = retry(stop=stop_after_delay(120), wait=wait_fixed(2), reraise=True)(ensure_topics)(bootstrap_servers)
+    admin = _admin_access(bootstrap_servers, admin_password, credentials, ca_file)
+    created = retry(stop=stop_after_delay(120), wait=wait_fixed(2), reraise=True)(ensure_topics)(admin)
     typer.echo(f"created: {', '.join(created) or 'none (all present)'}")
+
+
+@cli.command("apply-acls")
+def apply_acls(
+    bootstrap_servers: str = BOOTSTRAP, admin_password: str | None = ADMIN_PASSWORD,
+    credentials: Path | None = CREDENTIALS, ca_file: str | None = CA_FILE,
+) -> None:
+    """Make the services' ACLs exactly what the registry says (after a change to shared/topics.py)."""
+    apply_service_acls(_admin_access(bootstrap_servers, admin_password, credentials, ca_file))
+    typer.echo("service ACLs applied")
+
+
+partner_cli = typer.Typer(add_completion=False, no_args_is_help=True, help="Partner principals (partner-<name>).")
+cli.add_typer(partner_cli, name="partner")
+
+
+def _partner_name(name: str) -> str:
+    try:
+        acls.partner_user(name)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
+    return name
+
+
+PARTNER_NAME = typer.Argument(..., callback=_partner_name, help="lower-case letters, digits and hyphens")
+
+
+@partner_cli.command("create")
+def partner_create(
+    name: str = PARTNER_NAME, bootstrap_servers: str = BOOTSTRAP, admin_password: str | None = ADMIN_PASSWORD,
+    credentials: Path | None = CREDENTIALS, ca_file: str | None = CA_FILE,
+) -> None:
+    """Create (or reset the password of) the partner principal `partner-<name>` with its read-only ACLs, and print
+    its password once: hand it to the partner with the CA certificate, over a channel of its own."""
+    user, password = add_partner(_admin_access(bootstrap_servers, admin_password, credentials, ca_file), name)
+    typer.echo(f"user: {user}\npassword: {password}")
+
+
+@partner_cli.command("delete")
+def partner_delete(
+    name: str = PARTNER_NAME, bootstrap_servers: str = BOOTSTRAP, admin_password: str | None = ADMIN_PASSWORD,
+    credentials: Path | None = CREDENTIALS, ca_file: str | None = CA_FILE,
+) -> None:
+    """Revoke the partner's ACLs and delete its user."""
+    user = remove_partner(_admin_access(bootstrap_servers, admin_password, credentials, ca_file), name)
+    typer.echo(f"deleted: {user}")
 
 
 @cli.command("list-topics")

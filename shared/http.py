@@ -76,7 +76,7 @@ def health_router(settings: ServiceSettings) -> APIRouter:
         hit = cache.get("kafka")
         if hit and now - hit[0] < 2:
             return hit[1]
-        ok = await run_sync(kafka_ready, settings.kafka_bootstrap_servers)
+        ok = await run_sync(kafka_ready, settings.kafka)
         cache["kafka"] = (now, ok)
         return ok
 

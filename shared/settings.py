@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 from enum import StrEnum
 
@@ -9,6 +10,7 @@ from pydantic import SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from shared.auth.keys import dev_public_keys
+from shared.messaging.access import KafkaAccess
 
 
 class Environment(StrEnum):
@@ -25,6 +27,9 @@ class ServiceSettings(BaseSettings):
     service_name: str = "service"
     environment: Environment = Environment.DEV
     kafka_bootstrap_servers: str = "127.0.0.1:9092"
+    # The service's own Kafka principal (SASL/SCRAM-SHA-512 on the loopback listener). Required in prod.
+    kafka_username: str | None = None
+    kafka_password: SecretStr | None = None
     mongo_url: str = "mongodb://127.0.0.1:27017"
     mongo_db: str = "bob"
     referential_db: str = "bob_referential"
@@ -39,6 +44,11 @@ class ServiceSettings(BaseSettings):
     signing_key: SecretStr | None = None
     # Public keys that verify access tokens, by key id (see shared/auth/keys.py). Dev and test derive one.
     auth_public_keys: dict[str, str] = {}
+    # Key-encryption keys of the person key store (shared/crypto/keystore.py): id -> base64 of 32 bytes, the same
+    # ring in every service; new data keys are wrapped with `data_kek_id`. Dev and test derive one.
+    data_keks: dict[str, SecretStr] = {}
+    data_kek_id: str = "dev"
+    keys_db: str = "bob_keys"
 
     @model_validator(mode="after")
     def _secrets_required_outside_dev(self) -> ServiceSettings:
@@ -51,9 +61,25 @@ class ServiceSettings(BaseSettings):
             if self.environment is Environment.PROD:
                 raise ValueError(f"{self.service_name}: auth_public_keys must be set in prod")
             object.__setattr__(self, "auth_public_keys", dev_public_keys())
+        if not self.data_keks:
+            if self.environment is Environment.PROD:
+                raise ValueError(f"{self.service_name}: data_keks must be set in prod")
+            # One ring for every service (they read the same key store): derived from the KEK id only.
+            dev_kek = base64.b64encode(hashlib.sha256(f"dev-only-kek-{self.data_kek_id}".encode()).digest())
+            object.__setattr__(self, "data_keks", {self.data_kek_id: SecretStr(dev_kek.decode())})
+        if self.data_kek_id not in self.data_keks:
+            raise ValueError(f"{self.service_name}: data_kek_id {self.data_kek_id!r} is not among data_keks")
+        if self.environment is Environment.PROD and (self.kafka_username is None or self.kafka_password is None):
+            raise ValueError(f"{self.service_name}: kafka_username and kafka_password must be set in prod")
         return self
 
     @property
     def key(self) -> str:
         assert self.signing_key is not None
         return self.signing_key.get_secret_value()
+
+    @property
+    def kafka(self) -> KafkaAccess:
+        """How this service connects to Kafka, as itself."""
+        password = self.kafka_password.get_secret_value() if self.kafka_password is not None else None
+        return KafkaAccess(self.kafka_bootstrap_servers, self.kafka_username, password)

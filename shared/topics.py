@@ -12,6 +12,7 @@ from shared.schemas.deadletter import DeadLetter, upcast_v1
 from shared.schemas.diagnosis import DiagnosisCompleted
 from shared.schemas.followup import AdviceReleased, GroupAssigned, SurveyAnswered, SurveySent
 from shared.schemas.notification import NotificationRequested
+from shared.schemas.notification import upcast_v1 as notification_v1
 from shared.schemas.partner import PartnerProfileSubmitted
 from shared.schemas.pledges import (
     CoffeeChoice,
@@ -63,8 +64,11 @@ DEAD_LETTER = Topic(
 )
 NOTIFICATIONS = Topic(
     "notification.requested", 3, "recipient id",
-    (E("notification.requested", NotificationRequested, "One email to send; sent at most once per idempotency key."),),
-    "Emails for the notifier to send (key: the recipient, so one person's mails stay ordered).",
+    (E("notification.requested", NotificationRequested,
+       "One email to send, sealed with the recipient's data key; sent at most once per idempotency key.",
+       version=2, upcasters={1: notification_v1}),),
+    "Emails for the notifier to send (key: the recipient, so one person's mails stay ordered); each sealed with "
+    "its recipient's data key, so no link is readable here.",
     publishers=("profile", "pledges", "followup"), subscribers=("notifier",),
 )
 

@@ -1,5 +1,9 @@
 """Test harness: Kafka and MongoDB come from, in order, environment variables, testcontainers when a Docker
-engine answers, or the project's own local processes on free ports (so tests run beside `make run`)."""
+engine answers, or the project's own local processes on free ports (so tests run beside `make run`).
+
+Only the last is the secured broker (SASL/SCRAM on every listener, ACLs, every service under its own principal);
+the first two take the broker as given: BOB_TEST_KAFKA_USERNAME/PASSWORD name its admin when it wants one, and the
+testcontainers broker asks for none. Tests about the broker's security skip there."""
 
 from __future__ import annotations
 
@@ -11,12 +15,13 @@ from pathlib import Path
 import pytest
 
 from deploy.local.platform import Platform, PlatformConfig
-from shared.messaging.kafka import ensure_topics
+from shared.messaging.kafka import KafkaAccess, ensure_topics
+from tests import support
 
 
 @dataclass(frozen=True)
 class Infra:
-    kafka_bootstrap: str
+    kafka: KafkaAccess  # as the admin (super user): tests read every topic and publish anywhere
     mongo_url: str
     platform: Platform | None  # set when the project's own processes serve the infrastructure
 
@@ -35,27 +40,32 @@ def _docker_answers() -> bool:
 def infra(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Infra]:
     bootstrap, mongo = os.environ.get("BOB_TEST_KAFKA_BOOTSTRAP"), os.environ.get("BOB_TEST_MONGO_URL")
     if bootstrap and mongo:
-        ensure_topics(bootstrap)
-        yield Infra(bootstrap, mongo, None)
+        given = KafkaAccess(
+            bootstrap, os.environ.get("BOB_TEST_KAFKA_USERNAME"), os.environ.get("BOB_TEST_KAFKA_PASSWORD")
+        )
+        ensure_topics(given)
+        yield Infra(given, mongo, None)
     elif _docker_answers():
         from testcontainers.community.kafka import KafkaContainer
         from testcontainers.community.mongodb import MongoDbContainer
 
         with KafkaContainer().with_kraft() as kafka, MongoDbContainer("mongo:7") as mongodb:
-            ensure_topics(kafka.get_bootstrap_server())
-            yield Infra(kafka.get_bootstrap_server(), mongodb.get_connection_url(), None)
+            container = KafkaAccess(kafka.get_bootstrap_server())
+            ensure_topics(container)
+            yield Infra(container, mongodb.get_connection_url(), None)
     else:
         platform = Platform(PlatformConfig.on_free_ports(tmp_path_factory.mktemp("infra")))
         try:
             platform.start_infra()
-            yield Infra(platform.config.bootstrap_servers, platform.config.mongo_url, platform)
+            yield Infra(platform.kafka(), platform.config.mongo_url, platform)
         finally:
             platform.down()
 
 
 @pytest.fixture(scope="session")
-def kafka_bootstrap(infra: Infra) -> str:
-    return infra.kafka_bootstrap
+def kafka_bootstrap(infra: Infra) -> KafkaAccess:
+    """The broker as the admin principal: what `make_producer`, `read_topic` and a Relay take."""
+    return infra.kafka
 
 
 @pytest.fixture(scope="session")
@@ -70,11 +80,12 @@ def platform(infra: Infra, tmp_path_factory: pytest.TempPathFactory) -> Iterator
         running = infra.platform
     else:
         config = PlatformConfig.on_free_ports(tmp_path_factory.mktemp("services"))
-        config.external_kafka, config.external_mongo = infra.kafka_bootstrap, infra.mongo_url
+        config.external_kafka, config.external_mongo = infra.kafka, infra.mongo_url
         running = Platform(config)
     try:
         running.seed()
         running.start_services()
+        support.use_key_store(running.config.mongo_url)
         yield running
     finally:
         if infra.platform is None:

@@ -19,14 +19,16 @@ from kafka import KafkaConsumer, TopicPartition  # type: ignore[import-untyped]
 from deploy.local.smtp_sink import read_messages
 from shared.auth.keys import DEV_KEY_ID, dev_private_key, dev_public_keys
 from shared.auth.tokens import Principal, Role, TokenSigner, TokenVerifier
+from shared.crypto.keystore import KekRing, KeyStore, collection
+from shared.messaging.kafka import KafkaAccess
 from shared.mongo import connect, disconnect
 
 T = TypeVar("T")
 
 
-def read_topic(bootstrap: str, topic: str) -> list[Any]:
+def read_topic(kafka: KafkaAccess, topic: str) -> list[Any]:
     """Every record on the topic now, from the beginning (tests share the topics: filter after)."""
-    consumer = KafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, group_id=None)
+    consumer = KafkaConsumer(**kafka.client_config(), enable_auto_commit=False, group_id=None)
     try:
         partitions = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or ())]
         assert partitions, f"no partitions for {topic}"
@@ -164,3 +166,20 @@ def scratch_db(mongo_url: str, prefix: str) -> Iterator[str]:
         client: pymongo.MongoClient[dict[str, Any]]
         with pymongo.MongoClient(mongo_url, serverSelectionTimeoutMS=5_000) as client:
             client.drop_database(name)
+
+
+_KEY_STORE: list[KeyStore] = []  # the running platform's person key store, once the `platform` fixture started it
+
+
+def use_key_store(mongo_url: str) -> None:
+    from services.profile.config import ProfileSettings
+
+    settings = ProfileSettings(mongo_url=mongo_url)
+    _KEY_STORE[:] = [KeyStore(collection(settings), KekRing.from_settings(settings))]
+
+
+def ensure_person_key(person_id: str) -> None:
+    """What redeeming a magic link does for a person: their data key exists (emails to them are sealed with it).
+    Tests that mint access tokens directly call this for the people they invent."""
+    assert _KEY_STORE, "the platform fixture has not started"
+    _KEY_STORE[0].ensure(person_id)

@@ -51,7 +51,10 @@ def up() -> None:
     table.add_row("gateway", cfg.gateway_url)
     for name in SERVICE_NAMES:
         table.add_row(f"{name} health", f"{cfg.gateway_url}/api/v1/{name}/healthz")
-    table.add_row("kafka", cfg.bootstrap_servers)
+    table.add_row("kafka (services, SASL/SCRAM)", cfg.bootstrap_servers)
+    table.add_row("kafka (partners, SASL over TLS)", cfg.partner_bootstrap_servers)
+    table.add_row("kafka credentials (0600)", str(cfg.kafka_credentials_file))
+    table.add_row("kafka CA certificate", str(cfg.kafka_ca_file))
     table.add_row("mongodb (FerretDB)", cfg.mongo_url)
     table.add_row("logs", str(cfg.state_dir / "logs"))
     table.add_row("emails (sign-in links)", str(cfg.maildir))

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import base64
 import functools
+import json
 import os
+import shutil
 import socket
 import subprocess
 import uuid
@@ -16,11 +18,13 @@ import httpx
 import pymongo
 from tenacity import Retrying, retry_if_result, stop_after_delay, wait_fixed
 
-from deploy.local import gateway, install
+from deploy.local import gateway, install, tls
 from deploy.local.paths import DEPLOY, FERRETDB_BIN, KAFKA_LIBS, LOCAL, REPO, VENV_PYTHON
 from deploy.local.procs import ProcessGroup
 from deploy.local.services import PROCESSES, SERVICE_NAMES
-from shared.messaging.kafka import ensure_topics, kafka_ready
+from shared.admin import new_password, provision
+from shared.messaging.acls import ADMIN, PRINCIPALS
+from shared.messaging.kafka import KafkaAccess, kafka_ready
 
 INFRA_PROCESSES = frozenset({"kafka", "ferretdb"})
 
@@ -35,11 +39,19 @@ def _env_int(name: str, default: int) -> int:
     return int(os.environ.get(name, default))
 
 
+def _write_private(path: Path, text: str) -> None:
+    """Secrets (passwords, the broker's properties that hold the admin's): readable by the owner only."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as out:
+        out.write(text)
+
+
 @dataclass
 class PlatformConfig:
     state_dir: Path = LOCAL / "platform"
     kafka_port: int = 9092
     kafka_controller_port: int = 9093
+    kafka_partner_port: int = 9094  # SASL over TLS, for partners
     mongo_port: int = 27017
     gateway_port: int = 8000
     smtp_port: int = 1025
@@ -53,7 +65,7 @@ class PlatformConfig:
     # Tests: processes die with the test run. `make run`: they outlive the command that started them.
     die_with_parent: bool = False
     # Infrastructure run by someone else (testcontainers, CI services): then only services are started here.
-    external_kafka: str | None = None
+    external_kafka: KafkaAccess | None = None
     external_mongo: str | None = None
 
     @classmethod
@@ -65,6 +77,7 @@ class PlatformConfig:
             state_dir=Path(os.environ.get("BOB_STATE_DIR", LOCAL / "platform")),
             kafka_port=_env_int("BOB_KAFKA_PORT", 9092),
             kafka_controller_port=_env_int("BOB_KAFKA_CONTROLLER_PORT", 9093),
+            kafka_partner_port=_env_int("BOB_KAFKA_PARTNER_PORT", 9094),
             mongo_port=_env_int("BOB_MONGO_PORT", 27017),
             gateway_port=_env_int("BOB_GATEWAY_PORT", 8000),
             smtp_port=_env_int("BOB_SMTP_PORT", 1025),
@@ -82,6 +95,7 @@ class PlatformConfig:
             state_dir=state_dir,
             kafka_port=free_port(),
             kafka_controller_port=free_port(),
+            kafka_partner_port=free_port(),
             mongo_port=free_port(),
             gateway_port=free_port(),
             smtp_port=free_port(),
@@ -96,7 +110,26 @@ class PlatformConfig:
 
     @property
     def bootstrap_servers(self) -> str:
-        return self.external_kafka or f"127.0.0.1:{self.kafka_port}"
+        return self.external_kafka.bootstrap_servers if self.external_kafka else f"127.0.0.1:{self.kafka_port}"
+
+    @property
+    def partner_bootstrap_servers(self) -> str:
+        # The broker certificate names localhost (and 127.0.0.1): partners verify the host name.
+        return f"localhost:{self.kafka_partner_port}"
+
+    @property
+    def kafka_dir(self) -> Path:
+        return self.state_dir / "kafka"
+
+    @property
+    def kafka_credentials_file(self) -> Path:
+        """{principal: password} for the admin and every service, generated at the first start (0600)."""
+        return self.kafka_dir / "credentials.json"
+
+    @property
+    def kafka_ca_file(self) -> Path:
+        """The CA certificate that signed the partner listener's certificate: what a partner trusts."""
+        return self.kafka_dir / "tls" / "ca.pem"
 
     @property
     def mongo_url(self) -> str:
@@ -115,6 +148,32 @@ class Platform:
     def __init__(self, config: PlatformConfig) -> None:
         self.config = config
         self.procs = ProcessGroup(config.state_dir, config.die_with_parent)
+        credentials = config.kafka_credentials_file
+        self.credentials: dict[str, str] = json.loads(credentials.read_text()) if credentials.exists() else {}
+
+    # Kafka principals
+    def kafka(self, principal: str = ADMIN) -> KafkaAccess:
+        """The loopback listener as `principal` (the admin, or a service); an external broker as it was given."""
+        if self.config.external_kafka is not None:
+            return self.config.external_kafka
+        return KafkaAccess(self.config.bootstrap_servers, principal, self.credentials[principal])
+
+    def partner_kafka(self, user: str, password: str) -> KafkaAccess:
+        """The partner listener (SASL over TLS, verified with the platform's CA) as `user`."""
+        cfg = self.config
+        return KafkaAccess(cfg.partner_bootstrap_servers, user, password, str(cfg.kafka_ca_file))
+
+    def _ensure_credentials(self) -> None:
+        """A password per principal. Without the file, the broker's data was formatted with passwords now lost:
+        it starts afresh (it is the local platform's state, not a production log)."""
+        file = self.config.kafka_credentials_file
+        if not file.exists():
+            shutil.rmtree(self.config.kafka_dir / "data", ignore_errors=True)
+        wanted = {ADMIN, *PRINCIPALS}
+        if not wanted <= self.credentials.keys():
+            self.credentials = {p: self.credentials.get(p) or new_password() for p in sorted(wanted)}
+            file.parent.mkdir(parents=True, exist_ok=True)
+            _write_private(file, json.dumps(self.credentials, indent=2) + "\n")
 
     # Infrastructure
     def start_infra(self) -> None:
@@ -123,26 +182,33 @@ class Platform:
         self._start_ferretdb()
         self._start_kafka()
         self._wait("ferretdb", self._mongo_ready, 30)
-        self._wait("kafka", lambda: kafka_ready(self.config.bootstrap_servers), 90)
-        ensure_topics(self.config.bootstrap_servers)
+        self._wait("kafka", lambda: kafka_ready(self.kafka()), 90)
+        provision(self.kafka(), {p: self.credentials[p] for p in PRINCIPALS})
 
     def _start_kafka(self) -> None:
         cfg = self.config
-        data_dir = cfg.state_dir / "kafka-data"
+        self._ensure_credentials()
+        data_dir = cfg.kafka_dir / "data"
         data_dir.mkdir(parents=True, exist_ok=True)
-        props = cfg.state_dir / "kafka-server.properties"
+        tls_files = tls.ensure(cfg.kafka_dir / "tls")
+        props = cfg.kafka_dir / "server.properties"
         template = (DEPLOY / "kafka" / "server.properties.template").read_text()
-        props.write_text(
-            template.format(port=cfg.kafka_port, controller_port=cfg.kafka_controller_port, data_dir=data_dir)
-        )
-        cluster_file = cfg.state_dir / "kafka-cluster-id"
+        _write_private(props, template.format(
+            bind="127.0.0.1", host="127.0.0.1", partner_host="localhost", port=cfg.kafka_port,
+            partner_port=cfg.kafka_partner_port, controller_port=cfg.kafka_controller_port, data_dir=data_dir,
+            admin_password=self.credentials[ADMIN], tls_keystore=tls_files.keystore,
+        ))
+        cluster_file = cfg.kafka_dir / "cluster-id"
         if not cluster_file.exists():
             cluster_file.write_text(base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("="))
         classpath = f"{KAFKA_LIBS}/*"
         java = ["java", f"-Dlog4j.configuration=file:{DEPLOY / 'kafka' / 'log4j.properties'}", "-cp", classpath]
+        # Every principal's SCRAM credential is in the first metadata records: the broker needs the admin's to
+        # reach its own controller. Ignored once formatted; provision() upserts them at each start.
+        scram = [f"--add-scram=SCRAM-SHA-512=[name={p},password={pw}]" for p, pw in self.credentials.items()]
         subprocess.run(
             [*java, "kafka.tools.StorageTool", "format", f"--cluster-id={cluster_file.read_text()}", "-c", str(props),
-             "--ignore-formatted"],
+             "--ignore-formatted", *scram],
             check=True, stdout=subprocess.DEVNULL,
         )
         self.procs.start("kafka", [*java[:1], "-Xms128m", "-Xmx512m", *java[1:], "kafka.Kafka", str(props)])
@@ -168,15 +234,18 @@ class Platform:
     def service_env(self, service: str) -> dict[str, str]:
         cfg = self.config
         prefix = f"{service.upper()}_"
+        kafka = self.kafka(service)
         values = {
             "ENVIRONMENT": cfg.environment,
-            "KAFKA_BOOTSTRAP_SERVERS": cfg.bootstrap_servers,
+            "KAFKA_BOOTSTRAP_SERVERS": kafka.bootstrap_servers,
             "MONGO_URL": cfg.mongo_url,
             "WORKER_METRICS_PORT": str((cfg.worker_metrics_ports | {"notifier": cfg.notifier_metrics_port})[service]),
             "SMTP_HOST": "127.0.0.1",
             "SMTP_PORT": str(cfg.smtp_port),
             "PUBLIC_URL": cfg.gateway_url,
         }
+        if kafka.username is not None and kafka.password is not None:
+            values |= {"KAFKA_USERNAME": kafka.username, "KAFKA_PASSWORD": kafka.password}
         if service in cfg.service_ports:  # the notifier serves no API
             values["HTTP_PORT"] = str(cfg.service_ports[service])
         return {f"{prefix}{k}": v for k, v in values.items()} | {"PYTHONPATH": str(REPO)} | cfg.extra_env

@@ -18,14 +18,15 @@ from prometheus_client import Counter as Metric
 
 from services.notifier.adapters import store
 from services.notifier.domain.delivery import STALE_CLAIM, State, address_key, backoff, kept, redact
+from shared.crypto.cipher import SealError
 from shared.mongo import as_utc
-from shared.schemas.notification import NotificationRequested
+from shared.schemas.notification import Notification, NotificationRequested
 
 log = logging.getLogger(__name__)
 NOTIFICATIONS = Metric("bob_notifications_total", "Notifications handled", ["category", "outcome"])
 SEND_FAILURES = Metric("bob_notification_send_failures_total", "Failed SMTP attempts", ["category"])
 
-Sender = Callable[[NotificationRequested], None]
+Sender = Callable[[Notification], None]
 
 
 class Notifier:
@@ -34,7 +35,7 @@ class Notifier:
         self.attempts = attempts
         self.pause_seconds = pause_seconds
 
-    def deliver(self, note: NotificationRequested, now: dt.datetime) -> str:
+    def deliver(self, note: Notification, now: dt.datetime) -> str:
         """The outcome: sent, failed (kept for retry), skipped (unsubscribed or erased) or duplicate."""
         if self._unwanted(note, now):
             store.skipped(note.idempotency_key, note.category, kept(note), now)
@@ -46,6 +47,20 @@ class Notifier:
             return "duplicate"
         return self._settle(note, self._attempt(note, self.attempts, self.pause_seconds), self.attempts, now)
 
+    def deliver_sealed(self, sealed: NotificationRequested, key: bytes | None, now: dt.datetime) -> str:
+        """Opens the email with its recipient's key, then delivers it. Without a key that opens it (the recipient
+        was erased: their key destroyed) it is unreadable for good: recorded as skipped, as `unreadable`."""
+        try:
+            note = None if key is None else sealed.opened(key)
+        except SealError:
+            note = None
+        if note is None:
+            routing = {"recipient_id": sealed.recipient_id, "category": sealed.category}
+            store.skipped(sealed.idempotency_key, sealed.category, routing, now)
+            NOTIFICATIONS.labels(sealed.category, "unreadable").inc()
+            return "unreadable"
+        return self.deliver(note, now)
+
     def retry_failed(self, now: dt.datetime, limit: int = 100) -> int:
         """Sends again the FAILED notifications that are due; returns how many went out."""
         sent = 0
@@ -53,14 +68,14 @@ class Notifier:
             claimed = store.claim_retry(record["_id"], now)
             if claimed is None:
                 continue
-            note = NotificationRequested.model_validate(claimed["payload"])
+            note = Notification.model_validate(claimed["payload"])
             if self._unwanted(note, now):
                 store.skipped(note.idempotency_key, note.category, kept(note), now)
                 continue
             sent += self._settle(note, self._attempt(note, 1, 0), 1, now) == "sent"
         return sent
 
-    def _unwanted(self, note: NotificationRequested, now: dt.datetime) -> bool:
+    def _unwanted(self, note: Notification, now: dt.datetime) -> bool:
         """The person (by id) or the address (by key) wants nothing more. An address mailed for a person known
         to want nothing is recorded too, so a later email to it under another id is refused as well."""
         address = address_key(note.to)
@@ -71,12 +86,12 @@ class Notifier:
             return True
         return False
 
-    def _claim(self, note: NotificationRequested, now: dt.datetime) -> bool:
+    def _claim(self, note: Notification, now: dt.datetime) -> bool:
         if store.claim(note.idempotency_key, note.category, note.model_dump(mode="json"), now):
             return True
         return store.take_over(note.idempotency_key, now - STALE_CLAIM, now)
 
-    def _attempt(self, note: NotificationRequested, attempts: int, pause: float) -> bool:
+    def _attempt(self, note: Notification, attempts: int, pause: float) -> bool:
         for attempt in range(attempts):
             try:
                 self.send(note)
@@ -88,7 +103,7 @@ class Notifier:
                     time.sleep(pause * 2**attempt)
         return False
 
-    def _settle(self, note: NotificationRequested, ok: bool, attempts: int, now: dt.datetime) -> str:
+    def _settle(self, note: Notification, ok: bool, attempts: int, now: dt.datetime) -> str:
         if ok:
             store.sent(note.idempotency_key, kept(note), attempts, now)
             outcome = "sent"

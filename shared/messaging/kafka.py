@@ -1,5 +1,5 @@
 """kafka-python helpers: an idempotent producer that writes the CloudEvents binding, explicit topic creation from
-the registry, and a readiness probe."""
+the registry, and a readiness probe. Every client is built from a KafkaAccess: the broker and the principal."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from kafka import KafkaAdminClient, KafkaProducer  # type: ignore[import-untyped
 from kafka.admin import NewTopic  # type: ignore[import-untyped]
 from kafka.errors import TopicAlreadyExistsError  # type: ignore[import-untyped]
 
+from shared.messaging.access import KafkaAccess
 from shared.messaging.binding import record
 from shared.messaging.contracts import Topic
 from shared.messaging.envelope import Envelope
@@ -18,10 +19,12 @@ from shared.topics import ALL_TOPICS
 
 log = logging.getLogger(__name__)
 
+__all__ = ["KafkaAccess", "admin_client", "ensure_topics", "kafka_ready", "make_producer", "send"]
 
-def make_producer(bootstrap_servers: str, *, linger_ms: int = 5) -> KafkaProducer:
+
+def make_producer(access: KafkaAccess, *, linger_ms: int = 5) -> KafkaProducer:
     return KafkaProducer(
-        bootstrap_servers=bootstrap_servers,
+        **access.client_config(),
         enable_idempotence=True,
         acks="all",
         linger_ms=linger_ms,
@@ -39,9 +42,14 @@ def send(producer: KafkaProducer, topic: str, event: Envelope[Any]) -> object:
     return producer.send(topic, key=key, value=value, headers=headers)
 
 
-def ensure_topics(bootstrap_servers: str, specs: Iterable[Topic] = ALL_TOPICS) -> list[str]:
-    """Create the missing topics with their registered partition counts; returns the names created."""
-    admin = KafkaAdminClient(bootstrap_servers=bootstrap_servers, request_timeout_ms=15_000)
+def admin_client(access: KafkaAccess, timeout_ms: int = 15_000) -> KafkaAdminClient:
+    return KafkaAdminClient(**access.client_config(), request_timeout_ms=timeout_ms)
+
+
+def ensure_topics(access: KafkaAccess, specs: Iterable[Topic] = ALL_TOPICS) -> list[str]:
+    """Create the missing topics with their registered partition counts (needs the admin principal); returns the
+    names created."""
+    admin = admin_client(access)
     try:
         existing = set(admin.list_topics())
         missing = [s for s in specs if s.name not in existing]
@@ -59,13 +67,10 @@ def ensure_topics(bootstrap_servers: str, specs: Iterable[Topic] = ALL_TOPICS) -
         admin.close()
 
 
-def kafka_ready(bootstrap_servers: str, timeout_ms: int = 3_000) -> bool:
-    """True when the broker answers a metadata request."""
+def kafka_ready(access: KafkaAccess, timeout_ms: int = 3_000) -> bool:
+    """True when the broker accepts the principal and answers a metadata request."""
     try:
-        admin = KafkaAdminClient(
-            bootstrap_servers=bootstrap_servers,
-            request_timeout_ms=timeout_ms,
-        )
+        admin = admin_client(access, timeout_ms)
     except Exception:
         return False
     try:

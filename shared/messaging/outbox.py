@@ -32,7 +32,7 @@ from pymongo.database import Database
 from shared import metrics
 from shared.messaging.binding import CONTENT_TYPE
 from shared.messaging.factory import Outgoing
-from shared.messaging.kafka import make_producer
+from shared.messaging.kafka import KafkaAccess, make_producer
 from shared.messaging.tracing import TRACEPARENT_HEADER
 from shared.mongo import MAX_WRITES_PER_COMMAND, as_utc, insert_ignoring_duplicates, run_sync
 
@@ -121,11 +121,11 @@ class Relay:
     """Sends outbox entries to Kafka (kafka-python, idempotent producer, acks=all) and marks them done."""
 
     def __init__(
-        self, outbox: Outbox, bootstrap_servers: str, service: str, *, batch_size: int = MAX_WRITES_PER_COMMAND,
+        self, outbox: Outbox, kafka: KafkaAccess, service: str, *, batch_size: int = MAX_WRITES_PER_COMMAND,
         scan_seconds: float = 1.0, vet: Vet | None = None,
     ) -> None:
         self.outbox = outbox
-        self.bootstrap_servers = bootstrap_servers
+        self.kafka = kafka
         self.service = service
         self.batch_size = batch_size
         self.scan_seconds = scan_seconds
@@ -179,7 +179,7 @@ class Relay:
         if not entries:
             return 0
         if self._producer is None:
-            self._producer = make_producer(self.bootstrap_servers)
+            self._producer = make_producer(self.kafka)
         futures = []
         for entry in entries:
             for r in self.vet(entry) if self.vet else entry["records"]:

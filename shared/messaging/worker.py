@@ -8,15 +8,27 @@ import logging
 import faust
 from prometheus_client import start_http_server
 
+from shared.messaging.access import MECHANISM, KafkaAccess
 from shared.messaging.contracts import Topic
 from shared.metrics import CONSUMER_LAG
 from shared.settings import ServiceSettings
 
 
+def broker_credentials(access: KafkaAccess) -> faust.SASLCredentials | None:
+    """The principal for Faust's consumer and producer (its consumer group is the app id)."""
+    if access.username is None:
+        return None
+    return faust.SASLCredentials(
+        username=access.username, password=access.password, mechanism=MECHANISM, ssl_context=access.ssl_context()
+    )
+
+
 def create_faust_app(app_id: str, settings: ServiceSettings) -> faust.App:
+    access = settings.kafka
     return faust.App(
         app_id,
-        broker=f"kafka://{settings.kafka_bootstrap_servers}",
+        broker=f"kafka://{access.bootstrap_servers}",
+        broker_credentials=broker_credentials(access),
         store="memory://",
         autodiscover=False,
         # Topics come from the registry and are created at start-up, never by Faust.

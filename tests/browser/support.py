@@ -12,6 +12,7 @@ from pathlib import Path
 from playwright.sync_api import ConsoleMessage, Page, ViewportSize
 
 from deploy.local.smtp_sink import read_messages
+from shared.messaging.access import KafkaAccess
 from shared.messaging.envelope import any_event
 from shared.topics import PRIVACY_ANSWERS
 from tests.support import read_topic
@@ -82,7 +83,7 @@ def unlabelled_controls(page: Page) -> list[str]:
     return found
 
 
-def wait_for_erasure(bootstrap: str, person_id: str, service: str, timeout: float = 90.0) -> None:
+def wait_for_erasure(bootstrap: KafkaAccess, person_id: str, service: str, timeout: float = 90.0) -> None:
     """Until `service` says it erased the person (privacy.erasure.completed on the privacy answers topic)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

@@ -21,7 +21,7 @@ from services.followup.config import FollowupSettings
 from services.followup.entrypoints.deps import wire
 from services.followup.service.scheduler import Scheduler
 from tests.browser.support import Shoot, unique_email, wait_for_link, watch_errors
-from tests.support import access_token, bearer
+from tests.support import access_token, bearer, ensure_person_key
 
 pytestmark = [pytest.mark.integration, pytest.mark.e2e]
 NewContext = Callable[[], BrowserContext]
@@ -38,18 +38,21 @@ def signed_up(store: Store, pid: str, timeout: float = 60.0) -> dict[str, Any]:
 
 
 def test_a_job_seeker_answers_the_emailed_survey(
-    platform: Platform, kafka_bootstrap: str, new_context: NewContext, shoot: Shoot
+    platform: Platform, new_context: NewContext, shoot: Shoot
 ) -> None:
     pid, email = uuid.uuid4().hex, unique_email("web-survey")
     profile = {"email": email, "year_of_birth": 1984, "locale": "fr", "projects": [{
         "target_job": {"rome_code": "M1607"}, "city": {"name": "Nantes", "departement_id": "44"},
         "job_search_started_at": (dt.date.today() - dt.timedelta(days=60)).isoformat()}]}
+    ensure_person_key(pid)  # as signing in does
     created = httpx.post(f"{platform.config.gateway_url}/api/v1/profiles", json=profile,
                          headers=bearer(access_token(pid)), timeout=10)
     assert created.status_code == 201, created.text
 
+    followup = platform.kafka("followup")  # in the followup service's place, with its principal
     settings = FollowupSettings(mongo_url=platform.config.mongo_url, public_url=platform.config.gateway_url,
-                                kafka_bootstrap_servers=kafka_bootstrap)
+                                kafka_bootstrap_servers=followup.bootstrap_servers, kafka_username=followup.username,
+                                kafka_password=followup.password)
     deps = wire(settings)
     store = deps.store
     person = signed_up(store, pid)

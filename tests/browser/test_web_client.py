@@ -19,8 +19,9 @@ from pymongo.collection import Collection
 
 from deploy.local.platform import Platform
 from shared.auth.tokens import Role
+from shared.messaging.access import KafkaAccess
 from tests.browser.support import DESKTOP, PHONE, Shoot, unique_email, wait_for_erasure, wait_for_link, watch_errors
-from tests.support import access_token, bearer
+from tests.support import access_token, bearer, ensure_person_key
 
 pytestmark = [pytest.mark.integration, pytest.mark.e2e]
 
@@ -73,7 +74,7 @@ def check_phone_layout(page: Page, shoot: Shoot, name: str) -> None:
 
 
 def test_a_seeker_gets_a_cv_review_from_a_helper(
-    platform: Platform, kafka_bootstrap: str, new_context: NewContext, shoot: Shoot
+    platform: Platform, kafka_bootstrap: KafkaAccess, new_context: NewContext, shoot: Shoot
 ) -> None:
     base, maildir = platform.config.gateway_url, platform.config.maildir
     seeker_email, helper_email = unique_email("web-seeker"), unique_email("web-helper")
@@ -262,6 +263,7 @@ def test_a_helper_unsubscribes_from_the_emailed_link(platform: Platform, new_con
     """The link opens a page; only the button unsubscribes (mail scanners follow links)."""
     email = unique_email("web-unsubscribe")
     helper_id = uuid.uuid4().hex
+    ensure_person_key(helper_id)  # as signing in does
     pledge = {"name": "Sam", "remote": True, "domains": ["K"], "pledges": [{"kind": "HELP_COFFEE", "capacity": 1}]}
     signed_up = httpx.post(f"{platform.config.gateway_url}/api/v1/helpers", json=pledge, timeout=10,
                            headers=bearer(access_token(helper_id, Role.HELPER, email=email)))

@@ -15,10 +15,12 @@ from pymongo.collection import Collection
 from pymongo.database import Database
 
 from deploy.local.platform import Platform
+from shared.crypto.cipher import new_key
+from shared.messaging.access import KafkaAccess
 from shared.messaging.envelope import any_event
 from shared.messaging.factory import EventFactory
 from shared.messaging.kafka import make_producer, send
-from shared.schemas.notification import NotificationRequested
+from shared.schemas.notification import Notification
 from shared.schemas.privacy import SERVICES
 from shared.topics import NOTIFICATIONS, PRIVACY_ANSWERS
 from tests.support import bearer, poll_ready, read_topic, sign_in, unique_email, wait_for
@@ -44,7 +46,7 @@ def places_holding(mongo_url: str, needles: list[str]) -> list[str]:
     return found
 
 
-def test_a_person_downloads_then_erases_everything(platform: Platform, kafka_bootstrap: str) -> None:
+def test_a_person_downloads_then_erases_everything(platform: Platform, kafka_bootstrap: KafkaAccess) -> None:
     email = unique_email("gdpr")
     name = f"Zoé Effacée-{uuid.uuid4().hex[:8]}"
     with httpx.Client(base_url=platform.config.gateway_url, timeout=10) as client:
@@ -102,10 +104,11 @@ def test_a_person_downloads_then_erases_everything(platform: Platform, kafka_boo
         assert client.post("/api/v1/auth/refresh", json={"refresh_token": tokens["refresh_token"]}).status_code == 401
         assert client.get(f"/api/v1/profiles/{person}", headers=me).status_code == 404
 
-    # No more emails: a late notification for this person is skipped by the notifier.
+    # No more emails: a late notification for this person (sealed with a key that no longer exists anywhere) is
+    # skipped by the notifier.
     key = f"late-{uuid.uuid4().hex}"
-    note = NotificationRequested(idempotency_key=key, recipient_id=person, to="late@example.org",
-                                 subject="Encore vous", text="Bonjour", category="survey")
+    note = Notification(idempotency_key=key, recipient_id=person, to="late@example.org",
+                        subject="Encore vous", text="Bonjour", category="survey").sealed(new_key())
     producer = make_producer(kafka_bootstrap)
     factory = EventFactory("tests", platform.config.gateway_url)
     late = factory.event(NOTIFICATIONS.event_types[0], person, note, entity=key)

@@ -11,6 +11,7 @@ import httpx
 
 from deploy.local.platform import Platform
 from shared.messaging import tracing
+from shared.messaging.access import KafkaAccess
 from shared.messaging.binding import header
 from shared.messaging.envelope import any_event
 from shared.topics import ADVICE_GENERATED, DIAGNOSIS_COMPLETED, PROFILE_SUBMITTED
@@ -28,7 +29,9 @@ def batches_with(platform: Platform, process: str, topic: str, trace: str) -> li
             if trace in line.get("trace_ids", ())]
 
 
-def test_a_profile_is_followed_by_its_request_id_through_every_hop(platform: Platform, kafka_bootstrap: str) -> None:
+def test_a_profile_is_followed_by_its_request_id_through_every_hop(
+    platform: Platform, kafka_bootstrap: KafkaAccess
+) -> None:
     email = unique_email("traced")
     with httpx.Client(base_url=platform.config.gateway_url, timeout=10) as client:
         tokens = sign_in(client, platform.config.maildir, email)

@@ -17,7 +17,7 @@ from deploy.local.platform import Platform
 from deploy.local.smtp_sink import read_messages
 from shared.auth.tokens import Role
 from shared.mongo import connect, disconnect
-from tests.support import access_token, bearer, token_subject, wait_for
+from tests.support import access_token, bearer, ensure_person_key, token_subject, wait_for
 
 R = TypeVar("R")
 
@@ -76,8 +76,11 @@ class Person:
 
 
 def person(who: str, *roles: Role) -> Person:
+    """A person as after signing in: an access token and a data key (emails to them are sealed with it)."""
     email = unique_email(who)
-    return Person(email, access_token(None, *(roles or (Role.JOB_SEEKER,)), email=email))
+    signed_in = Person(email, access_token(None, *(roles or (Role.JOB_SEEKER,)), email=email))
+    ensure_person_key(signed_in.id)
+    return signed_in
 
 
 def sign_up(client: httpx.Client, who: str, **helper: Any) -> Person:

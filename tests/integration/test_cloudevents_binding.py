@@ -16,6 +16,7 @@ from cloudevents.core.formats.json import JSONFormat
 from pymongo.database import Database
 
 from shared.messaging import tracing
+from shared.messaging.access import KafkaAccess
 from shared.messaging.envelope import Envelope
 from shared.messaging.factory import EventFactory, Outgoing
 from shared.messaging.kafka import make_producer, send
@@ -54,7 +55,7 @@ def database(mongo_url: str) -> Iterator[Database[dict[str, Any]]]:
         client.close()
 
 
-def read_back(bootstrap: str, sent: list[Envelope[Any]]) -> dict[str, Any]:
+def read_back(bootstrap: KafkaAccess, sent: list[Envelope[Any]]) -> dict[str, Any]:
     """The records carrying these events, by event id."""
     subjects = {e.key for e in sent}
     found = {}
@@ -98,7 +99,7 @@ def assert_same_event(record: Any, ours: Envelope[Any]) -> None:
         assert tracing.trace_id(ours.traceparent) == tracing.trace_id(TRACE)
 
 
-def test_a_direct_send_is_a_structured_cloudevent(kafka_bootstrap: str) -> None:
+def test_a_direct_send_is_a_structured_cloudevent(kafka_bootstrap: KafkaAccess) -> None:
     person = uuid.uuid4().hex
     traced, untraced = survey_sent(person, TRACE), survey_sent(f"{person}-2", None)
     producer = make_producer(kafka_bootstrap)
@@ -115,7 +116,9 @@ def test_a_direct_send_is_a_structured_cloudevent(kafka_bootstrap: str) -> None:
         assert_same_event(records[ours.id], ours)
 
 
-def test_the_outbox_relay_writes_the_same_binding(kafka_bootstrap: str, database: Database[dict[str, Any]]) -> None:
+def test_the_outbox_relay_writes_the_same_binding(
+    kafka_bootstrap: KafkaAccess, database: Database[dict[str, Any]]
+) -> None:
     person = uuid.uuid4().hex
     traced, untraced = survey_sent(person, TRACE), survey_sent(f"{person}-2", None)
     outbox = Outbox(lambda: database)

@@ -32,7 +32,10 @@ from services.followup.service.scheduler import Scheduler
 from services.followup.service.signup import Signups
 from shared.auth import links as signed_links
 from shared.auth.tokens import Role
+from shared.crypto.keystore import KekRing, KeyStore, person_keys
+from shared.crypto.keystore import collection as key_collection
 from shared.http import create_api
+from shared.messaging.access import KafkaAccess
 from shared.messaging.envelope import Envelope
 from shared.messaging.factory import EventFactory
 from shared.messaging.kafka import make_producer, send
@@ -61,10 +64,11 @@ class Clock:
 
 
 @pytest.fixture
-def settings(kafka_bootstrap: str, mongo_url: str) -> Iterator[FollowupSettings]:
+def settings(kafka_bootstrap: KafkaAccess, mongo_url: str) -> Iterator[FollowupSettings]:
     name = f"test_followup_{uuid.uuid4().hex[:12]}"
     yield FollowupSettings(
-        kafka_bootstrap_servers=kafka_bootstrap, mongo_url=mongo_url, mongo_db=name,
+        kafka_bootstrap_servers=kafka_bootstrap.bootstrap_servers, kafka_username=kafka_bootstrap.username,
+        kafka_password=kafka_bootstrap.password, mongo_url=mongo_url, mongo_db=name,
         control_share=SHARE, assignment_seed=SEED, public_url="https://bob.test",
     )
     client: pymongo.MongoClient[dict[str, Any]]
@@ -121,8 +125,10 @@ def submitted(pid: str, version: int = 1, started: bool = True, at: dt.datetime 
 
 async def sign_up(deps: Deps, events: list[Envelope[ProfileSubmitted]]) -> None:
     """What the worker's consumer does per batch: emit, then store."""
+    for event in events:  # what the profile service does for every account: its data key
+        KeyStore(key_collection(deps.settings), KekRing.from_settings(deps.settings)).ensure(event.data.profile_id)
     output = await Signups(deps.store, deps.settings, deps.factory).handle(events)
-    producer = make_producer(deps.settings.kafka_bootstrap_servers)
+    producer = make_producer(deps.settings.kafka)
     try:
         futures: list[Any] = [send(producer, topic, event) for topic, event in output.events]
         producer.flush(timeout=30)
@@ -145,7 +151,7 @@ async def tick(deps: Deps, now: dt.datetime) -> None:
     await relay_all(deps.relay)
 
 
-def read_topic(bootstrap: str, topic: str, subjects: set[str]) -> list[Envelope[Any]]:
+def read_topic(bootstrap: KafkaAccess, topic: str, subjects: set[str]) -> list[Envelope[Any]]:
     """Every event about these people on the topic now (topics are shared by the test session)."""
     records = support.read_topic(bootstrap, topic)
     return [REGISTRY.decode(r.value) for r in records if r.key is not None and r.key.decode() in subjects]
@@ -160,16 +166,20 @@ def links(text: str) -> dict[str, str]:
     return {"survey": survey.group(1), "unsubscribe": unsubscribe.group(1)}
 
 
-def notifications(bootstrap: str, pids: list[str], survey_key: str) -> dict[str, list[dict[str, Any]]]:
+def notifications(
+    bootstrap: KafkaAccess, pids: list[str], survey_key: str, mongo: str,
+) -> dict[str, list[dict[str, Any]]]:
     found: dict[str, list[dict[str, Any]]] = {pid: [] for pid in pids}
     for event in read_topic(bootstrap, NOTIFICATIONS.name, set(pids)):
         if event.data.idempotency_key == f"followup:{event.subject}:{survey_key}":
-            found[event.subject].append(event.data.model_dump(mode="json"))
+            # Sealed on the topic: opened with the person's key, as the notifier does.
+            key = person_keys(FollowupSettings(mongo_url=mongo)).require(event.subject)
+            found[event.subject].append(event.data.opened(key).model_dump(mode="json"))
     return found
 
 
 async def test_signup_to_answers_to_kpis(
-    deps: Deps, clock: Clock, api: httpx.AsyncClient, kafka_bootstrap: str,
+    deps: Deps, clock: Clock, api: httpx.AsyncClient, kafka_bootstrap: KafkaAccess,
 ) -> None:
     treated_ids = people({Group.TREATED: 4, Group.CONTROL: 0})
     control_ids = people({Group.TREATED: 0, Group.CONTROL: 3})
@@ -189,11 +199,11 @@ async def test_signup_to_answers_to_kpis(
 
     # Day 7: the first follow-up goes to everyone; day 91: the status survey to those whose search started.
     await tick(deps, SIGNUP + 7 * DAY)
-    first = notifications(kafka_bootstrap, everyone, "first-followup:1")
+    first = notifications(kafka_bootstrap, everyone, "first-followup:1", deps.settings.mongo_url)
     assert all(len(mails) == 1 for mails in first.values())
     clock.now = SIGNUP + 91 * DAY
     await tick(deps, clock.now)
-    status = notifications(kafka_bootstrap, everyone, "employment-status:1")
+    status = notifications(kafka_bootstrap, everyone, "employment-status:1", deps.settings.mongo_url)
     assert {p for p, mails in status.items() if mails} == set(treated_ids + control_ids)
     mail = status[treated_ids[0]][0]
     assert mail["category"] == "survey"
@@ -260,12 +270,12 @@ async def test_signup_to_answers_to_kpis(
     response = await api.get(f"/api/v1/followup/unsubscribe/{tokens[treated_ids[2]]['unsubscribe']}")
     assert response.status_code == 200
     await tick(deps, SIGNUP + 182 * DAY)
-    second = notifications(kafka_bootstrap, everyone, "employment-status:2")
+    second = notifications(kafka_bootstrap, everyone, "employment-status:2", deps.settings.mongo_url)
     assert {p for p, mails in second.items() if mails} == {treated_ids[3], control_ids[1], control_ids[2]}
 
 
 async def test_crash_between_deciding_and_sending_sends_exactly_once(
-    deps: Deps, kafka_bootstrap: str, monkeypatch: pytest.MonkeyPatch,
+    deps: Deps, kafka_bootstrap: KafkaAccess, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     pid = uuid.uuid4().hex
     store = deps.store
@@ -276,7 +286,7 @@ async def test_crash_between_deciding_and_sending_sends_exactly_once(
     # Decided and recorded, then Kafka is down: the entry stays in the outbox.
     [entry] = await run_sync(scheduler.tick, now)
     assert store.decision(f"{pid}:employment-status:1")["outbox_entry"] == entry["_id"]  # type: ignore[index]
-    kafka_down = Relay(deps.outbox, "127.0.0.1:1", "followup")
+    kafka_down = Relay(deps.outbox, KafkaAccess("127.0.0.1:1"), "followup")
     with pytest.raises(KafkaError):
         await run_sync(kafka_down.relay_once)
     assert deps.outbox.collection().find_one({"_id": entry["_id"]}) is not None
@@ -300,13 +310,13 @@ async def test_crash_between_deciding_and_sending_sends_exactly_once(
     for minutes in (1, 2):
         assert await run_sync(scheduler.tick, now + dt.timedelta(minutes=minutes)) == []
         await relay_all(deps.relay)
-    mails = notifications(kafka_bootstrap, [pid], "employment-status:1")[pid]
+    mails = notifications(kafka_bootstrap, [pid], "employment-status:1", deps.settings.mongo_url)[pid]
     assert len(mails) == 1
     assert store.decision(f"{pid}:employment-status:1")["outbox_entry"] == entry["_id"]  # type: ignore[index]
     assert deps.outbox.count() == 0  # relayed, and the orphan of the second decision dropped
 
 
-async def test_catches_up_after_downtime_and_records_what_it_skipped(deps: Deps, kafka_bootstrap: str) -> None:
+async def test_catches_up_after_downtime_and_records_what_it_skipped(deps: Deps, kafka_bootstrap: KafkaAccess) -> None:
     pid = people({Group.TREATED: 1, Group.CONTROL: 0})[0]
     await sign_up(deps, [submitted(pid)])
     await tick(deps, SIGNUP + 183 * DAY)
@@ -316,18 +326,19 @@ async def test_catches_up_after_downtime_and_records_what_it_skipped(deps: Deps,
         "employment-status:1": ("skip", "window-passed"),
         "employment-status:2": ("send", None),
     }
-    assert len(notifications(kafka_bootstrap, [pid], "employment-status:2")[pid]) == 1
+    assert len(notifications(kafka_bootstrap, [pid], "employment-status:2", deps.settings.mongo_url)[pid]) == 1
 
 
 async def test_bad_links_are_refused_and_record_nothing(
-    deps: Deps, clock: Clock, api: httpx.AsyncClient, kafka_bootstrap: str,
+    deps: Deps, clock: Clock, api: httpx.AsyncClient, kafka_bootstrap: KafkaAccess,
 ) -> None:
     pid = uuid.uuid4().hex
     store = deps.store
     await sign_up(deps, [submitted(pid)])
     clock.now = SIGNUP + 91 * DAY
     await tick(deps, clock.now)
-    token = links(notifications(kafka_bootstrap, [pid], "employment-status:1")[pid][0]["text"])
+    mail = notifications(kafka_bootstrap, [pid], "employment-status:1", deps.settings.mongo_url)[pid][0]
+    token = links(mail["text"])
     ok = await api.get(f"/api/v1/followup/surveys/{token['survey']}", params={"answer": "still-seeking"})
     assert ok.status_code == 200
     person_before = store.person(pid)
@@ -366,7 +377,7 @@ def advice_db(mongo_url: str) -> Iterator[None]:
 
 
 async def test_advice_is_withheld_for_the_control_group_until_released(
-    advice_db: None, deps: Deps, kafka_bootstrap: str,
+    advice_db: None, deps: Deps, kafka_bootstrap: KafkaAccess,
 ) -> None:
     treated, control = people({Group.TREATED: 1, Group.CONTROL: 0})[0], people({Group.TREATED: 0, Group.CONTROL: 1})[0]
     app = create_api(AdviceSettings(), [gated_advice_router()])

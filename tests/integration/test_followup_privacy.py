@@ -21,6 +21,8 @@ from services.followup.domain.errors import Erased
 from services.followup.entrypoints.deps import Deps, wire
 from services.followup.service.scheduler import Scheduler
 from services.followup.service.signup import Signups
+from shared.crypto.keystore import KekRing, KeyStore
+from shared.crypto.keystore import collection as key_collection
 from shared.messaging.envelope import Envelope
 from shared.messaging.factory import EventFactory
 from shared.schemas.followup import SurveyAnswered, SurveyForm, SurveySent
@@ -73,6 +75,8 @@ def submitted(pid: str, version: int = 1, at: dt.datetime = SIGNUP) -> Envelope[
 
 
 async def sign_up(deps: Deps, *pids: str) -> None:
+    for pid in pids:  # what the profile service does for every account: its data key
+        KeyStore(key_collection(deps.settings), KekRing.from_settings(deps.settings)).ensure(pid)
     output = await Signups(deps.store, deps.settings, deps.factory).handle([submitted(pid) for pid in pids])
     await output.store()
 

@@ -17,8 +17,9 @@ from services.notifier import service
 from services.notifier.adapters import store
 from services.notifier.domain.delivery import address_key
 from services.notifier.service import Notifier
+from shared.crypto.cipher import new_key
 from shared.mongo import as_utc
-from shared.schemas.notification import NotificationRequested
+from shared.schemas.notification import Notification
 from tests.support import scratch_db
 
 pytestmark = [pytest.mark.integration]
@@ -32,18 +33,32 @@ def notifier_db(mongo_url: str) -> Iterator[None]:
         yield
 
 
-def note(to: str | None = None, recipient: str | None = None, text: str = "t") -> NotificationRequested:
-    return NotificationRequested(idempotency_key=uuid.uuid4().hex, recipient_id=recipient or uuid.uuid4().hex,
+def note(to: str | None = None, recipient: str | None = None, text: str = "t") -> Notification:
+    return Notification(idempotency_key=uuid.uuid4().hex, recipient_id=recipient or uuid.uuid4().hex,
                                  to=to or f"n-{uuid.uuid4().hex[:8]}@example.org", subject="s", text=text,
                                  category="test")
 
 
-def refuse(_: NotificationRequested) -> None:
+def refuse(_: Notification) -> None:
     raise ConnectionRefusedError
 
 
-def never(_: NotificationRequested) -> None:
+def never(_: Notification) -> None:
     pytest.fail("sent")
+
+
+def test_a_sealed_email_is_opened_with_its_recipients_key_and_skipped_without_it() -> None:
+    sent: list[str] = []
+    notifier = Notifier(lambda n: sent.append(n.text), attempts=1, pause_seconds=0)
+    key = new_key()
+    one, two = note(text="one"), note(text="two")
+    assert notifier.deliver_sealed(one.sealed(key), key, NOW) == "sent"
+    assert notifier.deliver_sealed(two.sealed(key), None, NOW) == "unreadable"  # the recipient was erased
+    assert notifier.deliver_sealed(two.sealed(key), new_key(), NOW) == "unreadable"
+    assert sent == ["one"]
+    record = store.notifications().find_one({"_id": two.idempotency_key})
+    assert record is not None
+    assert (record["state"], record["payload"]) == ("SKIPPED", {"recipient_id": two.recipient_id, "category": "test"})
 
 
 def test_each_key_is_sent_once_and_the_record_keeps_neither_address_nor_text() -> None:

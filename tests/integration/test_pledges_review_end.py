@@ -18,12 +18,14 @@ from services.pledges.service import helpers, matching, requests
 from tests.support import scratch_db
 
 pytestmark = [pytest.mark.integration]
-SETTINGS = PledgesSettings(environment="test")
+SETTINGS = PledgesSettings(environment="test")  # pointed at the test's database server by `review_id`
 NOW = dt.datetime(2026, 6, 1, 9, tzinfo=dt.UTC)
 
 
 @pytest.fixture
 def review_id(mongo_url: str) -> Iterator[str]:
+    global SETTINGS
+    SETTINGS = PledgesSettings(environment="test", mongo_url=mongo_url)  # its key store too
     with scratch_db(mongo_url, "bob_pledges_end"):
         yield _one_review()
 

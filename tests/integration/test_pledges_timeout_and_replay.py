@@ -29,7 +29,7 @@ from tests.integration.pledges_support import (
     upload,
     wait_mail,
 )
-from tests.support import access_token, bearer
+from tests.support import access_token, bearer, ensure_person_key, token_subject
 
 pytestmark = [pytest.mark.integration, pytest.mark.e2e, pytest.mark.usefixtures(pledges_db.__name__)]
 __all__ = ["pledges_db"]
@@ -72,9 +72,10 @@ def test_a_late_review_times_out_and_is_reassigned(platform: Platform) -> None:
 def test_help_is_offered_to_a_profile_with_a_resume_blocker(platform: Platform) -> None:
     email = unique_email("blocked")
     profile = demo_profile() | {"email": email, "frustrations": ["RESUME"]}
-    signed_in = bearer(access_token(None, Role.JOB_SEEKER, email=email))
+    token = access_token(None, Role.JOB_SEEKER, email=email)
+    ensure_person_key(token_subject(token))
     with httpx.Client(base_url=platform.config.gateway_url, timeout=10) as client:
-        created = client.post("/api/v1/profiles", json=profile, headers=signed_in)
+        created = client.post("/api/v1/profiles", json=profile, headers=bearer(token))
         assert created.status_code == 201, created.text
     assert "CV" in wait_mail(platform.config.maildir, email, "/#/help", timeout=60)
 
@@ -88,7 +89,7 @@ def test_replaying_every_event_assigns_nothing_twice_and_sends_no_email_twice(pl
     counts = (db.reviews().count_documents({}), db.coffees().count_documents({}), len(read_messages(
         platform.config.maildir)))
 
-    producer = make_producer(platform.config.bootstrap_servers)
+    producer = make_producer(platform.kafka())
     for topic, key, value in history:
         producer.send(topic, key=key, value=value)
     producer.flush(timeout=30)

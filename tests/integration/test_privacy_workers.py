@@ -15,6 +15,7 @@ import pytest
 from kafka import KafkaProducer  # type: ignore[import-untyped]
 
 from deploy.local.platform import Platform
+from shared.messaging.access import KafkaAccess
 from shared.messaging.envelope import Envelope
 from shared.messaging.factory import EventFactory
 from shared.messaging.kafka import make_producer, send
@@ -32,7 +33,7 @@ EVENTS = EventFactory("tests", "http://127.0.0.1:8000")
 
 
 @pytest.fixture(scope="module")
-def producer(platform: Platform, kafka_bootstrap: str) -> Iterator[KafkaProducer]:
+def producer(platform: Platform, kafka_bootstrap: KafkaAccess) -> Iterator[KafkaProducer]:
     made = make_producer(kafka_bootstrap)
     yield made
     made.close(timeout=5)
@@ -67,7 +68,9 @@ def requested(person_id: str, kind: str) -> Envelope[PrivacyRequested]:
     return EVENTS.event(f"privacy.{kind}.requested", person_id, data, entity=data.request_id).event
 
 
-def answers_to(bootstrap: str, request: Envelope[PrivacyRequested], event_type: str) -> dict[str, Envelope[Any]]:
+def answers_to(
+    bootstrap: KafkaAccess, request: Envelope[PrivacyRequested], event_type: str
+) -> dict[str, Envelope[Any]]:
     """The answers to this request, by service, once every tested service has answered."""
     found = {}
     for record in read_topic(bootstrap, PRIVACY_ANSWERS.name):
@@ -80,7 +83,8 @@ def answers_to(bootstrap: str, request: Envelope[PrivacyRequested], event_type: 
 
 
 def test_workers_export_then_erase_a_persons_data(
-    platform: Platform, kafka_bootstrap: str, producer: KafkaProducer, client: pymongo.MongoClient[dict[str, Any]],
+    platform: Platform, kafka_bootstrap: KafkaAccess, producer: KafkaProducer,
+    client: pymongo.MongoClient[dict[str, Any]],
 ) -> None:
     person = uuid.uuid4().hex
     email = f"privacy-{person[:10]}@example.org"

@@ -24,6 +24,8 @@ from services.profile.privacy.own_data import OwnData
 from services.profile.privacy.service import Privacy
 from services.profile.service import Profiles
 from shared.auth.tokens import Role
+from shared.crypto.keystore import KekRing, KeyStore, collection
+from shared.messaging.access import KafkaAccess
 from shared.messaging.binding import CONTENT_TYPE, header
 from shared.messaging.envelope import Envelope
 from shared.messaging.factory import EventFactory
@@ -37,10 +39,16 @@ from tests.support import read_topic, scratch_db
 
 pytestmark = [pytest.mark.integration]
 
-UNREACHABLE_KAFKA = "127.0.0.1:1"
+UNREACHABLE_KAFKA = KafkaAccess("127.0.0.1:1")
 SHORT_BOOTSTRAP_MS = 2_000  # how long kafka-python looks for the unreachable broker
 SETTINGS = ProfileSettings()
 FACTORY = EventFactory("profile", SETTINGS.public_url)
+
+
+@pytest.fixture
+def keys(mongo_url: str) -> KeyStore:
+    """The person key store in the test's database server (the profile service owns it)."""
+    return KeyStore(collection(ProfileSettings(mongo_url=mongo_url)), KekRing.from_settings(SETTINGS))
 
 
 @pytest.fixture
@@ -50,7 +58,7 @@ def outbox(mongo_url: str) -> Iterator[Outbox]:
 
 
 @pytest.fixture
-def relay(kafka_bootstrap: str, outbox: Outbox) -> Iterator[Relay]:
+def relay(kafka_bootstrap: KafkaAccess, outbox: Outbox) -> Iterator[Relay]:
     working = Relay(outbox, kafka_bootstrap, "profile")
     yield working
     working.close()
@@ -85,7 +93,7 @@ def a_profile(**changes: Any) -> ProfileIn:
     return ProfileIn.model_validate(body)
 
 
-def on_topic(bootstrap: str, topic: str, key: str) -> list[Envelope[Any]]:
+def on_topic(bootstrap: KafkaAccess, topic: str, key: str) -> list[Envelope[Any]]:
     records = [r for r in read_topic(bootstrap, topic) if r.key == key.encode()]
     assert all(header(r.headers, "content-type") == CONTENT_TYPE for r in records)  # the CloudEvents binding
     return [REGISTRY.decode(r.value) for r in records]
@@ -101,7 +109,7 @@ def fails(relay: Relay) -> None:
 
 
 def test_a_profile_stored_while_kafka_is_down_is_relayed_exactly_once(
-    kafka_bootstrap: str, outbox: Outbox, relay: Relay, down: Relay, profiles: Profiles
+    kafka_bootstrap: KafkaAccess, outbox: Outbox, relay: Relay, down: Relay, profiles: Profiles
 ) -> None:
     profile_id = uuid.uuid4().hex
     doc = asyncio.run(profiles.create(profile_id, a_profile(), now()))
@@ -177,7 +185,7 @@ def test_an_erased_account_stores_no_profile_and_no_event(outbox: Outbox, profil
 
 
 def test_a_version_number_is_stored_once_and_a_refused_write_emits_nothing(
-    kafka_bootstrap: str, outbox: Outbox, relay: Relay, profiles: Profiles
+    kafka_bootstrap: KafkaAccess, outbox: Outbox, relay: Relay, profiles: Profiles
 ) -> None:
     """A second version 1 is refused by the unique key: its outbox entry is never sent, and dropped later."""
     profile_id = uuid.uuid4().hex
@@ -198,10 +206,10 @@ def test_a_version_number_is_stored_once_and_a_refused_write_emits_nothing(
 
 
 def test_sign_in_emails_and_privacy_requests_are_accepted_while_kafka_is_down(
-    kafka_bootstrap: str, outbox: Outbox, relay: Relay, down: Relay
+    kafka_bootstrap: KafkaAccess, outbox: Outbox, relay: Relay, down: Relay, keys: KeyStore
 ) -> None:
     email = f"down-{uuid.uuid4().hex[:8]}@example.org"
-    asyncio.run(Accounts(SETTINGS, outbox, down, FACTORY).send_magic_link(email, Role.JOB_SEEKER, "en", now()))
+    asyncio.run(Accounts(SETTINGS, outbox, down, FACTORY, keys).send_magic_link(email, Role.JOB_SEEKER, "en", now()))
     person = accounts.find_or_create(email, now())["_id"]
     privacy = Privacy(outbox, down, FACTORY)
     export_id = asyncio.run(privacy.request_export(person, now()))
@@ -217,8 +225,11 @@ def test_sign_in_emails_and_privacy_requests_are_accepted_while_kafka_is_down(
     assert outbox.count() == 0
     [mail] = on_topic(kafka_bootstrap, NOTIFICATIONS.name, accounts.email_key(email))
     assert isinstance(mail.data, NotificationRequested)
-    assert mail.data.to == email
-    assert "/#/sign-in?token=" in mail.data.text
+    assert email not in mail.to_json().decode()
+    key = keys.get(accounts.email_key(email))
+    assert key is not None
+    assert mail.data.opened(key).to == email
+    assert "/#/sign-in?token=" in mail.data.opened(key).text
     requests = on_topic(kafka_bootstrap, PRIVACY_REQUESTS.name, person)
     assert [(e.type, e.data) for e in requests] == [
         ("privacy.export.requested", PrivacyRequested(request_id=export_id, person_id=person, kind="export")),
@@ -226,12 +237,12 @@ def test_sign_in_emails_and_privacy_requests_are_accepted_while_kafka_is_down(
     ]
 
 
-def test_erasure_deletes_the_events_still_waiting(outbox: Outbox, profiles: Profiles) -> None:
+def test_erasure_deletes_the_events_still_waiting(outbox: Outbox, profiles: Profiles, keys: KeyStore) -> None:
     profile_id = uuid.uuid4().hex
     asyncio.run(profiles.create(profile_id, a_profile(), now()))
     asyncio.run(profiles.update(profile_id, a_profile(year_of_birth=1986), now()))
     assert outbox.count() == 2
-    counts = OwnData(outbox).erase(profile_id, now())
+    counts = OwnData(outbox, keys).erase(profile_id, now())
     assert counts["profile_versions"] == 2
     assert outbox.count() == 0
     assert repository.latest_version(profile_id) is None

@@ -13,6 +13,7 @@ import pytest
 from kafka import KafkaProducer  # type: ignore[import-untyped]
 
 from deploy.local.platform import Platform
+from shared.messaging.access import KafkaAccess
 from shared.messaging.envelope import Envelope
 from shared.messaging.factory import EventFactory
 from shared.messaging.kafka import make_producer, send
@@ -32,7 +33,7 @@ EVENTS = EventFactory("tests", "http://127.0.0.1:8000")
 
 @pytest.fixture(scope="module")
 def producer(platform: Platform) -> Iterator[KafkaProducer]:
-    made = make_producer(platform.config.bootstrap_servers)
+    made = make_producer(platform.kafka())
     yield made
     made.close(timeout=5)
 
@@ -111,7 +112,7 @@ def test_a_redelivered_profile_event_is_diagnosed_once(
     assert result_of(stored[0]) == result_of(first)
 
     completed = [
-        REGISTRY.decode(r.value) for r in read_topic(platform.config.bootstrap_servers, DIAGNOSIS_COMPLETED.name)
+        REGISTRY.decode(r.value) for r in read_topic(platform.kafka(), DIAGNOSIS_COMPLETED.name)
         if r.key == profile_id.encode()
     ]
     for_v1 = [e for e in completed if e.data.profile_version == 1]
@@ -125,7 +126,7 @@ def test_a_redelivered_profile_event_is_diagnosed_once(
     assert for_v1[0].id != for_v2[0].id
 
 
-def dead_letters(bootstrap: str) -> list[DeadLetter]:
+def dead_letters(bootstrap: KafkaAccess) -> list[DeadLetter]:
     return [REGISTRY.decode(r.value).data for r in read_topic(bootstrap, DEAD_LETTER.name)]
 
 
@@ -151,7 +152,7 @@ def test_unreadable_records_go_to_the_dead_letter_topic_with_their_raw_value(
 
     def all_found() -> dict[str, DeadLetter] | None:
         # Other consumers of profile.submitted (follow-up) dead-letter the same records: keep the diagnosis ones.
-        letters = {d.raw: d for d in dead_letters(platform.config.bootstrap_servers) if d.consumer == "diagnosis"}
+        letters = {d.raw: d for d in dead_letters(platform.kafka()) if d.consumer == "diagnosis"}
         found = {name: letters[raw] for name, raw in wanted.items() if raw in letters}
         return found if len(found) == len(wanted) else None
 

@@ -39,5 +39,5 @@ def wire(settings: FollowupSettings, clock: Clock = utc_now) -> Deps:
     store = Store.open(settings.mongo_url, settings.mongo_db)
     outbox = Outbox(lambda: store.db)
     # An email decided just before its person was erased is dropped at the last moment.
-    relay = Relay(outbox, settings.kafka_bootstrap_servers, settings.service_name, vet=privacy.vet(store))
+    relay = Relay(outbox, settings.kafka, settings.service_name, vet=privacy.vet(store))
     return Deps(settings, store, outbox, relay, EventFactory(settings.service_name, settings.public_url), clock)

@@ -3,6 +3,7 @@ scheduler and runs this process's outbox relay."""
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import logging
 
@@ -11,6 +12,7 @@ from services.followup.config import FollowupSettings
 from services.followup.entrypoints.deps import wire
 from services.followup.service.scheduler import Scheduler
 from services.followup.service.signup import Signups
+from shared.crypto.keystore import person_keys
 from shared.logs import configure_logging
 from shared.messaging.consumer import attach
 from shared.messaging.privacy import PrivacyAnswers
@@ -30,7 +32,13 @@ def main() -> None:
     app = create_faust_app("bob-followup", settings)
     attach(app, Signups(deps.store, settings, deps.factory), deps.factory)
     export = functools.partial(privacy.export_person, deps.store)
-    erase = functools.partial(privacy.erase_person, deps.store, deps.outbox)
+    keys = person_keys(settings)
+
+    def erase(person_id: str, now: dt.datetime) -> dict[str, int]:
+        counts = privacy.erase_person(deps.store, deps.outbox, person_id, now)
+        keys.forget(person_id)  # the profile service destroys the key: no cached copy may outlive it
+        return counts
+
     attach(app, PrivacyAnswers(settings.service_name, export, erase, deps.factory), deps.factory)
     scheduler = Scheduler(deps.store, deps.outbox, deps.factory, settings)
 

@@ -24,10 +24,11 @@ from services.followup.domain.emails import (
 )
 from services.followup.domain.schedule import Action, PersonState, Release, Send, Skip, plan
 from shared.auth import links
+from shared.crypto.keystore import person_keys
 from shared.messaging.factory import EventFactory, Outgoing
 from shared.messaging.outbox import Outbox
 from shared.schemas.followup import AdviceReleased, Group, SurveySent
-from shared.schemas.notification import NotificationRequested
+from shared.schemas.notification import Notification
 
 # outcome: "sent", "released", or the reason a survey was skipped
 DECISIONS = Counter("bob_followup_decisions_total", "Scheduler decisions", ["kind", "outcome"])
@@ -96,27 +97,35 @@ class Scheduler:
             released = AdviceReleased(profile_id=pid, released_at=now, reason=action.reason)
             events = [self.factory.event("followup.advice.released", pid, released, entity=f"released:{pid}",
                                          time=now)]
+        elif (data_key := person_keys(self.settings).get(pid)) is None:
+            # No data key: the person was erased, or never signed in. Nobody to write to, nothing to seal with.
+            DECISIONS.labels(action.survey.kind.value, "no_data_key").inc()
+            doc = {"_id": f"{pid}:{action.survey.key}", **base, "action": "skip", "survey_key": action.survey.key,
+                   "reason": "no_data_key"}
+            return doc, None
         else:
             DECISIONS.labels(action.survey.kind.value, "sent").inc()
             sent = SurveySent(profile_id=pid, kind=action.survey.kind, round=action.survey.round,
                               signed_up_at=person["signed_up_at"], group=Group(person["group"]), sent_at=now)
             doc = {"_id": f"{pid}:{sent.key}", **base, "action": "send", "survey_key": sent.key,
                    "survey": sent.model_dump(mode="json")}
-            events = [self._email(person, action, now),
+            events = [self._email(person, action, now, data_key),
                       self.factory.event("followup.survey.sent", pid, sent, entity=f"sent:{pid}:{sent.key}", time=now)]
         entry = Outbox.entry(events, now, requires=(self.store.decisions.name, doc["_id"]))
         return {**doc, "outbox_entry": entry["_id"]}, entry
 
-    def _email(self, person: Doc, action: Send, now: dt.datetime) -> Outgoing:
+    def _email(self, person: Doc, action: Send, now: dt.datetime, data_key: bytes) -> Outgoing:
         pid, survey, key = person["_id"], action.survey, self.settings.key
         email = survey_email(
             survey.kind, person["locale"], self.settings.public_url,
             links.sign(key, SURVEY_LINK, pid, now, SURVEY_LINK_LIFETIME, scope=survey.key),
             links.sign(key, UNSUBSCRIBE_LINK, pid, now, UNSUBSCRIBE_LINK_LIFETIME),
         )
-        notification = NotificationRequested(
+        note = Notification(
             idempotency_key=f"followup:{pid}:{survey.key}", recipient_id=pid, to=person["email"],
             subject=email.subject, text=email.text, category="survey", locale=person["locale"],
         )
+        # Sealed with the person's key: the survey and unsubscribe links are not readable on the topic.
+        notification = note.sealed(data_key)
         return self.factory.event("notification.requested", pid, notification,
                                   entity=notification.idempotency_key, time=now)

@@ -6,10 +6,10 @@ import smtplib
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
-from shared.schemas.notification import NotificationRequested
+from shared.schemas.notification import Notification
 
 
-def build(note: NotificationRequested, sender: str) -> EmailMessage:
+def build(note: Notification, sender: str) -> EmailMessage:
     message = EmailMessage()
     message["From"] = sender
     message["To"] = note.to
@@ -22,6 +22,6 @@ def build(note: NotificationRequested, sender: str) -> EmailMessage:
     return message
 
 
-def send(note: NotificationRequested, sender: str, host: str, port: int, timeout: float = 10.0) -> None:
+def send(note: Notification, sender: str, host: str, port: int, timeout: float = 10.0) -> None:
     with smtplib.SMTP(host, port, timeout=timeout) as smtp:
         smtp.send_message(build(note, sender))

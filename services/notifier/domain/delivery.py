@@ -13,7 +13,7 @@ from collections.abc import Collection
 from enum import StrEnum
 from typing import Any
 
-from shared.schemas.notification import NotificationRequested
+from shared.schemas.notification import Notification
 
 STALE_CLAIM = dt.timedelta(minutes=5)  # a SENDING claim this old belongs to a notifier that crashed
 MAX_BACKOFF = dt.timedelta(hours=1)
@@ -38,7 +38,7 @@ def address_key(address: str) -> str:
     return "email:" + hashlib.sha256(address.strip().casefold().encode()).hexdigest()
 
 
-def kept(note: NotificationRequested) -> dict[str, str]:
+def kept(note: Notification) -> dict[str, str]:
     """What a settled record keeps of its email: whom it was for (their id) and its category."""
     return {"recipient_id": note.recipient_id, "category": note.category}
 

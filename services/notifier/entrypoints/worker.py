@@ -12,6 +12,7 @@ from services.notifier.adapters import mailer
 from services.notifier.adapters.store import ensure_indexes
 from services.notifier.config import NotifierSettings
 from services.notifier.service import Notifier
+from shared.crypto.keystore import person_keys
 from shared.logs import configure_logging
 from shared.messaging.consumer import Consumer, Output, attach
 from shared.messaging.envelope import Envelope
@@ -32,10 +33,15 @@ notifier = Notifier(
     functools.partial(mailer.send, sender=settings.mail_from, host=settings.smtp_host, port=settings.smtp_port),
     settings.send_attempts, settings.send_pause_seconds,
 )
+keys = person_keys(settings)
 
 
 def now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+def deliver(sealed: NotificationRequested, at: dt.datetime) -> str:
+    return notifier.deliver_sealed(sealed, keys.get(sealed.recipient_id), at)
 
 
 class Deliveries(Consumer[NotificationRequested]):
@@ -45,8 +51,14 @@ class Deliveries(Consumer[NotificationRequested]):
 
     async def handle(self, events: list[Envelope[NotificationRequested]]) -> Output:
         for event in events:
-            await run_sync(notifier.deliver, event.data, now())
+            await run_sync(deliver, event.data, now())
         return Output()
+
+
+def erase(person_id: str, at: dt.datetime) -> dict[str, int]:
+    counts = service.erase_person(person_id, at)
+    keys.forget(person_id)  # the profile service destroys the key: no cached copy may outlive it
+    return counts
 
 
 class Unsubscribes(Consumer[HelperChanged]):
@@ -74,7 +86,7 @@ def main() -> None:
     factory = EventFactory(settings.service_name, settings.public_url)
     attach(app, Deliveries(), factory)
     attach(app, Unsubscribes(), factory)
-    attach(app, PrivacyAnswers(settings.service_name, service.export_person, service.erase_person, factory), factory)
+    attach(app, PrivacyAnswers(settings.service_name, service.export_person, erase, factory), factory)
     app.timer(settings.retry_scan_seconds)(retry_due)
     run_worker(app, settings)
 

@@ -29,7 +29,7 @@ def get_settings() -> PledgesSettings:
 @lru_cache
 def get_relay() -> Relay:
     settings = get_settings()
-    return Relay(OUTBOX, settings.kafka_bootstrap_servers, settings.service_name,
+    return Relay(OUTBOX, settings.kafka, settings.service_name,
                  scan_seconds=settings.relay_scan_seconds)
 
 

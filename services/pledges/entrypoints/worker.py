@@ -27,7 +27,7 @@ from shared.topics import ADVICE_GENERATED, DIAGNOSIS_COMPLETED, PLEDGES_TOPICS
 settings = PledgesSettings()
 configure_logging(f"{settings.service_name}-worker", settings.log_level)
 app = create_faust_app("bob-pledges", settings)
-relay = Relay(OUTBOX, settings.kafka_bootstrap_servers, f"{settings.service_name}-worker",
+relay = Relay(OUTBOX, settings.kafka, f"{settings.service_name}-worker",
               scan_seconds=settings.relay_scan_seconds)
 log = logging.getLogger(__name__)
 

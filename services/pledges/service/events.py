@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import logging
 from typing import Any
 
 from pydantic import BaseModel
@@ -12,11 +13,14 @@ from pydantic import BaseModel
 from services.pledges.adapters.db import OUTBOX
 from services.pledges.config import PledgesSettings
 from services.pledges.domain.emails import Mail
+from shared.crypto.keystore import person_keys
 from shared.messaging.envelope import Envelope
 from shared.messaging.factory import EventFactory, Outgoing
 from shared.messaging.outbox import Outbox
-from shared.schemas.notification import NotificationRequested
+from shared.schemas.notification import Notification
 from shared.topics import NOTIFICATIONS
+
+log = logging.getLogger(__name__)
 
 
 @functools.cache
@@ -34,12 +38,18 @@ def event(
 def notification(
     settings: PledgesSettings, key: str, recipient_id: str, to: str, mail: Mail, category: str,
     cause: Envelope[Any] | None = None,
-) -> Outgoing:
+) -> list[Outgoing]:
+    """The email's event, sealed with the recipient's data key; none when they have no key (erased, or never
+    signed in): there is then nobody to write to, and nothing readable may go on the topic."""
+    data_key = person_keys(settings).get(recipient_id)
+    if data_key is None:
+        log.warning("no data key: email not sent", extra={"category": category, "recipient_id": recipient_id})
+        return []
     subject, text = mail
-    data = NotificationRequested(
+    note = Notification(
         idempotency_key=key, recipient_id=recipient_id, to=to, subject=subject, text=text, category=category
     )
-    return event(settings, NOTIFICATIONS.event_types[0], recipient_id, data, key, cause)
+    return [event(settings, NOTIFICATIONS.event_types[0], recipient_id, note.sealed(data_key), key, cause)]
 
 
 def publish(events: list[Outgoing]) -> None:

@@ -36,7 +36,7 @@ def register(helper_id: str, email: str, sign_up: SignUp, now: dt.datetime, sett
         event(settings, "helper.registered", helper_id, changed, helper_id),
         # Matching starts on `helper.confirmed`: sign-in verified the email, so it follows at once.
         event(settings, "helper.confirmed", helper_id, changed, helper_id),
-        notification(settings, f"helper-welcome:{helper_id}", helper_id, email, welcome, "helper-welcome"),
+        *notification(settings, f"helper-welcome:{helper_id}", helper_id, email, welcome, "helper-welcome"),
     ])
     return helper_id
 

@@ -51,7 +51,7 @@ def _announce_review(review: dict[str, Any], settings: PledgesSettings) -> list[
     link = f"{settings.public_url}/#/reviews/{review['_id']}"
     return [
         review_event(settings, "review.assigned", review),
-        notification(settings, f"review-assigned:{review['_id']}", review["helper_id"], review["helper_email"],
+        *notification(settings, f"review-assigned:{review['_id']}", review["helper_id"], review["helper_email"],
                      emails.review_assigned(review["kind"], link), "review-assigned"),
     ]
 
@@ -64,9 +64,9 @@ def _announce_coffee(coffee: dict[str, Any], settings: PledgesSettings) -> list[
     key = f"coffee-matched:{coffee['_id']}"
     return [
         event(settings, "coffee.matched", coffee["profile_id"], data, coffee["_id"]),
-        notification(settings, f"{key}:seeker", coffee["profile_id"], coffee["seeker_email"],
+        *notification(settings, f"{key}:seeker", coffee["profile_id"], coffee["seeker_email"],
                      emails.coffee_for_seeker(coffee["helper_email"]), "coffee-matched"),
-        notification(settings, f"{key}:helper", coffee["helper_id"], coffee["helper_email"],
+        *notification(settings, f"{key}:helper", coffee["helper_id"], coffee["helper_email"],
                      emails.coffee_for_helper(coffee["seeker_email"]), "coffee-matched"),
     ]
 

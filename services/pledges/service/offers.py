@@ -37,7 +37,7 @@ def record_and_offer(
     publish([
         *(event(settings, "help.offered", profile_id, HelpOffered(profile_id=profile_id, kinds=[k.value]),
                 f"{profile_id}:{k.value}", cause) for k in new),
-        notification(settings, f"help-offered:{profile_id}:{'+'.join(k.value for k in new)}", profile_id,
+        *notification(settings, f"help-offered:{profile_id}:{'+'.join(k.value for k in new)}", profile_id,
                      seeker["email"], emails.help_offered(new, settings.public_url), "help-offered", cause),
     ])
     seekers.offered(profile_id, new)

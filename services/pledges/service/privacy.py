@@ -34,7 +34,10 @@ from services.pledges.config import PledgesSettings
 from services.pledges.domain.kinds import ReviewState
 from services.pledges.service.matching import MATCHING, time_out
 from services.pledges.service.reviews import done_key
+from shared.crypto.cipher import SealError
+from shared.crypto.keystore import PersonKeys, person_keys
 from shared.mongo import as_utc
+from shared.schemas.notification import Notification, NotificationRequested
 from shared.topics import NOTIFICATIONS
 
 REDACTED = "[effacé]"
@@ -157,14 +160,33 @@ def _mark_erased(person_id: str, now: dt.datetime) -> int:
     return 1
 
 
-def _redact_mail(payload: dict[str, Any], person_id: str, scrub: _Scrubber) -> dict[str, Any]:
-    """A notification's data: a mail to the person loses its address and text, any other their address."""
+def _opened(payload: dict[str, Any], keys: PersonKeys) -> tuple[Notification, bytes] | None:
+    """A queued notification in clear, with its recipient's key; None when it cannot be opened (its recipient was
+    erased: it is unreadable already)."""
+    try:
+        sealed = NotificationRequested.model_validate(payload)
+        key = keys.get(sealed.recipient_id)
+        return None if key is None else (sealed.opened(key), key)
+    except (ValueError, SealError):
+        return None
+
+
+def _redact_mail(payload: dict[str, Any], person_id: str, scrub: _Scrubber, keys: PersonKeys) -> dict[str, Any]:
+    """A notification's data: a mail to the person stays sealed with their destroyed key (unreadable); any other
+    is opened, loses the person's address and name, and is sealed again with its recipient's key."""
     if payload.get("recipient_id") == person_id:
-        return {k: ERASED_ADDRESS if k == "to" else REDACTED if k == "text" else v for k, v in payload.items()}
-    redacted: dict[str, Any] = scrub.value(payload)
-    if isinstance(payload.get("to"), str) and scrub.mentions(payload["to"]):
+        return payload
+    opened = _opened(payload, keys)
+    if opened is None:
+        return payload
+    note, key = opened
+    clear = note.model_dump()
+    redacted: dict[str, Any] = scrub.value(clear)
+    if scrub.mentions(note.to):
         redacted["to"] = ERASED_ADDRESS
-    return redacted
+    if redacted == clear:
+        return payload
+    return Notification.model_validate(redacted).sealed(key).model_dump(mode="json")
 
 
 def _redact_entries(
@@ -197,37 +219,40 @@ def _outboxes() -> tuple[tuple[str, Collection[db.Doc]], ...]:
     return ("outbox", db.outbox()), ("outbox_archive", db.outbox_archive())
 
 
-def _scrub_written(review_ids: list[str], scrub: _Scrubber, counts: Counter[str]) -> None:
+def _scrub_written(review_ids: list[str], scrub: _Scrubber, counts: Counter[str], keys: PersonKeys) -> None:
     """The emails that brought the person's reviews to their owners lose the person's name and address, as the
     reviews themselves did."""
-    keys = {done_key(review_id) for review_id in review_ids}
+    review_keys = {done_key(review_id) for review_id in review_ids}
 
     def carries_review(record: db.Doc) -> bool:
-        return record["topic"] == NOTIFICATIONS.name and any(key in record["value"] for key in keys)
+        return record["topic"] == NOTIFICATIONS.name and any(key in record["value"] for key in review_keys)
 
     for name, collection in _outboxes():
-        counts[name] += _redact_entries(collection, carries_review, lambda _, data: scrub.value(data))
+        counts[name] += _redact_entries(collection, carries_review, lambda _, data: _redact_mail(data, "", scrub, keys))
 
 
-def _erase_mails(person_id: str, scrub: _Scrubber, counts: Counter[str]) -> None:
+def _erase_mails(person_id: str, scrub: _Scrubber, counts: Counter[str], keys: PersonKeys) -> None:
     def concerns(record: db.Doc) -> bool:
-        return bool(record["key"] == person_id or scrub.mentions(record["value"]))
+        # Sealed mails may mention the person inside: each is opened (erasure is rare).
+        return bool(record["topic"] == NOTIFICATIONS.name or record["key"] == person_id
+                    or scrub.mentions(record["value"]))
 
     def redact(topic: str, data: db.Doc) -> db.Doc:
         # Pledges events carry ids, kinds and states only; scrubbed all the same if one ever did.
-        return _redact_mail(data, person_id, scrub) if topic == NOTIFICATIONS.name else scrub.value(data)
+        return _redact_mail(data, person_id, scrub, keys) if topic == NOTIFICATIONS.name else scrub.value(data)
 
     for name, collection in _outboxes():
         counts[name] += _redact_entries(collection, concerns, redact)
 
 
-def _mailed_addresses(person_id: str) -> list[Any]:
+def _mailed_addresses(person_id: str, keys: PersonKeys) -> list[Any]:
     """The addresses of the emails queued for the person (other services' emails are the notifier's business)."""
-    return [
-        json.loads(r["value"]).get("data", {}).get("to")
+    opened = [
+        _opened(json.loads(r["value"]).get("data", {}), keys)
         for _, collection in _outboxes() for entry in collection.find({})
         for r in entry.get("records") or [] if r["topic"] == NOTIFICATIONS.name and r["key"] == person_id
     ]
+    return [found[0].to for found in opened if found is not None]
 
 
 def erase_person(person_id: str, now: dt.datetime, settings: PledgesSettings) -> dict[str, int]:
@@ -240,6 +265,7 @@ def erase_person(person_id: str, now: dt.datetime, settings: PledgesSettings) ->
 def _erase(person_id: str, now: dt.datetime, settings: PledgesSettings) -> dict[str, int]:
     counts: Counter[str] = Counter()
     counts["unsubscribed"] += _mark_erased(person_id, now)
+    keys = person_keys(settings)
 
     helper = db.helpers().find_one({"_id": person_id})
     pledges = list(db.pledges().find({"helper_id": person_id}))
@@ -249,7 +275,7 @@ def _erase(person_id: str, now: dt.datetime, settings: PledgesSettings) -> dict[
     found = [
         (helper or {}).get("email"), (coffee_request or {}).get("email"), (seeker or {}).get("email"),
         *(p.get("helper_email") for p in pledges), *(d.get("email") for d in documents),
-        *_mailed_addresses(person_id),
+        *_mailed_addresses(person_id, keys),
     ]
     emails = {address for address in map(_address, found) if address}
     name = str((helper or {}).get("name") or "").strip()
@@ -299,6 +325,8 @@ def _erase(person_id: str, now: dt.datetime, settings: PledgesSettings) -> dict[
         }}).modified_count
     counts["helper_reviews"] += db.helper_reviews().delete_one({"_id": person_id}).deleted_count
 
-    _erase_mails(person_id, scrub, counts)
-    _scrub_written([r["_id"] for r in reviews if r["helper_id"] == person_id and "text" in r], scrub_theirs, counts)
+    _erase_mails(person_id, scrub, counts, keys)
+    _scrub_written([r["_id"] for r in reviews if r["helper_id"] == person_id and "text" in r], scrub_theirs, counts,
+                   keys)
+    keys.forget(person_id)  # the profile service destroys the key itself: no cached copy may outlive it
     return {name: counts[name] for name in db.COLLECTIONS}

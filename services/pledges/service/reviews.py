@@ -56,10 +56,10 @@ def submit_review(
         raise Over("this review is not pending any more")
     fulfilled = assignments.count_done(review["pledge_id"])
     # The owner also reads it on their help requests; an erased owner has no address left to write to.
-    mail = [notification(
+    mail = notification(
         settings, done_key(review["_id"]), review["profile_id"], review["owner_email"],
         emails.review_done(review["kind"], text), "review-done",
-    )] if review.get("owner_email") else []
+    ) if review.get("owner_email") else []
     publish([review_event(settings, "review.done", review), *mail,
              *([fulfilled_event(settings, fulfilled)] if fulfilled else [])])
     return review

@@ -23,10 +23,11 @@ from shared.auth.tokens import (
     TokenSigner,
     TokenVerifier,
 )
+from shared.crypto.keystore import KeyStore
 from shared.messaging.factory import EventFactory
 from shared.messaging.outbox import Outbox, Relay
 from shared.mongo import run_sync
-from shared.schemas.notification import NotificationRequested
+from shared.schemas.notification import Notification
 from shared.topics import NOTIFICATIONS
 
 (NOTIFICATION_REQUESTED,) = NOTIFICATIONS.event_types
@@ -45,8 +46,11 @@ def account_view(account: dict[str, Any]) -> dict[str, Any]:
 
 
 class Accounts:
-    def __init__(self, settings: ProfileSettings, outbox: Outbox, relay: Relay, factory: EventFactory) -> None:
+    def __init__(
+        self, settings: ProfileSettings, outbox: Outbox, relay: Relay, factory: EventFactory, keys: KeyStore,
+    ) -> None:
         self.settings = settings
+        self.keys = keys
         self.signer = TokenSigner(settings.auth_key_id, settings.private_key)
         self.verifier = TokenVerifier(settings.auth_public_keys)
         self.outbox = outbox
@@ -64,10 +68,12 @@ class Accounts:
             AUTH_AUDIENCE, dt.timedelta(minutes=minutes), now,
         )
         subject, text = magic_link_email(locale, f"{self.settings.public_url}/#/sign-in?token={token}", minutes)
-        data = NotificationRequested(
+        note = Notification(
             idempotency_key=f"magic-link:{jti}", recipient_id=store.email_key(email), to=email, subject=subject,
             text=text, category="sign-in", locale=locale,
         )
+        # No account yet, maybe: the link is sealed with the key of the address's hash, destroyed with the account.
+        data = note.sealed(await run_sync(self.keys.ensure, note.recipient_id))
         event = self.factory.event(NOTIFICATION_REQUESTED, data.recipient_id, data, entity=jti, time=now)
         entry = Outbox.entry([event], now, entry_id=data.idempotency_key)
         await run_sync(self.outbox.add, [entry])
@@ -93,6 +99,7 @@ class Accounts:
         if not store.use_link(claims["jti"], now):
             raise LinkRejected("this link was already used", gone=True)
         account = store.add_role(store.find_or_create(claims["email"], now), role.value)
+        self.keys.ensure(account["_id"])  # every account has its data key (accounts older than keys get it here)
         session = store.open_session(account["_id"], now)
         return self._issue(account, session["_id"], 0, now)
 

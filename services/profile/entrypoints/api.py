@@ -25,6 +25,7 @@ from services.profile.privacy import routes as privacy_routes
 from services.profile.privacy.service import Privacy
 from services.profile.service import Profiles
 from shared.auth.access import JobSeeker, ProfileOwner, Public
+from shared.crypto.keystore import KekRing, KeyStore, collection
 from shared.http import create_api
 from shared.logs import configure_logging
 from shared.messaging.factory import EventFactory
@@ -37,8 +38,10 @@ settings = ProfileSettings()
 configure_logging(settings.service_name, settings.log_level)
 factory = EventFactory(settings.service_name, settings.public_url)
 outbox = Outbox(get_db)
-relay = Relay(outbox, settings.kafka_bootstrap_servers, settings.service_name,
+relay = Relay(outbox, settings.kafka, settings.service_name,
               batch_size=settings.relay_batch_size, scan_seconds=settings.relay_scan_seconds)
+# The writer of the person key store; uncached here, since only the worker hears of erasures.
+keys = KeyStore(collection(settings), KekRing.from_settings(settings))
 
 
 class ProfileOut(BaseModel):
@@ -138,7 +141,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 app = create_api(settings, [router, auth_routes.auth, auth_routes.me, privacy_routes.router], lifespan)
 app.add_exception_handler(errors.ProfileError, refused)
 app.state.profiles = Profiles(outbox, relay, factory, settings.key)
-app.state.accounts = Accounts(settings, outbox, relay, factory)
+app.state.accounts = Accounts(settings, outbox, relay, factory, keys)
 app.state.privacy = Privacy(outbox, relay, factory)
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import importlib
 import inspect
 import json
@@ -21,6 +22,8 @@ from shared.settings import ServiceSettings
 
 COMPOSE = yaml.safe_load((REPO / "docker-compose.yml").read_text())
 OURS = {name: spec for name, spec in COMPOSE["services"].items() if "build" in spec}
+# One-shot jobs built from a service image: they run no service, so they have no settings class.
+JOBS = frozenset({"init", "kafka-certs"})
 
 
 def _settings_class(service: str) -> type[ServiceSettings]:
@@ -51,7 +54,7 @@ def test_build_context_dockerfile_and_command_exist(name: str) -> None:
         assert _module_file(command[2]).is_file() or (REPO / command[2].replace(".", "/")).is_dir()
 
 
-@pytest.mark.parametrize("name", sorted(n for n in OURS if n != "init"))
+@pytest.mark.parametrize("name", sorted(n for n in OURS if n not in JOBS))
 def test_environment_names_match_the_settings_class(name: str) -> None:
     service = name.rsplit("-", 1)[0]
     settings = _settings_class(service)
@@ -60,6 +63,16 @@ def test_environment_names_match_the_settings_class(name: str) -> None:
     for variable in OURS[name]["environment"]:
         assert variable.startswith(prefix), variable
         assert variable[len(prefix):].lower() in settings.model_fields, f"{variable} is not a {settings.__name__} field"
+
+
+@pytest.mark.parametrize("name", sorted(n for n in OURS if n not in JOBS))
+def test_every_service_process_connects_to_kafka_as_its_own_principal(name: str) -> None:
+    service = name.rsplit("-", 1)[0]
+    environment = OURS[name]["environment"]
+    prefix = service.upper()
+    assert environment[f"{prefix}_KAFKA_USERNAME"] == service
+    assert f"BOB_KAFKA_{prefix}_PASSWORD" in environment[f"{prefix}_KAFKA_PASSWORD"]
+    assert f"BOB_KAFKA_{prefix}_PASSWORD" in OURS["init"]["environment"], "init creates every service's user"
 
 
 def test_mounted_files_exist() -> None:
@@ -90,6 +103,7 @@ _KEY_ID, _PRIVATE, _PUBLIC = generate()
 OPERATOR_VALUES = {
     "BOB_AUTH_KEY_ID": _KEY_ID, "BOB_AUTH_PRIVATE_KEY": _PRIVATE,
     "BOB_AUTH_PUBLIC_KEYS": json.dumps({_KEY_ID: _PUBLIC}),
+    "BOB_DATA_KEKS": json.dumps({"kek-1": base64.b64encode(bytes(32)).decode()}), "BOB_DATA_KEK_ID": "kek-1",
 }
 
 
@@ -102,7 +116,7 @@ def _interpolate(value: object) -> str:
     )
 
 
-@pytest.mark.parametrize("name", sorted(n for n in OURS if n != "init"))
+@pytest.mark.parametrize("name", sorted(n for n in OURS if n not in JOBS))
 def test_settings_load_from_the_compose_environment(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """In prod, settings refuse missing secrets and trial parameters: compose must provide them."""
     settings = _settings_class(name.rsplit("-", 1)[0])

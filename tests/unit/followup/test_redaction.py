@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 from services.followup.adapters.privacy import redacted_records
+from shared.crypto.cipher import new_key
 from shared.messaging.factory import EventFactory
 from shared.messaging.outbox import Outbox
 from shared.schemas.followup import AdviceReleased, Group, SurveyAnswered, SurveyForm, SurveyKind, SurveySent
-from shared.schemas.notification import NotificationRequested
+from shared.schemas.notification import Notification
 from shared.topics import REGISTRY, SURVEYS
 
 NOW = dt.datetime(2026, 1, 15, 8, 0, tzinfo=dt.UTC)
@@ -21,9 +22,9 @@ def test_only_the_survey_events_stay_and_answers_lose_their_free_text() -> None:
     form = SurveyForm.model_validate({"situation": "SEEKING", "scores": {"motivation": 4}, "free_text": "Camille"})
     answered = SurveyAnswered(**SURVEY, step="form", answered_at=NOW, seeking=True, form=form)
     entry = Outbox.entry([
-        FACTORY.event("notification.requested", "p1", NotificationRequested(
+        FACTORY.event("notification.requested", "p1", Notification(
             idempotency_key="k", recipient_id="p1", to="camille@example.org", subject="s", text="t",
-            category="survey", locale="fr"), entity="k"),
+            category="survey", locale="fr").sealed(new_key()), entity="k"),
         FACTORY.event("followup.survey.sent", "p1", SurveySent(**SURVEY, sent_at=NOW), entity="sent"),
         FACTORY.event("followup.advice.released", "p1", AdviceReleased(
             profile_id="p1", released_at=NOW, reason="survey-answered"), entity="released"),

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from services.notifier.domain.delivery import ERASED_ADDRESS, MAX_BACKOFF, REDACTED, address_key, backoff, kept, redact
-from shared.schemas.notification import NotificationRequested
+from shared.schemas.notification import Notification
 
 
 def test_an_address_is_known_by_a_key_that_ignores_case_and_spaces() -> None:
@@ -16,7 +16,7 @@ def test_an_address_is_known_by_a_key_that_ignores_case_and_spaces() -> None:
 
 
 def test_a_settled_record_keeps_neither_address_nor_text() -> None:
-    note = NotificationRequested(idempotency_key="k", recipient_id="p1", to="camille@example.org", subject="s",
+    note = Notification(idempotency_key="k", recipient_id="p1", to="camille@example.org", subject="s",
                                  text="t", category="survey")
     assert kept(note) == {"recipient_id": "p1", "category": "survey"}
 

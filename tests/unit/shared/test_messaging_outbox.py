@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 from unittest.mock import MagicMock
 
+from shared.messaging.access import KafkaAccess
 from shared.messaging.factory import EventFactory, Outgoing
 from shared.messaging.outbox import Outbox, Relay
 from shared.schemas.privacy import PrivacyRequested
@@ -59,7 +60,7 @@ class FakeProducer:
 
 def relay_with(vet: Any = None) -> tuple[Relay, FakeProducer, MagicMock]:
     outbox = MagicMock(spec=Outbox)
-    relay = Relay(outbox, "unused:9092", "profile", vet=vet)
+    relay = Relay(outbox, KafkaAccess("unused:9092"), "profile", vet=vet)
     producer = FakeProducer()
     relay._producer = producer
     return relay, producer, outbox

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import base64
+
 import pytest
 from pydantic import BaseModel, ValidationError
 from pydantic_settings import SettingsConfigDict
@@ -29,7 +31,16 @@ def test_signing_key_is_required_in_prod(monkeypatch: pytest.MonkeyPatch) -> Non
     with pytest.raises(ValidationError, match="auth_public_keys must be set"):
         DemoSettings()
     monkeypatch.setenv("DEMO_AUTH_PUBLIC_KEYS", '{"k1": "' + generate()[2] + '"}')
+    with pytest.raises(ValidationError, match="data_keks must be set"):
+        DemoSettings()
+    monkeypatch.setenv("DEMO_DATA_KEKS", '{"k1": "' + base64.b64encode(bytes(32)).decode() + '"}')
+    monkeypatch.setenv("DEMO_DATA_KEK_ID", "k1")
+    with pytest.raises(ValidationError, match="kafka_username and kafka_password must be set"):
+        DemoSettings()
+    monkeypatch.setenv("DEMO_KAFKA_USERNAME", "demo")
+    monkeypatch.setenv("DEMO_KAFKA_PASSWORD", "s3cret-too")
     assert DemoSettings().key == "s3cret"
+    assert DemoSettings().kafka.security_protocol == "SASL_PLAINTEXT"
 
 
 def test_dev_gets_a_dev_only_key() -> None:

@@ -1,0 +1,171 @@
+"""Kafka ACLs, generated from the contract registry (shared/topics.py), never written by hand.
+
+Each service has its own principal (`User:<service>`, a SCRAM user): it may WRITE the topics it publishes (its
+events, its privacy answers, the dead letters of its consumers), READ the topics it subscribes to, and READ its
+own consumer group, the Faust app id `bob-<service>`. Nothing else: no cluster right, no other group, no topic
+creation (topics come from the registry, created by the admin). The workers need no more: Faust runs without
+internal topics here (memory store, no tables, `topic_allow_declare=False`, `topic_disable_leader=True`), and an
+idempotent producer needs only WRITE on a topic since Kafka 3.0 (KIP-679).
+
+A partner (`User:partner-<name>`) may READ the partner-visible topics and its own consumer groups: `partner-<name>`
+and those named `partner-<name>.<anything>`. The super user `admin` needs no ACL (it administers: topics, users,
+ACLs). DESCRIBE is implied by READ and WRITE in Kafka; it is granted explicitly so the ACL list reads plainly.
+
+`apply` makes the broker's ACLs of the rules' principals exactly the rules: run it again after the registry
+changes (`python -m shared.admin apply-acls`) and rights a service lost are revoked."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+from kafka import KafkaAdminClient  # type: ignore[import-untyped]
+from kafka.admin import (  # type: ignore[import-untyped]
+    ACL,
+    ACLFilter,
+    ACLOperation,
+    ACLPermissionType,
+    ACLResourcePatternType,
+    ResourcePattern,
+    ResourcePatternFilter,
+    ResourceType,
+)
+
+from shared.messaging.contracts import Registry
+from shared.topics import REGISTRY
+
+# The platform's services, each its own Kafka principal (SCRAM user name).
+PRINCIPALS: tuple[str, ...] = ("profile", "diagnosis", "advice", "pledges", "followup", "notifier")
+ADMIN = "admin"
+PARTNER_PREFIX = "partner-"
+ANY_HOST = "*"
+# A partner's name becomes part of a user name and of group names: short, lower case, no dot.
+_PARTNER_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
+
+Resource = Literal["topic", "group"]
+Operation = Literal["READ", "WRITE", "DESCRIBE"]
+_RESOURCE_TYPES = {"topic": ResourceType.TOPIC, "group": ResourceType.GROUP}
+
+
+@dataclass(frozen=True, order=True)
+class Rule:
+    """One ALLOW ACL: `user` may do `operation` on the topic or group `name` (every name starting with it when
+    `prefixed`)."""
+
+    user: str
+    resource: Resource
+    name: str
+    operation: Operation
+    prefixed: bool = False
+
+    @property
+    def principal(self) -> str:
+        return f"User:{self.user}"
+
+    def acl(self) -> ACL:
+        pattern = ACLResourcePatternType.PREFIXED if self.prefixed else ACLResourcePatternType.LITERAL
+        return ACL(
+            principal=self.principal, host=ANY_HOST, operation=ACLOperation[self.operation],
+            permission_type=ACLPermissionType.ALLOW,
+            resource_pattern=ResourcePattern(_RESOURCE_TYPES[self.resource], self.name, pattern),
+        )
+
+
+class AclError(RuntimeError):
+    """The broker refused to create or delete ACLs."""
+
+
+def consumer_group(service: str) -> str:
+    """A service's consumer group: its workers' Faust app id."""
+    return f"bob-{service}"
+
+
+def partner_user(name: str) -> str:
+    """The SCRAM user name of the partner `name` (validated)."""
+    if not _PARTNER_NAME.match(name):
+        raise ValueError(f"partner name {name!r}: lower-case letters, digits and hyphens, at most 40")
+    return f"{PARTNER_PREFIX}{name}"
+
+
+def _topic(user: str, topic: str, operation: Operation) -> list[Rule]:
+    return [Rule(user, "topic", topic, operation), Rule(user, "topic", topic, "DESCRIBE")]
+
+
+def service_rules(registry: Registry = REGISTRY) -> list[Rule]:
+    """Every service principal's rules, from the registry's publishers and subscribers."""
+    rules: set[Rule] = set()
+    for topic in registry.topics:
+        for service in set(topic.publishers) & set(PRINCIPALS):
+            rules.update(_topic(service, topic.name, "WRITE"))
+        for service in set(topic.subscribers) & set(PRINCIPALS):
+            rules.update(_topic(service, topic.name, "READ"))
+            rules.add(Rule(service, "group", consumer_group(service), "READ"))
+    return sorted(rules)
+
+
+def _partner(user: str, registry: Registry) -> list[Rule]:
+    rules = [rule for topic in registry.topics if topic.partner_visible for rule in _topic(user, topic.name, "READ")]
+    return sorted([*rules, Rule(user, "group", user, "READ"), Rule(user, "group", f"{user}.", "READ", prefixed=True)])
+
+
+def partner_rules(name: str, registry: Registry = REGISTRY) -> list[Rule]:
+    """The rules of the partner `name`: read the partner-visible topics, with its own consumer groups."""
+    return _partner(partner_user(name), registry)
+
+
+def partner_template(registry: Registry = REGISTRY) -> list[Rule]:
+    """Any partner's rules, with the user written `partner-<name>` (for the catalogue)."""
+    return _partner(f"{PARTNER_PREFIX}<name>", registry)
+
+
+def by_resource(rules: Iterable[Rule], resource: Resource) -> dict[str, dict[str, list[str]]]:
+    """{topic or group: {principal: sorted operations}}; a prefixed name ends with `*`."""
+    table: defaultdict[str, defaultdict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for rule in rules:
+        if rule.resource == resource:
+            table[f"{rule.name}*" if rule.prefixed else rule.name][rule.principal].add(rule.operation)
+    return {name: {p: sorted(ops) for p, ops in sorted(grants.items())} for name, grants in sorted(table.items())}
+
+
+def _of(principal: str) -> ACLFilter:
+    return ACLFilter(
+        principal=principal, host=None, operation=ACLOperation.ANY, permission_type=ACLPermissionType.ANY,
+        resource_pattern=ResourcePatternFilter(ResourceType.ANY, None, ACLResourcePatternType.ANY),
+    )
+
+
+def current(admin: KafkaAdminClient, principals: Iterable[str]) -> set[ACL]:
+    """The broker's ACLs of these principals (`User:<name>`)."""
+    found: set[ACL] = set()
+    for principal in principals:
+        acls, _ = admin.describe_acls(_of(principal))
+        found.update(acls)
+    return found
+
+
+def _delete(admin: KafkaAdminClient, filters: list[ACLFilter]) -> None:
+    if filters:
+        failed = [error for _, _, error in admin.delete_acls(filters) if error.errno]
+        if failed:
+            raise AclError(f"could not delete ACLs: {failed}")
+
+
+def apply(admin: KafkaAdminClient, rules: list[Rule]) -> None:
+    """Make the ACLs of the rules' principals exactly `rules`: create the missing ones and delete the others.
+    Idempotent; needs the super user."""
+    wanted = {rule.acl() for rule in rules}
+    existing = current(admin, {rule.principal for rule in rules})
+    _delete(admin, sorted(existing - wanted, key=repr))
+    missing = sorted(wanted - existing, key=repr)
+    if missing:
+        failed = admin.create_acls(missing)["failed"]
+        if failed:
+            raise AclError(f"could not create ACLs: {failed}")
+
+
+def revoke(admin: KafkaAdminClient, user: str) -> None:
+    """Delete every ACL of `user` (a partner leaving)."""
+    _delete(admin, [_of(f"User:{user}")])

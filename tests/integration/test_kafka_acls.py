@@ -1,0 +1,319 @@
+"""The broker's ACLs, tried as an outsider would: with Debian's `kcat` (librdkafka, an independent client; installed
+when missing). No credentials and wrong passwords are refused; each service's principal sees, reads and writes what
+the registry grants it and nothing else; a partner created with `python -m shared.admin partner create` reads its
+topic over TLS and is denied the others; only the admin deletes consumer groups (kafka-python's admin client)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+import subprocess
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from kafka import KafkaAdminClient, KafkaConsumer, TopicPartition  # type: ignore[import-untyped]
+from kafka.errors import GroupAuthorizationFailedError  # type: ignore[import-untyped]
+from kafka.structs import OffsetAndMetadata  # type: ignore[import-untyped]
+from typer.testing import CliRunner
+
+from deploy.local.platform import Platform
+from shared.admin import cli
+from shared.messaging import acls
+from shared.messaging.access import MECHANISM, KafkaAccess
+from shared.messaging.acls import ADMIN, PRINCIPALS, consumer_group, partner_user
+from shared.messaging.binding import record
+from shared.messaging.envelope import Envelope
+from shared.messaging.factory import EventFactory
+from shared.messaging.kafka import admin_client
+from shared.schemas.deadletter import DeadLetter
+from shared.schemas.partner import PartnerProfileSubmitted
+from shared.topics import (
+    ALL_TOPICS,
+    DEAD_LETTER,
+    NOTIFICATIONS,
+    PARTNER_EVENTS,
+    PLEDGES_MATCHES,
+    PROFILE_SUBMITTED,
+    REGISTRY,
+)
+from tests.conftest import Infra
+
+DENIED = "authorization failed"  # librdkafka's "Topic/Group authorization failed"
+NOW = dt.datetime(2026, 6, 1, 12, tzinfo=dt.UTC)
+
+
+@pytest.fixture(scope="module")
+def kcat_binary() -> str:
+    """Debian's kcat, installed with apt-get when missing (after refreshing the package lists if needed)."""
+    found = shutil.which("kcat")
+    if found is None:
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        install = ["apt-get", "install", "-y", "-qq", "kcat"]
+        if subprocess.run(install, env=env, capture_output=True, check=False, timeout=600).returncode != 0:
+            subprocess.run(["apt-get", "update", "-qq"], env=env, capture_output=True, check=True, timeout=600)
+            subprocess.run(install, env=env, capture_output=True, check=True, timeout=600)
+        found = shutil.which("kcat")
+    assert found, "kcat could not be installed"
+    return found
+
+
+@dataclass(frozen=True)
+class Kcat:
+    binary: str
+    folder: Path  # per-run config files (0600): passwords stay off the command line
+
+    def __call__(self, access: KafkaAccess, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+        lines = [f"security.protocol={access.security_protocol.lower()}"]
+        if access.username is not None:
+            lines += [f"sasl.mechanisms={MECHANISM}", f"sasl.username={access.username}",
+                      f"sasl.password={access.password}"]
+        if access.ca_file:
+            lines.append(f"ssl.ca.location={access.ca_file}")
+        config = self.folder / f"{uuid.uuid4().hex}.conf"
+        fd = os.open(config, os.O_WRONLY | os.O_CREAT, 0o600)
+        with os.fdopen(fd, "w") as out:
+            out.write("\n".join(lines) + "\n")
+        # -m: seconds to wait for metadata; a refused client fails after it at the latest.
+        command = [self.binary, "-F", str(config), "-b", access.bootstrap_servers, "-m", "20", *args]
+        return subprocess.run(command, input=stdin, capture_output=True, text=True, timeout=180, check=False)
+
+    def topics(self, access: KafkaAccess) -> set[str]:
+        """The topics the broker lets this principal see (kcat -L)."""
+        listing = self(access, "-L", "-J")
+        assert listing.returncode == 0, listing.stderr
+        return {t["topic"] for t in json.loads(listing.stdout)["topics"]}
+
+    def consume(self, access: KafkaAccess, topic: str) -> subprocess.CompletedProcess[str]:
+        """Every record of the topic, one JSON object a line (key, payload, ...), then exit."""
+        return self(access, "-C", "-t", topic, "-o", "beginning", "-e", "-J", "-q")
+
+    def produce(self, access: KafkaAccess, topic: str, event: Envelope[Any]) -> subprocess.CompletedProcess[str]:
+        key, value, headers = record(event)
+        header_args = [arg for name, raw in headers for arg in ("-H", f"{name}={raw.decode()}")]
+        return self(access, "-P", "-t", topic, "-K", "\t", *header_args, stdin=f"{key.decode()}\t{value.decode()}\n")
+
+
+@pytest.fixture(scope="module")
+def secured(infra: Infra) -> Platform:
+    """The project's own broker: the only one the suite secures (see tests/conftest.py)."""
+    if infra.platform is None:
+        pytest.skip("the broker under test is not the project's own secured broker")
+    return infra.platform
+
+
+@pytest.fixture(scope="module")
+def kcat(kcat_binary: str, tmp_path_factory: pytest.TempPathFactory) -> Kcat:
+    return Kcat(kcat_binary, tmp_path_factory.mktemp("kcat"))
+
+
+def refused(result: subprocess.CompletedProcess[str]) -> bool:
+    """kcat failed, and listed no topic on the way."""
+    return result.returncode != 0 and "topic" not in result.stdout
+
+
+def denied(result: subprocess.CompletedProcess[str]) -> bool:
+    return result.returncode != 0 and DENIED in result.stderr.lower()
+
+
+def keys(result: subprocess.CompletedProcess[str]) -> list[str]:
+    return [json.loads(line)["key"] for line in result.stdout.splitlines() if line.startswith("{")]
+
+
+def test_without_credentials_both_listeners_refuse(secured: Platform, kcat: Kcat) -> None:
+    loopback = KafkaAccess(secured.config.bootstrap_servers)
+    partner_tls_only = KafkaAccess(secured.config.partner_bootstrap_servers, ca_file=str(secured.config.kafka_ca_file))
+    for access in (loopback, partner_tls_only):
+        result = kcat(access, "-L")
+        assert refused(result), (access.bootstrap_servers, result.stdout, result.stderr)
+
+
+def test_a_wrong_password_is_refused(secured: Platform, kcat: Kcat) -> None:
+    result = kcat(secured.kafka("diagnosis").as_user("diagnosis", "not-the-password"), "-L")
+    assert refused(result)
+    assert "authentication failed" in result.stderr.lower(), result.stderr
+
+
+@pytest.mark.parametrize("service", PRINCIPALS)
+def test_a_service_sees_only_the_topics_it_publishes_or_subscribes_to(
+    secured: Platform, kcat: Kcat, service: str
+) -> None:
+    expected = {t.name for t in ALL_TOPICS if service in (*t.publishers, *t.subscribers)}
+    assert kcat.topics(secured.kafka(service)) == expected
+    assert kcat.topics(secured.kafka()) >= {t.name for t in ALL_TOPICS}, "the admin sees them all"
+
+
+@pytest.mark.parametrize("topic", [NOTIFICATIONS.name, PLEDGES_MATCHES.name])
+def test_a_service_cannot_read_another_services_topic(secured: Platform, kcat: Kcat, topic: str) -> None:
+    result = kcat.consume(secured.kafka("diagnosis"), topic)
+    assert denied(result), result.stderr
+    assert not keys(result)
+
+
+def test_a_service_reads_the_topic_it_subscribes_to(secured: Platform, kcat: Kcat) -> None:
+    result = kcat.consume(secured.kafka("diagnosis"), PROFILE_SUBMITTED.name)
+    assert result.returncode == 0, result.stderr
+
+
+def _dead_letter(marker: str) -> Envelope[Any]:
+    letter = DeadLetter(source_topic=PROFILE_SUBMITTED.name, consumer="acl-test", error=marker, raw_base64="",
+                        raw_text="", failed_at=NOW)
+    _, event = EventFactory("diagnosis", "https://bob.example").event(
+        DEAD_LETTER.event_types[0], marker, letter, entity=marker)
+    return event
+
+
+def test_a_service_cannot_write_a_topic_it_does_not_own(secured: Platform, kcat: Kcat) -> None:
+    marker = uuid.uuid4().hex
+    denied_write = kcat.produce(secured.kafka("diagnosis"), PROFILE_SUBMITTED.name, _dead_letter(marker))
+    assert denied(denied_write), denied_write.stderr
+    # The same client, producer and principal write where the registry lets diagnosis write.
+    allowed = kcat.produce(secured.kafka("diagnosis"), DEAD_LETTER.name, _dead_letter(marker))
+    assert allowed.returncode == 0, allowed.stderr
+    assert marker in keys(kcat.consume(secured.kafka(), DEAD_LETTER.name))
+    assert marker not in keys(kcat.consume(secured.kafka(), PROFILE_SUBMITTED.name))
+
+
+@dataclass(frozen=True)
+class Partner:
+    name: str
+    access: KafkaAccess
+
+
+def _admin_args(platform: Platform) -> list[str]:
+    return ["--bootstrap-servers", platform.config.bootstrap_servers,
+            "--admin-password", platform.credentials[ADMIN]]
+
+
+@pytest.fixture(scope="module")
+def partner(secured: Platform) -> Iterator[Partner]:
+    """A partner created as an operator would, with `python -m shared.admin partner create <name>`."""
+    name = f"acl-{uuid.uuid4().hex[:8]}"
+    created = CliRunner().invoke(cli, ["partner", "create", name, *_admin_args(secured)])
+    assert created.exit_code == 0, created.output
+    fields = dict(line.split(": ", 1) for line in created.output.splitlines() if ": " in line)
+    assert fields["user"] == partner_user(name)
+    yield Partner(name, secured.partner_kafka(fields["user"], fields["password"]))
+    deleted = CliRunner().invoke(cli, ["partner", "delete", name, *_admin_args(secured)])
+    assert deleted.exit_code == 0, deleted.output
+
+
+def _partner_event(marker: str) -> Envelope[Any]:
+    data = PartnerProfileSubmitted(
+        pseudonym=marker, version=1, submitted_at=NOW, age_band="25-34", highest_degree=None,
+        rome_code="M1607", departement_id="31", mobility_area="CITY", project_kind="FIND_A_NEW_JOB",
+        search_started=True, frustrations=[],
+    )
+    _, event = EventFactory("profile", "https://bob.example").event(
+        PARTNER_EVENTS.event_types[0], marker, data, entity=marker)
+    return event
+
+
+def test_the_partner_reads_its_topic_over_tls(secured: Platform, kcat: Kcat, partner: Partner) -> None:
+    marker = uuid.uuid4().hex
+    sent = kcat.produce(secured.kafka("profile"), PARTNER_EVENTS.name, _partner_event(marker))
+    assert sent.returncode == 0, sent.stderr
+    assert partner.access.security_protocol == "SASL_SSL"
+    assert kcat.topics(partner.access) == {PARTNER_EVENTS.name}
+    read = kcat.consume(partner.access, PARTNER_EVENTS.name)
+    assert read.returncode == 0, read.stderr
+    [payload] = [json.loads(line)["payload"] for line in read.stdout.splitlines()
+                 if line.startswith("{") and json.loads(line)["key"] == marker]
+    assert REGISTRY.decode(payload.encode()).data.pseudonym == marker
+
+
+@pytest.mark.parametrize("topic", [PROFILE_SUBMITTED.name, NOTIFICATIONS.name])
+def test_the_partner_is_denied_internal_topics(kcat: Kcat, partner: Partner, topic: str) -> None:
+    result = kcat.consume(partner.access, topic)
+    assert denied(result), result.stderr
+    assert not keys(result)
+
+
+def test_the_partner_cannot_write_even_its_topic(kcat: Kcat, partner: Partner) -> None:
+    result = kcat.produce(partner.access, PARTNER_EVENTS.name, _partner_event(uuid.uuid4().hex))
+    assert denied(result), result.stderr
+
+
+def test_the_partner_consumes_in_its_own_groups_only(kcat: Kcat, partner: Partner) -> None:
+    def in_group(group: str) -> subprocess.CompletedProcess[str]:
+        return kcat(partner.access, "-X", "auto.offset.reset=earliest", "-G", group, PARTNER_EVENTS.name, "-e", "-q")
+
+    own = in_group(f"{partner_user(partner.name)}.reporting")
+    assert own.returncode == 0, own.stderr
+    assert denied(in_group(consumer_group("notifier")))
+    assert denied(in_group(f"{partner_user(partner.name)}x"))  # a longer name is another partner's prefix
+
+
+def test_a_deleted_partner_is_refused(secured: Platform, kcat: Kcat) -> None:
+    name = f"gone-{uuid.uuid4().hex[:8]}"
+    created = CliRunner().invoke(cli, ["partner", "create", name, *_admin_args(secured)])
+    assert created.exit_code == 0, created.output
+    password = created.output.split("password: ", 1)[1].split()[0]
+    access = secured.partner_kafka(partner_user(name), password)
+    assert kcat.topics(access) == {PARTNER_EVENTS.name}
+    deleted = CliRunner().invoke(cli, ["partner", "delete", name, *_admin_args(secured)])
+    assert deleted.exit_code == 0, deleted.output
+    assert refused(kcat(access, "-L"))
+    again = CliRunner().invoke(cli, ["partner", "delete", name, *_admin_args(secured)])
+    assert again.exit_code == 0, again.output
+
+
+def _make_group(admin: KafkaAccess) -> str:
+    """A consumer group with a committed offset, made by the admin (no service's group: their offsets matter)."""
+    group = f"acl-test-{uuid.uuid4().hex[:8]}"
+    consumer = KafkaConsumer(**admin.client_config(), group_id=group, enable_auto_commit=False)
+    try:
+        partition = TopicPartition(PARTNER_EVENTS.name, 0)
+        consumer.assign([partition])
+        consumer.commit({partition: OffsetAndMetadata(0, "", -1)})
+    finally:
+        consumer.close()
+    return group
+
+
+def test_only_the_admin_lists_and_deletes_consumer_groups(secured: Platform, partner: Partner) -> None:
+    group = _make_group(secured.kafka())
+    for access in (secured.kafka("diagnosis"), partner.access):
+        client: KafkaAdminClient = admin_client(access)
+        try:
+            assert group not in {g["group_id"] for g in client.list_groups()}
+            with pytest.raises(GroupAuthorizationFailedError):
+                client.delete_groups([group])
+        finally:
+            client.close()
+    # Not even its own group: a service may read it, not delete it.
+    diagnosis = admin_client(secured.kafka("diagnosis"))
+    try:
+        own = consumer_group("diagnosis")
+        assert diagnosis.delete_groups([own]) == {own: GroupAuthorizationFailedError.__name__}
+    finally:
+        diagnosis.close()
+    admin = admin_client(secured.kafka())
+    try:
+        assert admin.delete_groups([group]) == {group: "OK"}
+    finally:
+        admin.close()
+
+
+def test_the_broker_holds_exactly_the_generated_acls(secured: Platform) -> None:
+    client = admin_client(secured.kafka())
+    try:
+        acls.apply(client, acls.service_rules())  # again: idempotent
+        services = {f"User:{service}" for service in PRINCIPALS}
+        assert acls.current(client, services) == {rule.acl() for rule in acls.service_rules()}
+        assert acls.current(client, {"User:*"}) == set(), "no right is granted to everyone"
+        # A right the rules no longer grant is revoked on the broker.
+        user = f"acl-stale-{uuid.uuid4().hex[:8]}"
+        read, describe = (acls.Rule(user, "topic", PARTNER_EVENTS.name, op) for op in ("READ", "DESCRIBE"))
+        acls.apply(client, [read, describe])
+        acls.apply(client, [describe])
+        assert acls.current(client, {describe.principal}) == {describe.acl()}
+        acls.revoke(client, user)
+        assert acls.current(client, {describe.principal}) == set()
+    finally:
+        client.close()
