@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import time
 from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
 from prometheus_client import Counter as Metric
+from tenacity import RetryCallState, Retrying, stop_after_attempt, wait_exponential
 
 from services.notifier.adapters import store
 from services.notifier.domain.delivery import STALE_CLAIM, State, address_key, backoff, kept, redact
@@ -92,16 +92,18 @@ class Notifier:
         return store.take_over(note.idempotency_key, now - STALE_CLAIM, now)
 
     def _attempt(self, note: Notification, attempts: int, pause: float) -> bool:
-        for attempt in range(attempts):
-            try:
-                self.send(note)
-                return True
-            except Exception as exc:
-                SEND_FAILURES.labels(note.category).inc()
-                log.warning("email not sent", extra={"key": note.idempotency_key, "error": repr(exc)[:200]})
-                if attempt + 1 < attempts:
-                    time.sleep(pause * 2**attempt)
-        return False
+        def failed(state: RetryCallState) -> None:
+            SEND_FAILURES.labels(note.category).inc()
+            error = state.outcome.exception() if state.outcome else None
+            log.warning("email not sent", extra={"key": note.idempotency_key, "error": repr(error)[:200]})
+
+        def send() -> bool:
+            self.send(note)
+            return True
+
+        retrying = Retrying(stop=stop_after_attempt(attempts), wait=wait_exponential(multiplier=pause, min=0),
+                            after=failed, retry_error_callback=lambda _: False)
+        return retrying(send)
 
     def _settle(self, note: Notification, ok: bool, attempts: int, now: dt.datetime) -> str:
         if ok:
