@@ -1,5 +1,5 @@
 """Varied, valid profiles for benchmarks, drawn from the demo seed's job groups and départements, and the
-`profile.submitted` events the profile service would emit for them."""
+`profile.submitted` events the profile service would emit for them (sealed)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import datetime as dt
 import random
 import uuid
 
+from shared.crypto.cipher import new_key
 from shared.messaging.envelope import Envelope
 from shared.messaging.factory import EventFactory
 from shared.referential.seed_files import SEED_DIR, read_seed
@@ -18,6 +19,7 @@ from shared.schemas.profile import (
     PassionLevel,
     ProfileIn,
     ProfileSubmitted,
+    SealedProfileSubmitted,
     Seniority,
     TrainingFulfillment,
 )
@@ -60,11 +62,14 @@ def personas(n: int, seed: int = 7) -> list[ProfileIn]:
     return [random_profile(rng, rome_codes, departements) for _ in range(n)]
 
 
-def submitted_events(profiles: list[ProfileIn], now: dt.datetime) -> list[Envelope[ProfileSubmitted]]:
-    """Version 1 of each profile, under a fresh profile id, each event starting its own trace."""
+def submitted_events(profiles: list[ProfileIn], now: dt.datetime, keys: dict[str, bytes]
+                     ) -> list[Envelope[SealedProfileSubmitted]]:
+    """Version 1 of each profile, under a fresh profile id, sealed with a fresh data key (added to `keys`: the
+    caller stores them where the consumers look), each event starting its own trace."""
     events = []
     for profile in profiles:
         profile_id = uuid.uuid4().hex
-        data = ProfileSubmitted(profile_id=profile_id, version=1, submitted_at=now, profile=profile)
+        key = keys.setdefault(profile_id, new_key())
+        data = ProfileSubmitted(profile_id=profile_id, version=1, submitted_at=now, profile=profile).sealed(key)
         events.append(PROFILE_EVENTS.event("profile.submitted", profile_id, data, entity=f"{profile_id}:1").event)
     return events

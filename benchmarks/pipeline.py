@@ -3,12 +3,13 @@ payloads pushed through the same topics by a bare relay (no processing). Each ph
 (Kafka, FerretDB, seed) started on free ports, so nothing leaks between phases or into `make run`.
 
     python -m benchmarks.pipeline --mode topic --n 20000 --rate 2500
-    python -m benchmarks.pipeline --mode gateway --n 5000 --rate 500
+    python -m benchmarks.pipeline --mode gateway --n 5000 --rate 500 [--driver wrk|httpx]
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import os
 import statistics
@@ -25,11 +26,14 @@ from kafka import KafkaConsumer, TopicPartition  # type: ignore[import-untyped]
 from rich.console import Console
 from rich.table import Table
 
+from benchmarks import load_driver
 from benchmarks.personas import personas, submitted_events
 from deploy.local.paths import REPO, VENV_PYTHON
 from deploy.local.platform import Platform, PlatformConfig
+from services.profile.config import ProfileSettings
 from shared.auth.keys import DEV_KEY_ID, dev_private_key
 from shared.auth.tokens import Principal, Role, TokenSigner
+from shared.crypto.keystore import KekRing, KeyStore, collection
 from shared.messaging import binding
 from shared.messaging.access import KafkaAccess
 from shared.messaging.kafka import make_producer
@@ -62,7 +66,11 @@ class AdviceWatcher(threading.Thread):
 
     def __init__(self, bootstrap: KafkaAccess, expected: int) -> None:
         super().__init__(daemon=True)
-        self.consumer = KafkaConsumer(**bootstrap.client_config(), enable_auto_commit=False, fetch_max_wait_ms=50)
+        # No CRC check: without the crc32c package kafka-python computes it in Python, about 0.3 ms per KB of
+        # records, which made the watcher cost more CPU per profile than some of the services it measures.
+        self.consumer = KafkaConsumer(
+            **bootstrap.client_config(), enable_auto_commit=False, fetch_max_wait_ms=50, check_crcs=False
+        )
         partitions = [TopicPartition(ADVICE_GENERATED.name, p) for p in range(ADVICE_GENERATED.partitions)]
         self.consumer.assign(partitions)
         self.consumer.seek_to_end()
@@ -81,9 +89,14 @@ class AdviceWatcher(threading.Thread):
         self.consumer.close()
 
 
-def _payloads(profiles: list[ProfileIn]) -> list[tuple[bytes, bytes, binding.Headers]]:
-    """The Kafka records (key, value, binding headers) the profile service would write for these profiles."""
-    return [binding.record(event) for event in submitted_events(profiles, dt.datetime.now(dt.UTC))]
+def _payloads(platform: Platform, profiles: list[ProfileIn]) -> list[tuple[bytes, bytes, binding.Headers]]:
+    """The Kafka records (key, value, binding headers) the profile service would write for these profiles, sealed
+    with data keys stored in the platform's key store as the profile service would have."""
+    keys: dict[str, bytes] = {}
+    records = [binding.record(event) for event in submitted_events(profiles, dt.datetime.now(dt.UTC), keys)]
+    settings = ProfileSettings(mongo_url=platform.config.mongo_url)
+    KeyStore(collection(settings), KekRing.from_settings(settings)).add_all(keys)
+    return records
 
 
 def _paced(n: int, rate: float) -> list[float]:
@@ -107,7 +120,16 @@ def inject_on_topic(
     return sent
 
 
-def inject_through_gateway(platform: Platform, profiles: list[ProfileIn], rate: float) -> dict[bytes, float]:
+def inject_through_gateway(
+    platform: Platform, profiles: list[ProfileIn], rate: float, driver: str = "wrk"
+) -> dict[bytes, float]:
+    if driver == "wrk":
+        # Compiled and paced in Lua, so the driver does not take the cores it measures (benchmarks/load_driver.py).
+        drive = load_driver.drive(platform.config.gateway_url, load_driver.submissions(profiles), rate)
+        if drive.refused or drive.errors:
+            console.print(f"[red]refused: {drive.statuses}, socket errors: {drive.errors}[/red]")
+        console.print(f"wrk: {drive.accepted_per_second:.0f} profiles/s accepted, {drive.cpu_seconds:.1f} CPU s")
+        return drive.sent
     sent: dict[bytes, float] = {}
     refused: dict[int, int] = {}
     bodies = [p.model_dump(mode="json") for p in profiles]
@@ -143,19 +165,21 @@ def inject_through_gateway(platform: Platform, profiles: list[ProfileIn], rate: 
     return sent
 
 
-def measure(name: str, platform: Platform, profiles: list[ProfileIn], rate: float, via_gateway: bool) -> Result:
-    payloads = [] if via_gateway else _payloads(profiles)  # built before the clock starts
+def measure(
+    name: str, platform: Platform, profiles: list[ProfileIn], rate: float, via_gateway: bool, driver: str = "wrk"
+) -> Result:
+    payloads = [] if via_gateway else _payloads(platform, profiles)  # built before the clock starts
     # Warm-up: workers join their groups and load their caches before the clock starts.
     warm = personas(50, seed=99)
     watcher = AdviceWatcher(platform.kafka(), len(warm))
     watcher.start()
-    inject_on_topic(platform, _payloads(warm), 500)
+    inject_on_topic(platform, _payloads(platform, warm), 500)
     watcher.join(timeout=120)
     watcher = AdviceWatcher(platform.kafka(), len(profiles))
     watcher.start()
     cpu_before = cpu_seconds(platform)
     if via_gateway:
-        sent = inject_through_gateway(platform, profiles, rate)
+        sent = inject_through_gateway(platform, profiles, rate, driver)
     else:
         sent = inject_on_topic(platform, payloads, rate)
     watcher.join(timeout=max(60.0, 3 * len(profiles) / rate))
@@ -170,10 +194,16 @@ def measure(name: str, platform: Platform, profiles: list[ProfileIn], rate: floa
 def cpu_seconds(platform: Platform) -> dict[str, float]:
     """CPU time (user + system) each platform process has used so far: where the time goes, across processes."""
     ticks = os.sysconf("SC_CLK_TCK")
+    spent: dict[int, tuple[int, int]] = {}  # pid: (parent pid, ticks used)
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError):  # a process that ended meanwhile
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            spent[int(stat.parent.name)] = (int(fields[1]), int(fields[11]) + int(fields[12]))
     usage = {}
     for name, pid in platform.procs.running().items():
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        usage[name] = (int(fields[11]) + int(fields[12])) / ticks
+        # A process's live children count as its own: nginx's master forks the worker that does the work.
+        children = sum(used for parent, used in spent.values() if parent == pid)
+        usage[name] = (spent.get(pid, (0, 0))[1] + children) / ticks
     usage["benchmark driver"] = sum(os.times()[:2])
     return usage
 
@@ -186,22 +216,26 @@ def fresh_platform() -> Platform:
     return platform
 
 
+def start_bare_relay(platform: Platform) -> None:
+    # The baseline forwards across two services' topics with a group of its own: no service may, the admin can.
+    admin = platform.kafka()
+    env = platform.service_env("diagnosis") | {
+        "PYTHONPATH": str(REPO), "DIAGNOSIS_KAFKA_USERNAME": str(admin.username),
+        "DIAGNOSIS_KAFKA_PASSWORD": str(admin.password),
+    }
+    platform.procs.start("bare-relay", [str(VENV_PYTHON), "-m", "benchmarks.relay_worker"], env=env, cwd=REPO)
+
+
 def run_relay(profiles: list[ProfileIn], rate: float) -> Result:
     platform = fresh_platform()
     try:
-        # The baseline forwards across two services' topics with a group of its own: no service may, the admin can.
-        admin = platform.kafka()
-        env = platform.service_env("diagnosis") | {
-            "PYTHONPATH": str(REPO), "DIAGNOSIS_KAFKA_USERNAME": str(admin.username),
-            "DIAGNOSIS_KAFKA_PASSWORD": str(admin.password),
-        }
-        platform.procs.start("bare-relay", [str(VENV_PYTHON), "-m", "benchmarks.relay_worker"], env=env, cwd=REPO)
+        start_bare_relay(platform)
         return measure("bare relay", platform, profiles, rate, via_gateway=False)
     finally:
         platform.down()
 
 
-def run_pipeline(profiles: list[ProfileIn], rate: float, via_gateway: bool) -> Result:
+def run_pipeline(profiles: list[ProfileIn], rate: float, via_gateway: bool, driver: str) -> Result:
     platform = fresh_platform()
     try:
         if via_gateway:
@@ -213,7 +247,7 @@ def run_pipeline(profiles: list[ProfileIn], rate: float, via_gateway: bool) -> R
                 platform.procs.start(role, [str(VENV_PYTHON), "-m", f"services.{service}.entrypoints.worker"],
                                      env=platform.service_env(service), cwd=REPO)
         name = "pipeline via gateway" if via_gateway else "pipeline (events on topic)"
-        return measure(name, platform, profiles, rate, via_gateway)
+        return measure(name, platform, profiles, rate, via_gateway, driver)
     finally:
         platform.down()
 
@@ -223,10 +257,11 @@ def main(
     mode: str = typer.Option("topic", help="topic: inject profile events; gateway: POST through nginx"),
     n: int = typer.Option(20_000, help="profiles to submit"),
     rate: float = typer.Option(2_500.0, help="submissions per second"),
+    driver: str = typer.Option("wrk", help="gateway mode's load driver: wrk (compiled, cheap) or httpx (Python)"),
 ) -> None:
     profiles = personas(n)
     relay = run_relay(profiles, rate)
-    pipeline = run_pipeline(profiles, rate, via_gateway=mode == "gateway")
+    pipeline = run_pipeline(profiles, rate, via_gateway=mode == "gateway", driver=driver)
     table = Table("run", "sent", "received", "seconds", "profiles/s", "p50 ms", "p95 ms", "p99 ms")
     for r in (relay, pipeline):
         table.add_row(r.name, str(r.sent), str(r.received), f"{r.seconds:.1f}", f"{r.throughput:.0f}",

@@ -7,10 +7,12 @@ A new event type is one line here and a model in shared/schemas; a new version i
 from __future__ import annotations
 
 from shared.messaging.contracts import EventContract, Registry, Topic
-from shared.schemas.advice import AdviceGenerated
+from shared.schemas.advice import SealedAdviceGenerated
+from shared.schemas.advice import upcast_v1 as advice_v1
 from shared.schemas.deadletter import DeadLetter, upcast_v1
-from shared.schemas.diagnosis import DiagnosisCompleted
-from shared.schemas.followup import AdviceReleased, GroupAssigned, SurveyAnswered, SurveySent
+from shared.schemas.diagnosis import SealedDiagnosisCompleted
+from shared.schemas.diagnosis import upcast_v1 as diagnosis_v1
+from shared.schemas.followup import AdviceReleased, GroupAssigned, SurveyAnswered, SurveySent, upcast_answered_v1
 from shared.schemas.notification import NotificationRequested
 from shared.schemas.notification import upcast_v1 as notification_v1
 from shared.schemas.partner import PartnerProfileSubmitted
@@ -24,28 +26,35 @@ from shared.schemas.pledges import (
     ReviewChanged,
 )
 from shared.schemas.privacy import SERVICES as PRIVACY_HOLDERS
-from shared.schemas.privacy import ErasureCompleted, ExportPart, PrivacyRequested
-from shared.schemas.profile import ProfileSubmitted
+from shared.schemas.privacy import ErasureCompleted, ExportPart, PrivacyRequested, upcast_export_v1
+from shared.schemas.profile import SealedProfileSubmitted
+from shared.schemas.profile import upcast_v1 as profile_v1
 
 E = EventContract
 
 PROFILE_SUBMITTED = Topic(
     "profile.submitted", 6, "profile_id",
-    (E("profile.submitted", ProfileSubmitted, "A job seeker stored a version of their profile (whole)."),),
-    "Every stored profile version, with the whole profile: personal data, internal only.",
+    (E("profile.submitted", SealedProfileSubmitted,
+       "A job seeker stored a version of their profile: the profile sealed with their data key, without name; the "
+       "email sealed apart.", version=2, upcasters={1: profile_v1}),),
+    "Every stored profile version, sealed per person (crypto-shredding): internal only, unreadable once the person "
+    "is erased.",
     publishers=("profile",), subscribers=("diagnosis", "followup"),
 )
 DIAGNOSIS_COMPLETED = Topic(
     "diagnosis.completed", 6, "profile_id",
-    (E("diagnosis.completed", DiagnosisCompleted,
-       "The diagnosis of one profile version: main challenge, train, employability, with the profile and market."),),
-    "One diagnosis per profile version.",
+    (E("diagnosis.completed", SealedDiagnosisCompleted,
+       "The diagnosis of one profile version (main challenge, train, employability) with the profile and market, "
+       "sealed with the person's data key; the email forwarded sealed.", version=2, upcasters={1: diagnosis_v1}),),
+    "One diagnosis per profile version, sealed per person.",
     publishers=("diagnosis",), subscribers=("advice", "pledges"),
 )
 ADVICE_GENERATED = Topic(
     "advice.generated", 6, "profile_id",
-    (E("advice.generated", AdviceGenerated, "Ranked, explained advice for one diagnosed profile version."),),
-    "One advice list per profile version.",
+    (E("advice.generated", SealedAdviceGenerated,
+       "Ranked, explained advice for one diagnosed profile version, sealed with the person's data key (its reasons "
+       "may name a handicap or discrimination).", version=2, upcasters={1: advice_v1}),),
+    "One advice list per profile version, sealed per person.",
     publishers=("advice",), subscribers=("pledges",),
 )
 PARTNER_EVENTS = Topic(
@@ -122,7 +131,9 @@ SURVEYS = Topic(
     "followup.surveys", 6, "profile_id",
     (
         E("followup.survey.sent", SurveySent, "A survey email went out."),
-        E("followup.survey.answered", SurveyAnswered, "One step of a survey answer (one-click, then the form)."),
+        E("followup.survey.answered", SurveyAnswered,
+          "One step of a survey answer (one-click, then the form); the free text sealed with the person's data key.",
+          version=2, upcasters={1: upcast_answered_v1}),
     ),
     "Surveys sent and answered: every follow-up figure can be recomputed from this topic alone.",
     publishers=("followup",), subscribers=(),
@@ -142,7 +153,9 @@ PRIVACY_REQUESTS = Topic(
 PRIVACY_ANSWERS = Topic(
     "privacy.answers", 3, "person id",
     (
-        E("privacy.export.part", ExportPart, "Everything one service holds about the person (personal data)."),
+        E("privacy.export.part", ExportPart,
+          "Everything one service holds about the person, sealed with their data key.",
+          version=2, upcasters={1: upcast_export_v1}),
         E("privacy.erasure.completed", ErasureCompleted, "One service erased the person (counts per collection)."),
     ),
     "Each service's answer to a GDPR request; the profile service assembles them.",

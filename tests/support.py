@@ -178,8 +178,14 @@ def use_key_store(mongo_url: str) -> None:
     _KEY_STORE[:] = [KeyStore(collection(settings), KekRing.from_settings(settings))]
 
 
-def ensure_person_key(person_id: str) -> None:
-    """What redeeming a magic link does for a person: their data key exists (emails to them are sealed with it).
+def ensure_person_key(person_id: str) -> bytes:
+    """What redeeming a magic link does for a person: their data key exists (what is sealed to them uses it).
     Tests that mint access tokens directly call this for the people they invent."""
-    assert _KEY_STORE, "the platform fixture has not started"
-    _KEY_STORE[0].ensure(person_id)
+    assert _KEY_STORE, "no key store: the platform fixture has not started, nor was use_key_store called"
+    return _KEY_STORE[0].ensure(person_id)
+
+
+def person_key(person_id: str) -> bytes | None:
+    """The person's data key, None once they are erased."""
+    assert _KEY_STORE, "no key store: the platform fixture has not started, nor was use_key_store called"
+    return _KEY_STORE[0].get(person_id)

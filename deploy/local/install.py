@@ -57,6 +57,15 @@ def ensure_chromium() -> str:
     return CHROMIUM
 
 
+def ensure_wrk() -> str:
+    """Debian's wrk, the load driver of the gateway benchmarks (running the platform needs none)."""
+    if not shutil.which("wrk"):
+        subprocess.run(["apt-get", "update", "-qq"], check=True)
+        env = {**_env(), "DEBIAN_FRONTEND": "noninteractive"}
+        subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True, env=env)
+    return shutil.which("wrk") or "/usr/bin/wrk"
+
+
 def nginx_binary() -> str | None:
     # /usr/sbin is not on every PATH (CI runs with a minimal environment).
     return shutil.which("nginx") or ("/usr/sbin/nginx" if os.path.exists("/usr/sbin/nginx") else None)

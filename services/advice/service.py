@@ -9,46 +9,55 @@ from collections.abc import Callable
 from services.advice.adapters import experiment
 from services.advice.adapters.results import AdviceList
 from services.advice.domain.advise import advise
+from shared.crypto.keystore import PersonKeys
 from shared.messaging.consumer import Consumer, Output
 from shared.messaging.envelope import Envelope
 from shared.messaging.factory import EventFactory
 from shared.mongo import insert_ignoring_duplicates, run_sync
 from shared.results import collection, doc_id, encode_result
 from shared.schemas.advice import AdviceGenerated
-from shared.schemas.diagnosis import DiagnosisCompleted
+from shared.schemas.diagnosis import SealedDiagnosisCompleted
 from shared.schemas.followup import AdviceReleased, GroupAssigned
 from shared.topics import ADVICE_GENERATED, ASSIGNMENTS, DIAGNOSIS_COMPLETED, RELEASES
 
 GENERATED = ADVICE_GENERATED.event_types[0]
 
 
-class AdviceStage(Consumer[DiagnosisCompleted]):
+class AdviceStage(Consumer[SealedDiagnosisCompleted]):
+    """Opens each diagnosis with its person's data key and seals the advice with it; a person whose key is gone
+    (erased) is skipped."""
+
     name = "advice"
     topic = DIAGNOSIS_COMPLETED
 
     def __init__(
-        self, factory: EventFactory, *, clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
+        self, factory: EventFactory, keys: PersonKeys, *,
+        clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
         batch_size: int = Consumer.batch_size, within: float = Consumer.within,
     ) -> None:
         self.factory = factory
+        self.keys = keys
         self.clock = clock
         self.batch_size = batch_size
         self.within = within
 
-    async def handle(self, events: list[Envelope[DiagnosisCompleted]]) -> Output:
+    async def handle(self, events: list[Envelope[SealedDiagnosisCompleted]]) -> Output:
         # One result per profile version even if two events of the batch carry the same version.
-        fresh = list({doc_id(e.data.profile_id, e.data.profile_version): e for e in events}.values())
+        unique = list({doc_id(e.data.profile_id, e.data.profile_version): e for e in events}.values())
+        keys = await self.keys.lookup(e.data.profile_id for e in unique)
+        fresh = [e for e in unique if e.data.profile_id in keys]
         now = self.clock()
-        generated = [
-            AdviceGenerated(
-                profile_id=e.data.profile_id, profile_version=e.data.profile_version, computed_at=now,
-                main_challenge=e.data.diagnosis.main_challenge, advice=advise(e.data, now.date()),
-            )
-            for e in fresh
-        ]
+        generated = []
+        for e in fresh:
+            diagnosed = e.data.opened(keys[e.data.profile_id])
+            generated.append(AdviceGenerated(
+                profile_id=diagnosed.profile_id, profile_version=diagnosed.profile_version, computed_at=now,
+                main_challenge=diagnosed.diagnosis.main_challenge, advice=advise(diagnosed, now.date()),
+            ))
         outgoing = [
             self.factory.event(
-                GENERATED, g.profile_id, g, entity=doc_id(g.profile_id, g.profile_version), time=now, cause=event,
+                GENERATED, g.profile_id, g.sealed(keys[g.profile_id]), entity=doc_id(g.profile_id, g.profile_version),
+                time=now, cause=event,
             )
             for event, g in zip(fresh, generated, strict=True)
         ]
@@ -61,7 +70,7 @@ class AdviceStage(Consumer[DiagnosisCompleted]):
 
         async def store() -> int:
             stored_before = await run_sync(insert_ignoring_duplicates, collection(AdviceList), documents)
-            return stored_before + len(events) - len(fresh)
+            return stored_before + len(events) - len(unique)
 
         return Output(events=outgoing, store=store)
 

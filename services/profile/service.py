@@ -1,8 +1,9 @@
 """Profile use cases: store a version and its events (outbox) unless the account was erased, read versions.
 
-Events are made here, on the event loop, so that they carry the request's trace (the thread pool does not
-inherit it). A version is written as the outbox pattern wants (shared/messaging/outbox.py): the entry first,
-then the version naming it, then the entry is handed to the relay; no read is added to the write."""
+A version is written as the outbox pattern wants (shared/messaging/outbox.py): the entry first, then the version
+naming it, then the entry is handed to the relay; no read is added to the write. Its events are sealed with the
+person's data key (shared/schemas/sealed.py), fetched in the same trip to the thread pool (which keeps the
+request's trace: run_sync copies the context)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from services.profile.adapters import repository
 from services.profile.adapters.documents import VERSIONS, ProfileVersion, version_id
 from services.profile.domain.errors import AccountErased, ProfileExists, ProfileNotFound, VersionTaken
 from services.profile.domain.events import events_for_version
+from shared.crypto.keystore import KeyStore, MissingKey
 from shared.messaging.factory import EventFactory
 from shared.messaging.outbox import Doc, Outbox, Relay
 from shared.mongo import run_sync
@@ -30,17 +32,19 @@ def _refuse_erased(account_id: str) -> None:
 
 
 class Profiles:
-    def __init__(self, outbox: Outbox, relay: Relay, factory: EventFactory, partner_key: str) -> None:
+    def __init__(
+        self, outbox: Outbox, relay: Relay, factory: EventFactory, partner_key: str, keys: KeyStore
+    ) -> None:
         self.outbox = outbox
         self.relay = relay
         self.factory = factory
         self.partner_key = partner_key
+        self.keys = keys
 
     async def create(self, profile_id: str, profile: ProfileIn, now: dt.datetime) -> ProfileVersion:
         """Version 1 (one profile per job seeker: its id is the account id), or ProfileExists."""
-        entry = self._entry(profile_id, 1, profile, now)
         try:
-            doc = await run_sync(self._store_first, entry, profile_id, profile, now)
+            entry, doc = await run_sync(self._store_first, profile_id, profile, now)
         except VersionTaken:
             # Its entry is left to the relay, which drops it: the stored version 1 does not name it.
             raise ProfileExists from None
@@ -55,8 +59,7 @@ class Profiles:
         async for attempt in retrying:
             with attempt:
                 latest = await run_sync(self._latest_writable, profile_id)
-                entry = self._entry(profile_id, latest.version + 1, profile, now)
-                doc = await run_sync(self._store, entry, profile_id, latest.version + 1, profile, now)
+                entry, doc = await run_sync(self._store, profile_id, latest.version + 1, profile, now)
         self.relay.enqueue(entry)
         return doc
 
@@ -69,18 +72,21 @@ class Profiles:
             raise ProfileNotFound
         return doc
 
-    def _entry(self, profile_id: str, version: int, profile: ProfileIn, now: dt.datetime) -> Doc:
-        events = events_for_version(self.factory, profile_id, version, profile, now, self.partner_key)
-        return Outbox.entry(events, now, requires=(VERSIONS, version_id(profile_id, version)))
-
-    def _store_first(self, entry: Doc, profile_id: str, profile: ProfileIn, now: dt.datetime) -> ProfileVersion:
-        # The account check and both writes in one trip to the thread pool: this is the gateway's hot path.
+    def _store_first(self, profile_id: str, profile: ProfileIn, now: dt.datetime) -> tuple[Doc, ProfileVersion]:
+        # The account check, the key and both writes in one trip to the thread pool: the gateway's hot path.
         _refuse_erased(profile_id)
-        return self._store(entry, profile_id, 1, profile, now)
+        return self._store(profile_id, 1, profile, now)
 
-    def _store(self, entry: Doc, profile_id: str, version: int, profile: ProfileIn, now: dt.datetime) -> ProfileVersion:
+    def _store(self, profile_id: str, version: int, profile: ProfileIn, now: dt.datetime
+               ) -> tuple[Doc, ProfileVersion]:
+        try:
+            key = self.keys.ensure(profile_id)
+        except MissingKey:  # destroyed while we wrote: the erasure wins
+            raise AccountErased from None
+        events = events_for_version(self.factory, profile_id, version, profile, now, self.partner_key, key)
+        entry = Outbox.entry(events, now, requires=(VERSIONS, version_id(profile_id, version)))
         self.outbox.add([entry])
-        return repository.insert(profile_id, version, profile, now, entry["_id"])
+        return entry, repository.insert(profile_id, version, profile, now, entry["_id"])
 
     @staticmethod
     def _latest_writable(profile_id: str) -> ProfileVersion:

@@ -25,7 +25,7 @@ from pymongo.collection import Collection
 from pymongo.errors import DuplicateKeyError
 
 from shared.crypto.cipher import KEY_BYTES, SealError, new_key, seal, unseal
-from shared.mongo import MAX_WRITES_PER_COMMAND, insert_ignoring_duplicates
+from shared.mongo import MAX_WRITES_PER_COMMAND, insert_ignoring_duplicates, run_sync
 from shared.settings import ServiceSettings
 
 COLLECTION = "person_keys"
@@ -94,12 +94,21 @@ class KeyReader:
         doc = self._coll().find_one({"_id": person_id})
         return None if doc is None else self.ring.unwrap(doc)
 
+    def get_many(self, person_ids: list[str]) -> dict[str, bytes]:
+        """The keys of these people that exist. One `_id` lookup each, which FerretDB answers from an index
+        (deploy/ferretdb/id_index.go), where `_id $in [...]` would read the whole collection."""
+        found = {}
+        for person_id in person_ids:
+            if (key := self.get(person_id)) is not None:
+                found[person_id] = key
+        return found
+
 
 class KeyStore(KeyReader):
     """The writer's handle: for the profile service and the rotation command only."""
 
     def ensure(self, person_id: str) -> bytes:
-        """The person's key, created when missing. Insert first (a FerretDB lookup that misses scans), and two
+        """The person's key, created when missing: insert first (one round trip for a new person), and two
         creators at once keep the first key."""
         key = new_key()
         try:
@@ -114,10 +123,14 @@ class KeyStore(KeyReader):
     def ensure_all(self, person_ids: Iterable[str]) -> int:
         """Creates the missing keys of these people (accounts from before keys existed); returns how many were
         created. Inserts in small commands (FerretDB: see MAX_WRITES_PER_COMMAND); existing keys are kept."""
-        ids = list(person_ids)
+        return self.add_all({person_id: new_key() for person_id in person_ids})
+
+    def add_all(self, keys: Mapping[str, bytes]) -> int:
+        """Stores these keys, each person's unless they already have one; returns how many were stored."""
+        docs = [self.ring.wrap(person_id, key) for person_id, key in keys.items()]
         created = 0
-        for start in range(0, len(ids), MAX_WRITES_PER_COMMAND):
-            chunk = [self.ring.wrap(pid, new_key()) for pid in ids[start : start + MAX_WRITES_PER_COMMAND]]
+        for start in range(0, len(docs), MAX_WRITES_PER_COMMAND):
+            chunk = docs[start : start + MAX_WRITES_PER_COMMAND]
             created += len(chunk) - insert_ignoring_duplicates(self._coll(), chunk)
         return created
 
@@ -167,17 +180,48 @@ class PersonKeys:
                 return self._cache[person_id]
         key = self.reader.get(person_id)
         if key is not None:  # a miss is not cached: the key may be created a moment later
-            with self._lock:
-                self._cache[person_id] = key
-                while len(self._cache) > self.size:
-                    self._cache.popitem(last=False)
+            self._remember(person_id, key)
         return key
+
+    def _remember(self, person_id: str, key: bytes) -> None:
+        with self._lock:
+            self._cache[person_id] = key
+            while len(self._cache) > self.size:
+                self._cache.popitem(last=False)
 
     def require(self, person_id: str) -> bytes:
         key = self.get(person_id)
         if key is None:
             raise MissingKey(person_id)
         return key
+
+    def _fetch(self, person_ids: list[str]) -> dict[str, bytes]:
+        found = self.reader.get_many(person_ids)
+        for person_id, key in found.items():  # a miss is not cached: the key may be created a moment later
+            self._remember(person_id, key)
+        return found
+
+    def _cached(self, person_ids: Iterable[str]) -> tuple[dict[str, bytes], list[str]]:
+        found: dict[str, bytes] = {}
+        missing = []
+        with self._lock:
+            for person_id in dict.fromkeys(person_ids):
+                if person_id in self._cache:
+                    self._cache.move_to_end(person_id)
+                    found[person_id] = self._cache[person_id]
+                else:
+                    missing.append(person_id)
+        return found, missing
+
+    def many(self, person_ids: Iterable[str]) -> dict[str, bytes]:
+        """The keys of these people, erased ones absent: from the cache, the rest in one query (synchronous)."""
+        found, missing = self._cached(person_ids)
+        return found | self._fetch(missing) if missing else found
+
+    async def lookup(self, person_ids: Iterable[str]) -> dict[str, bytes]:
+        """`many` for the event loop: no trip to the thread pool when all are cached (the hot path's usual case)."""
+        found, missing = self._cached(person_ids)
+        return found | await run_sync(self._fetch, missing) if missing else found
 
     def forget(self, person_id: str) -> None:
         with self._lock:
@@ -192,13 +236,16 @@ class OwnedKeys(PersonKeys):
         self.store = store
 
     def require(self, person_id: str) -> bytes:
-        key = self.get(person_id)
-        if key is not None:
-            return key
-        key = self.store.ensure(person_id)
         with self._lock:
-            self._cache[person_id] = key
+            if (key := self._cache.get(person_id)) is not None:
+                self._cache.move_to_end(person_id)
+                return key
+        key = self.store.ensure(person_id)
+        self._remember(person_id, key)
         return key
+
+    def _fetch(self, person_ids: list[str]) -> dict[str, bytes]:
+        return {person_id: self.require(person_id) for person_id in person_ids}
 
     def destroy(self, person_id: str) -> int:
         self.forget(person_id)
@@ -218,3 +265,4 @@ def person_keys(settings: ServiceSettings) -> PersonKeys:
             found = PersonKeys(KeyReader(collection(settings), KekRing.from_settings(settings)))
             _READERS[(settings.mongo_url, settings.keys_db)] = found
         return found
+

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from shared.schemas.market import MarketFacts
 from shared.schemas.profile import ProfileIn
+from shared.schemas.sealed import Contact, Sealed, open_model, seal_model
+
+EVENT_TYPE = "diagnosis.completed"
 
 
 class ChallengeId(StrEnum):
@@ -79,7 +82,8 @@ class DiagnosisResult(BaseModel):
 
 
 class DiagnosisCompleted(BaseModel):
-    """Event data: carries the profile and market facts so the advice service needs no other source."""
+    """A diagnosis in clear, with the profile (no name, no email) and market facts so that the advice service needs no
+    other source. On the `diagnosis.completed` topic it travels only sealed (`SealedDiagnosisCompleted`)."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -89,3 +93,45 @@ class DiagnosisCompleted(BaseModel):
     profile: ProfileIn = Field(description="The diagnosed profile version (personal data)")
     market: MarketFacts | None = Field(description="The target job's market in the target département, if known")
     diagnosis: DiagnosisResult
+
+    def sealed(self, key: bytes, contact: str | None) -> SealedDiagnosisCompleted:
+        """The event data, sealed with `key` (the person's data key); `contact` is forwarded as it came, unopened."""
+        return SealedDiagnosisCompleted(
+            profile_id=self.profile_id, profile_version=self.profile_version, computed_at=self.computed_at,
+            sealed=seal_model(key, self, EVENT_TYPE, self.profile_id, include=_SEALED), contact=contact,
+        )
+
+
+class _SealedPart(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    profile: ProfileIn
+    market: MarketFacts | None
+    diagnosis: DiagnosisResult
+
+
+_SEALED = set(_SealedPart.model_fields)
+
+
+class SealedDiagnosisCompleted(BaseModel):
+    """Data of the `diagnosis.completed` event (version 2)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    profile_id: str = Field(description="The job seeker's id")
+    profile_version: int = Field(description="The profile version diagnosed")
+    computed_at: dt.datetime
+    sealed: Sealed = Field(description="`profile` (no name, no email), `market` and `diagnosis`, sealed")
+    contact: Contact = None
+
+    def opened(self, key: bytes) -> DiagnosisCompleted:
+        """Raises SealError when `key` is not the person's."""
+        part = open_model(_SealedPart, key, self.sealed, EVENT_TYPE, self.profile_id)
+        return DiagnosisCompleted(profile_id=self.profile_id, profile_version=self.profile_version,
+                                  computed_at=self.computed_at, **dict(part))
+
+
+def upcast_v1(data: dict[str, Any]) -> dict[str, Any]:
+    """v1 carried the profile in clear; refused since v2 for the reason profile.submitted v1 is
+    (shared/schemas/profile.py)."""
+    raise ValueError(f"{EVENT_TYPE} v1 carries the profile in clear, refused since v2: {data.get('profile_id')}")

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from shared.crypto.cipher import associated, seal, unseal
 from shared.schemas.profile import ContractType
+from shared.schemas.sealed import Sealed
+
+SURVEY_ANSWERED = "followup.survey.answered"
 
 
 class Group(StrEnum):
@@ -122,3 +126,29 @@ class SurveyAnswered(SurveyRef):
     answered_at: dt.datetime
     seeking: bool = Field(description="Whether the person is still seeking a job")
     form: SurveyForm | None = Field(None, description="The filled form (step form only)")
+
+    free_text: Sealed | None = Field(None, description=(
+        "The form's free text, sealed with the person's data key (on the topic the form's own `free_text` is "
+        "always empty)"))
+
+    def on_topic(self, key: bytes | None) -> SurveyAnswered:
+        """The event's data: the free text moved out of the form and sealed (left out when the person has no key;
+        the followup service keeps the answer)."""
+        if self.form is None or self.form.free_text is None:
+            return self
+        text = None if key is None else seal(key, self.form.free_text.encode(), self._associated)
+        return self.model_copy(update={"form": self.form.model_copy(update={"free_text": None}), "free_text": text})
+
+    def opened_text(self, key: bytes) -> str | None:
+        """Raises SealError when `key` is not the person's."""
+        return None if self.free_text is None else unseal(key, self.free_text, self._associated).decode()
+
+    @property
+    def _associated(self) -> bytes:
+        return associated(SURVEY_ANSWERED, self.profile_id)
+
+
+def upcast_answered_v1(data: dict[str, Any]) -> dict[str, Any]:
+    """v1 carried the form's free text in clear: it is left out (no figure uses it; the followup service keeps it)."""
+    form = data.get("form")
+    return {**data, "form": None if form is None else {**form, "free_text": None}}

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from shared.schemas.sealed import Contact, Sealed, open_contact, open_model, seal_contact, seal_model
 
 
 class Degree(StrEnum):
@@ -244,8 +246,13 @@ class ProfileIn(_Strict):
         return today.year - self.year_of_birth
 
 
+EVENT_TYPE = "profile.submitted"
+CONTACT_FIELDS = frozenset({"email", "name"})
+
+
 class ProfileSubmitted(BaseModel):
-    """Data of the `profile.submitted` event: one stored version of a profile."""
+    """One stored version of a profile, in clear: what the profile service stores and its consumers work on. On the
+    `profile.submitted` topic it travels only sealed (`SealedProfileSubmitted`)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -253,3 +260,40 @@ class ProfileSubmitted(BaseModel):
     version: Annotated[int, Field(ge=1, description="The profile version: 1 at sign-up, then one more per update")]
     submitted_at: dt.datetime = Field(description="When this version was stored")
     profile: ProfileIn = Field(description="The whole profile as the person submitted it (personal data)")
+
+    def sealed(self, key: bytes) -> SealedProfileSubmitted:
+        """The event data: the profile without name or email, sealed with `key` (the person's data key); the email
+        sealed apart for the consumers that write to the person. The name travels nowhere: no consumer needs it."""
+        return SealedProfileSubmitted(
+            profile_id=self.profile_id, version=self.version, submitted_at=self.submitted_at,
+            sealed=seal_model(key, self.profile, EVENT_TYPE, self.profile_id, exclude=set(CONTACT_FIELDS)),
+            contact=seal_contact(key, self.profile_id, self.profile.email),
+        )
+
+
+class SealedProfileSubmitted(BaseModel):
+    """Data of the `profile.submitted` event (version 2)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    profile_id: str = Field(description="The job seeker's id (also their account id)")
+    version: Annotated[int, Field(ge=1, description="The profile version: 1 at sign-up, then one more per update")]
+    submitted_at: dt.datetime = Field(description="When this version was stored")
+    sealed: Sealed = Field(description="The profile (ProfileIn without `email` and `name`), sealed")
+    contact: Contact = None
+
+    def opened(self, key: bytes, *, with_contact: bool = False) -> ProfileSubmitted:
+        """The version in clear (its email only `with_contact`; never its name); raises SealError when `key` is not
+        the person's."""
+        profile = open_model(ProfileIn, key, self.sealed, EVENT_TYPE, self.profile_id)
+        if with_contact:
+            profile = profile.model_copy(update={"email": open_contact(key, self.contact, self.profile_id)})
+        return ProfileSubmitted(profile_id=self.profile_id, version=self.version, submitted_at=self.submitted_at,
+                                profile=profile)
+
+
+def upcast_v1(data: dict[str, Any]) -> dict[str, Any]:
+    """v1 carried the whole profile in clear (email, name, handicap, discrimination answers). Sealing needs the
+    person's key, which an upcaster has not, and carrying the clear profile on is what v2 ends: a v1 record is
+    refused (dead-lettered, kept byte for byte). Drain this topic before upgrading."""
+    raise ValueError(f"{EVENT_TYPE} v1 carries the profile in clear, refused since v2: {data.get('profile_id')}")

@@ -43,7 +43,7 @@ from shared.messaging.outbox import Relay
 from shared.mongo import run_sync
 from shared.results import collection
 from shared.schemas.followup import AdviceReleased, Group, GroupAssigned, SurveyAnswered, SurveySent
-from shared.schemas.profile import ProfileIn, ProfileSubmitted
+from shared.schemas.profile import ProfileIn, ProfileSubmitted, SealedProfileSubmitted
 from shared.topics import ASSIGNMENTS, NOTIFICATIONS, REGISTRY, RELEASES, SURVEYS
 from tests import support
 
@@ -83,6 +83,7 @@ def clock() -> Clock:
 
 @pytest.fixture
 def deps(settings: FollowupSettings, clock: Clock) -> Iterator[Deps]:
+    support.use_key_store(settings.mongo_url)
     wired = wire(settings, clock)
     wired.store.ensure_indexes()
     yield wired
@@ -112,22 +113,26 @@ def people(group_wanted: dict[Group, int]) -> list[str]:
 TESTS = EventFactory("tests", "https://bob.test")
 
 
-def submitted(pid: str, version: int = 1, started: bool = True, at: dt.datetime = SIGNUP) -> Envelope[ProfileSubmitted]:
+def submitted(
+    pid: str, version: int = 1, started: bool = True, at: dt.datetime = SIGNUP
+) -> Envelope[SealedProfileSubmitted]:
     profile = ProfileIn.model_validate({
         "email": f"{pid[:12]}@example.org", "year_of_birth": 1988, "highest_degree": "BAC_BACPRO",
         "projects": [{"target_job": {"rome_code": "M1607"}, "city": {"name": "Toulouse", "departement_id": "31"},
                       "job_search_has_not_started": not started}],
     })
     data = ProfileSubmitted(profile_id=pid, version=version, submitted_at=at, profile=profile)
-    event: Envelope[ProfileSubmitted] = TESTS.event("profile.submitted", pid, data, entity=f"{pid}:{version}").event
+    sealed = data.sealed(support.ensure_person_key(pid))  # as the profile service emits it
+    event: Envelope[SealedProfileSubmitted] = TESTS.event(
+        "profile.submitted", pid, sealed, entity=f"{pid}:{version}").event
     return event
 
 
-async def sign_up(deps: Deps, events: list[Envelope[ProfileSubmitted]]) -> None:
+async def sign_up(deps: Deps, events: list[Envelope[SealedProfileSubmitted]]) -> None:
     """What the worker's consumer does per batch: emit, then store."""
     for event in events:  # what the profile service does for every account: its data key
         KeyStore(key_collection(deps.settings), KekRing.from_settings(deps.settings)).ensure(event.data.profile_id)
-    output = await Signups(deps.store, deps.settings, deps.factory).handle(events)
+    output = await Signups(deps.store, deps.settings, deps.factory, person_keys(deps.settings)).handle(events)
     producer = make_producer(deps.settings.kafka)
     try:
         futures: list[Any] = [send(producer, topic, event) for topic, event in output.events]
@@ -193,7 +198,7 @@ async def test_signup_to_answers_to_kpis(
     assigned = {e.subject: e.data.group for e in read_topic(kafka_bootstrap, ASSIGNMENTS.name, set(everyone))}
     assert assigned == {p: "CONTROL" if p in control_ids else "TREATED" for p in everyone}
     changed = deps.settings.model_copy(update={"control_share": 0.0})
-    replay = await Signups(store, changed, deps.factory).handle([submitted(control_ids[0])])
+    replay = await Signups(store, changed, deps.factory, person_keys(deps.settings)).handle([submitted(control_ids[0])])
     assert await replay.store() == 1
     assert (await run_sync(store.person, control_ids[0]))["group"] == "CONTROL"  # type: ignore[index]
 

@@ -21,13 +21,13 @@ from services.followup.domain.errors import Erased
 from services.followup.entrypoints.deps import Deps, wire
 from services.followup.service.scheduler import Scheduler
 from services.followup.service.signup import Signups
-from shared.crypto.keystore import KekRing, KeyStore
-from shared.crypto.keystore import collection as key_collection
+from shared.crypto.keystore import person_keys
 from shared.messaging.envelope import Envelope
 from shared.messaging.factory import EventFactory
 from shared.schemas.followup import SurveyAnswered, SurveyForm, SurveySent
-from shared.schemas.profile import ProfileIn, ProfileSubmitted
+from shared.schemas.profile import ProfileIn, ProfileSubmitted, SealedProfileSubmitted
 from shared.topics import NOTIFICATIONS, REGISTRY, SURVEYS
+from tests import support
 
 pytestmark = [pytest.mark.integration]
 
@@ -51,6 +51,7 @@ def settings(mongo_url: str) -> Iterator[FollowupSettings]:
 
 @pytest.fixture
 def deps(settings: FollowupSettings) -> Deps:
+    support.use_key_store(settings.mongo_url)
     wired = wire(settings)
     wired.store.ensure_indexes()
     return wired
@@ -64,20 +65,21 @@ def email_of(pid: str) -> str:
     return f"{pid[:12]}@example.org"
 
 
-def submitted(pid: str, version: int = 1, at: dt.datetime = SIGNUP) -> Envelope[ProfileSubmitted]:
+def submitted(pid: str, version: int = 1, at: dt.datetime = SIGNUP) -> Envelope[SealedProfileSubmitted]:
     profile = ProfileIn.model_validate({
         "email": email_of(pid), "name": "Camille Martin", "year_of_birth": 1988, "highest_degree": "BAC_BACPRO",
         "projects": [{"target_job": {"rome_code": "M1607"}, "city": {"name": "Toulouse", "departement_id": "31"}}],
     })
     data = ProfileSubmitted(profile_id=pid, version=version, submitted_at=at, profile=profile)
-    event: Envelope[ProfileSubmitted] = TESTS.event("profile.submitted", pid, data, entity=f"{pid}:{version}").event
+    sealed = data.sealed(support.ensure_person_key(pid))  # as the profile service emits it
+    event: Envelope[SealedProfileSubmitted] = TESTS.event(
+        "profile.submitted", pid, sealed, entity=f"{pid}:{version}").event
     return event
 
 
 async def sign_up(deps: Deps, *pids: str) -> None:
-    for pid in pids:  # what the profile service does for every account: its data key
-        KeyStore(key_collection(deps.settings), KekRing.from_settings(deps.settings)).ensure(pid)
-    output = await Signups(deps.store, deps.settings, deps.factory).handle([submitted(pid) for pid in pids])
+    signups = Signups(deps.store, deps.settings, deps.factory, person_keys(deps.settings))
+    output = await signups.handle([submitted(pid) for pid in pids])  # each with its data key, as in the platform
     await output.store()
 
 
@@ -207,7 +209,7 @@ async def test_after_erasure_nothing_brings_the_person_back(deps: Deps) -> None:
     # No survey planned any more, even much later.
     assert scheduler(deps).tick(SIGNUP + 400 * DAY) == []
     # A profile update or a replayed sign-up consumed after the erasure stores nothing.
-    signups = Signups(deps.store, deps.settings, deps.factory)
+    signups = Signups(deps.store, deps.settings, deps.factory, person_keys(deps.settings))
     await (await signups.handle([submitted(pid), submitted(pid, 7)])).store()
     deps.store.update_profile(pid, 8, {"email": email_of(pid)}, SIGNUP + 93 * DAY)
     assert person_docs(deps, pid) == erased

@@ -81,7 +81,8 @@ class Kcat:
             out.write("\n".join(lines) + "\n")
         # -m: seconds to wait for metadata; a refused client fails after it at the latest.
         command = [self.binary, "-F", str(config), "-b", access.bootstrap_servers, "-m", "20", *args]
-        return subprocess.run(command, input=stdin, capture_output=True, text=True, timeout=180, check=False)
+        return subprocess.run(command, input=stdin, capture_output=True, text=True, errors="replace", timeout=180,
+                              check=False)  # other tests put garbage bytes on some topics
 
     def topics(self, access: KafkaAccess) -> set[str]:
         """The topics the broker lets this principal see (kcat -L)."""

@@ -33,7 +33,7 @@ from shared.messaging.outbox import ORPHAN_AGE, Outbox, Relay
 from shared.schemas.notification import NotificationRequested
 from shared.schemas.partner import PartnerProfileSubmitted
 from shared.schemas.privacy import PrivacyRequested
-from shared.schemas.profile import ProfileIn, ProfileSubmitted
+from shared.schemas.profile import ProfileIn, SealedProfileSubmitted
 from shared.topics import NOTIFICATIONS, PARTNER_EVENTS, PRIVACY_REQUESTS, PROFILE_SUBMITTED, REGISTRY
 from tests.support import read_topic, scratch_db
 
@@ -74,8 +74,14 @@ def down(outbox: Outbox, monkeypatch: pytest.MonkeyPatch) -> Iterator[Relay]:
 
 
 @pytest.fixture
-def profiles(outbox: Outbox, down: Relay) -> Profiles:
-    return Profiles(outbox, down, FACTORY, SETTINGS.key)
+def profiles(outbox: Outbox, down: Relay, keys: KeyStore) -> Profiles:
+    return Profiles(outbox, down, FACTORY, SETTINGS.key, keys)
+
+
+def data_key(keys: KeyStore, person_id: str) -> bytes:
+    key = keys.get(person_id)
+    assert key is not None, "the profile's write creates its person's data key"
+    return key
 
 
 def a_profile(**changes: Any) -> ProfileIn:
@@ -109,7 +115,7 @@ def fails(relay: Relay) -> None:
 
 
 def test_a_profile_stored_while_kafka_is_down_is_relayed_exactly_once(
-    kafka_bootstrap: KafkaAccess, outbox: Outbox, relay: Relay, down: Relay, profiles: Profiles
+    kafka_bootstrap: KafkaAccess, outbox: Outbox, relay: Relay, down: Relay, profiles: Profiles, keys: KeyStore
 ) -> None:
     profile_id = uuid.uuid4().hex
     doc = asyncio.run(profiles.create(profile_id, a_profile(), now()))
@@ -134,9 +140,12 @@ def test_a_profile_stored_while_kafka_is_down_is_relayed_exactly_once(
     [event] = on_topic(kafka_bootstrap, PROFILE_SUBMITTED.name, profile_id)
     assert event.type == "profile.submitted"
     assert event.id == stored_ids[PROFILE_SUBMITTED.name]
-    assert isinstance(event.data, ProfileSubmitted)
+    assert isinstance(event.data, SealedProfileSubmitted)
     assert (event.data.profile_id, event.data.version) == (profile_id, 1)
-    assert event.data.profile == a_profile()
+    # Sealed with the person's key, which the write created: the profile without its email, the email apart.
+    opened = event.data.opened(data_key(keys, profile_id), with_contact=True)
+    assert opened.profile == a_profile()
+    assert "outbox@example.org" not in event.to_json().decode()
 
     partner_key = next(r["key"] for r in entry["records"] if r["topic"] == PARTNER_EVENTS.name)
     [partner] = on_topic(kafka_bootstrap, PARTNER_EVENTS.name, partner_key)
@@ -158,7 +167,7 @@ def test_a_profile_stored_while_kafka_is_down_is_relayed_exactly_once(
     assert relay.relay_once() == 1
     assert relay.relay_once() == 0
     events = on_topic(kafka_bootstrap, PROFILE_SUBMITTED.name, profile_id)
-    versions = {e.data.version: e.data for e in events}
+    versions = {e.data.version: e.data.opened(data_key(keys, profile_id)) for e in events}
     assert sorted(versions) == [1, 2]
     assert versions[2].profile.year_of_birth == 1986
     assert len(on_topic(kafka_bootstrap, PARTNER_EVENTS.name, partner_key)) == 2  # one pseudonym for both
@@ -185,7 +194,7 @@ def test_an_erased_account_stores_no_profile_and_no_event(outbox: Outbox, profil
 
 
 def test_a_version_number_is_stored_once_and_a_refused_write_emits_nothing(
-    kafka_bootstrap: KafkaAccess, outbox: Outbox, relay: Relay, profiles: Profiles
+    kafka_bootstrap: KafkaAccess, outbox: Outbox, relay: Relay, profiles: Profiles, keys: KeyStore
 ) -> None:
     """A second version 1 is refused by the unique key: its outbox entry is never sent, and dropped later."""
     profile_id = uuid.uuid4().hex
@@ -197,7 +206,7 @@ def test_a_version_number_is_stored_once_and_a_refused_write_emits_nothing(
     assert outbox.count() == 2
     assert relay.relay_once() == 1  # only the stored version's entry
     [event] = on_topic(kafka_bootstrap, PROFILE_SUBMITTED.name, profile_id)
-    assert event.data.profile.year_of_birth == 1985
+    assert event.data.opened(data_key(keys, profile_id)).profile.year_of_birth == 1985
     assert outbox.pending(10, now()) == []  # the orphan is not sent...
     assert outbox.count() == 1
     assert outbox.pending(10, now() + ORPHAN_AGE * 2) == []  # ...and dropped once old

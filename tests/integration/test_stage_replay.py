@@ -23,6 +23,7 @@ from shared.schemas.deadletter import DeadLetter
 from shared.schemas.partner import PartnerProfileSubmitted
 from shared.schemas.profile import ProfileIn, ProfileSubmitted
 from shared.topics import DEAD_LETTER, DIAGNOSIS_COMPLETED, PROFILE_SUBMITTED, REGISTRY
+from tests import support
 from tests.support import read_topic, wait_for
 
 pytestmark = [pytest.mark.integration]
@@ -69,7 +70,7 @@ def a_profile(year_of_birth: int = 1988) -> ProfileIn:
 
 def submitted(profile_id: str, version: int, profile: ProfileIn) -> Envelope[Any]:
     data = ProfileSubmitted(profile_id=profile_id, version=version, submitted_at=dt.datetime.now(dt.UTC),
-                            profile=profile)
+                            profile=profile).sealed(support.ensure_person_key(profile_id))
     return EVENTS.event("profile.submitted", profile_id, data, entity=f"{profile_id}:{version}").event
 
 

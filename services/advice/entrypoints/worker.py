@@ -7,6 +7,7 @@ from __future__ import annotations
 from services.advice.adapters import privacy
 from services.advice.config import AdviceSettings
 from services.advice.service import AdviceStage, AssignmentStage, ReleaseStage
+from shared.crypto.keystore import person_keys
 from shared.logs import configure_logging
 from shared.messaging.consumer import attach
 from shared.messaging.factory import EventFactory
@@ -22,10 +23,13 @@ app = create_faust_app("bob-advice", settings)
 def main() -> None:
     connect(settings.mongo_url, settings.mongo_db)
     factory = EventFactory(settings.service_name, settings.public_url)
-    attach(app, AdviceStage(factory, batch_size=settings.batch_size, within=settings.batch_within_seconds), factory)
+    keys = person_keys(settings)
+    stage = AdviceStage(factory, keys, batch_size=settings.batch_size, within=settings.batch_within_seconds)
+    attach(app, stage, factory)
     attach(app, AssignmentStage(), factory)
     attach(app, ReleaseStage(), factory)
-    attach(app, PrivacyAnswers(settings.service_name, privacy.export_person, privacy.erase_person, factory), factory)
+    answers = PrivacyAnswers(settings.service_name, privacy.export_person, privacy.erase_person, factory, keys)
+    attach(app, answers, factory)
     run_worker(app, settings)
 
 

@@ -6,6 +6,7 @@ from services.diagnosis.adapters import privacy
 from services.diagnosis.config import DiagnosisSettings
 from services.diagnosis.model.employability import EmployabilityModel
 from services.diagnosis.service import DiagnosisStage
+from shared.crypto.keystore import person_keys
 from shared.logs import configure_logging
 from shared.messaging.consumer import attach
 from shared.messaging.factory import EventFactory
@@ -25,12 +26,14 @@ def main() -> None:
     connect_referential(settings.mongo_url, settings.referential_db)
     factory = EventFactory(settings.service_name, settings.public_url)
     # Loaded once per worker, not per event.
+    keys = person_keys(settings)
     stage = DiagnosisStage(
-        ReferentialCache.load(), EmployabilityModel.load(), factory,
+        ReferentialCache.load(), EmployabilityModel.load(), factory, keys,
         batch_size=settings.batch_size, within=settings.batch_within_seconds,
     )
     attach(app, stage, factory)
-    attach(app, PrivacyAnswers(settings.service_name, privacy.export_person, privacy.erase_person, factory), factory)
+    answers = PrivacyAnswers(settings.service_name, privacy.export_person, privacy.erase_person, factory, keys)
+    attach(app, answers, factory)
     run_worker(app, settings)
 
 

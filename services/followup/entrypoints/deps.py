@@ -11,6 +11,7 @@ from services.followup.adapters import privacy
 from services.followup.adapters.store import Store
 from services.followup.config import FollowupSettings
 from services.followup.service.answers import Answers
+from shared.crypto.keystore import KekRing, KeyReader, collection
 from shared.messaging.factory import EventFactory
 from shared.messaging.outbox import Outbox, Relay
 
@@ -32,7 +33,9 @@ class Deps:
 
     @property
     def answers(self) -> Answers:
-        return Answers(self.store, self.outbox, self.factory)
+        # Uncached: the survey API does not hear of erasures, so it keeps no key in memory.
+        return Answers(self.store, self.outbox, self.factory, KeyReader(collection(self.settings),
+                                                                        KekRing.from_settings(self.settings)))
 
 
 def wire(settings: FollowupSettings, clock: Clock = utc_now) -> Deps:

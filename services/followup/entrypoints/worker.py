@@ -3,7 +3,6 @@ scheduler and runs this process's outbox relay."""
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import logging
 
@@ -30,16 +29,11 @@ def main() -> None:
     if adopted := deps.store.adopt_legacy_outboxes(deps.outbox, deps.clock()):
         log.info("moved the followup documents' own outboxes to the shared outbox", extra={"documents": adopted})
     app = create_faust_app("bob-followup", settings)
-    attach(app, Signups(deps.store, settings, deps.factory), deps.factory)
-    export = functools.partial(privacy.export_person, deps.store)
     keys = person_keys(settings)
-
-    def erase(person_id: str, now: dt.datetime) -> dict[str, int]:
-        counts = privacy.erase_person(deps.store, deps.outbox, person_id, now)
-        keys.forget(person_id)  # the profile service destroys the key: no cached copy may outlive it
-        return counts
-
-    attach(app, PrivacyAnswers(settings.service_name, export, erase, deps.factory), deps.factory)
+    attach(app, Signups(deps.store, settings, deps.factory, keys), deps.factory)
+    export = functools.partial(privacy.export_person, deps.store)
+    erase = functools.partial(privacy.erase_person, deps.store, deps.outbox)
+    attach(app, PrivacyAnswers(settings.service_name, export, erase, deps.factory, keys), deps.factory)
     scheduler = Scheduler(deps.store, deps.outbox, deps.factory, settings)
 
     @app.task  # type: ignore[untyped-decorator]

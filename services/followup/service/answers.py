@@ -14,6 +14,7 @@ from pymongo.errors import DuplicateKeyError
 
 from services.followup.adapters.store import Doc, Store
 from services.followup.domain.errors import AlreadyAnswered, Erased, UnknownPerson, UnknownSurvey
+from shared.crypto.keystore import KeyReader
 from shared.messaging.factory import EventFactory
 from shared.messaging.outbox import Outbox
 from shared.schemas.followup import BACK_AT_WORK, Group, SurveyAnswered, SurveyForm, SurveyKind
@@ -33,10 +34,11 @@ def _label(answer: SurveyAnswered) -> bool | None:
 
 
 class Answers:
-    def __init__(self, store: Store, outbox: Outbox, factory: EventFactory) -> None:
+    def __init__(self, store: Store, outbox: Outbox, factory: EventFactory, keys: KeyReader) -> None:
         self.store = store
         self.outbox = outbox
         self.factory = factory
+        self.keys = keys
 
     def _person(self, profile_id: str) -> dict[str, Any]:
         person = self.store.person(profile_id)
@@ -62,7 +64,8 @@ class Answers:
             seeking=form.situation == "SEEKING" if form is not None else bool(seeking), form=form,
         )
         answer_id = f"{profile_id}:{survey_key}:{answer.step}"
-        event = self.factory.event("followup.survey.answered", profile_id, answer, entity=f"answered:{answer_id}",
+        on_topic = answer.on_topic(self.keys.get(profile_id))
+        event = self.factory.event("followup.survey.answered", profile_id, on_topic, entity=f"answered:{answer_id}",
                                    time=now)
         entry = Outbox.entry([event], now, requires=(self.store.answers.name, answer_id))
         self.outbox.add([entry])

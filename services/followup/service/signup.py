@@ -8,12 +8,13 @@ from typing import Any
 from services.followup.adapters.store import Store
 from services.followup.config import FollowupSettings
 from services.followup.domain.assignment import assign
+from shared.crypto.keystore import PersonKeys
 from shared.messaging.consumer import Consumer, Output
 from shared.messaging.envelope import Envelope
 from shared.messaging.factory import EventFactory
 from shared.mongo import run_sync
 from shared.schemas.followup import GroupAssigned
-from shared.schemas.profile import ProfileIn, ProfileSubmitted
+from shared.schemas.profile import ProfileIn, ProfileSubmitted, SealedProfileSubmitted
 from shared.topics import PROFILE_SUBMITTED
 
 # Personal details kept out of the training features.
@@ -50,27 +51,34 @@ def new_person(data: ProfileSubmitted, assignment: GroupAssigned) -> dict[str, A
     }
 
 
-class Signups(Consumer[ProfileSubmitted]):
+class Signups(Consumer[SealedProfileSubmitted]):
+    """Opens each profile (with its email: the surveys go to it) with the person's data key; a person whose key
+    is gone (erased) is skipped."""
+
     name = "followup"
     topic = PROFILE_SUBMITTED
 
-    def __init__(self, store: Store, settings: FollowupSettings, factory: EventFactory) -> None:
+    def __init__(self, store: Store, settings: FollowupSettings, factory: EventFactory, keys: PersonKeys) -> None:
         self.store = store
         self.settings = settings
         self.factory = factory
+        self.keys = keys
         self.batch_size = settings.batch_size
         self.within = settings.batch_within_seconds
 
-    async def handle(self, events: list[Envelope[ProfileSubmitted]]) -> Output:
+    async def handle(self, events: list[Envelope[SealedProfileSubmitted]]) -> Output:
+        keys = await self.keys.lookup(e.data.profile_id for e in events)
+        opened = [(e, e.data.opened(keys[e.data.profile_id], with_contact=True))
+                  for e in events if e.data.profile_id in keys]
         # The draw is a pure function of (seed, profile id): a replayed sign-up re-emits the same group under
         # the same event id, and the stores keep the first one written, so a group never changes.
-        signups = {e.data.profile_id: e for e in events if e.data.version == 1}
+        signups = {data.profile_id: (e, data) for e, data in opened if data.version == 1}
         assignments = [
-            (assign(pid, e.data.submitted_at, self.settings.assignment_seed, self.settings.control_share), e)
-            for pid, e in signups.items()
+            (assign(pid, data.submitted_at, self.settings.assignment_seed, self.settings.control_share), e, data)
+            for pid, (e, data) in signups.items()
         ]
-        fresh = [new_person(e.data, a) for a, e in assignments]
-        updates = sorted((e.data for e in events if e.data.version > 1), key=lambda d: d.version)
+        fresh = [new_person(data, a) for a, _, data in assignments]
+        updates = sorted((data for _, data in opened if data.version > 1), key=lambda d: d.version)
 
         async def store() -> int:
             replays = await run_sync(self.store.insert_people, fresh)
@@ -82,6 +90,6 @@ class Signups(Consumer[ProfileSubmitted]):
         assigned = [
             self.factory.event("followup.assigned", a.profile_id, a, entity=f"assigned:{a.profile_id}",
                                time=a.signed_up_at, cause=e)
-            for a, e in assignments
+            for a, e, _ in assignments
         ]
         return Output(events=assigned, store=store)

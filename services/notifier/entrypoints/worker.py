@@ -55,12 +55,6 @@ class Deliveries(Consumer[NotificationRequested]):
         return Output()
 
 
-def erase(person_id: str, at: dt.datetime) -> dict[str, int]:
-    counts = service.erase_person(person_id, at)
-    keys.forget(person_id)  # the profile service destroys the key: no cached copy may outlive it
-    return counts
-
-
 class Unsubscribes(Consumer[HelperChanged]):
     name = "notifier-unsubscribes"
     topic = PLEDGES_HELPERS
@@ -86,7 +80,8 @@ def main() -> None:
     factory = EventFactory(settings.service_name, settings.public_url)
     attach(app, Deliveries(), factory)
     attach(app, Unsubscribes(), factory)
-    attach(app, PrivacyAnswers(settings.service_name, service.export_person, erase, factory), factory)
+    answers = PrivacyAnswers(settings.service_name, service.export_person, service.erase_person, factory, keys)
+    attach(app, answers, factory)
     app.timer(settings.retry_scan_seconds)(retry_due)
     run_worker(app, settings)
 

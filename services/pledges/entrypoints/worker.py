@@ -13,6 +13,7 @@ from services.pledges.adapters.db import OUTBOX, ensure_indexes
 from services.pledges.config import PledgesSettings
 from services.pledges.domain.kinds import PledgeKind
 from services.pledges.service import matching, offers, privacy
+from shared.crypto.keystore import person_keys
 from shared.logs import configure_logging
 from shared.messaging.consumer import Consumer, Output, attach
 from shared.messaging.contracts import Topic
@@ -80,7 +81,8 @@ def main() -> None:
     for topic in PLEDGES_TOPICS:
         attach(app, Storing("pledges-matcher", topic, matching.match), factory)
     erase = functools.partial(privacy.erase_person, settings=settings)
-    attach(app, PrivacyAnswers(settings.service_name, privacy.export_person, erase, factory), factory)
+    attach(app, PrivacyAnswers(settings.service_name, privacy.export_person, erase, factory, person_keys(settings)),
+           factory)
     app.task(relay_forever)
     app.timer(settings.timeout_scan_seconds)(sweep_now)
     run_worker(app, settings)

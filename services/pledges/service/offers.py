@@ -14,10 +14,12 @@ from services.pledges.domain import emails
 from services.pledges.domain.kinds import PledgeKind
 from services.pledges.domain.offers import kinds_for_advice, kinds_for_frustrations
 from services.pledges.service.events import event, notification, publish
+from shared.crypto.keystore import person_keys
 from shared.messaging.envelope import Envelope
-from shared.schemas.advice import AdviceGenerated
-from shared.schemas.diagnosis import DiagnosisCompleted
+from shared.schemas.advice import SealedAdviceGenerated
+from shared.schemas.diagnosis import SealedDiagnosisCompleted
 from shared.schemas.pledges import HelpOffered
+from shared.schemas.sealed import open_contact
 
 
 def record_and_offer(
@@ -44,15 +46,23 @@ def record_and_offer(
     return new
 
 
-def offer_after_diagnosis(events: list[Envelope[DiagnosisCompleted]], now: dt.datetime,
+def offer_after_diagnosis(events: list[Envelope[SealedDiagnosisCompleted]], now: dt.datetime,
                           settings: PledgesSettings) -> None:
+    keys = person_keys(settings).many(e.data.profile_id for e in events)
     for e in events:
-        kinds = kinds_for_frustrations(e.data.profile.frustrations)
-        record_and_offer(e.data.profile_id, e.data.profile.email, kinds, now, settings, e)
+        if (key := keys.get(e.data.profile_id)) is None:  # erased: nothing to offer, nothing to record
+            continue
+        kinds = kinds_for_frustrations(e.data.opened(key).profile.frustrations)
+        email = open_contact(key, e.data.contact, e.data.profile_id)
+        record_and_offer(e.data.profile_id, email, kinds, now, settings, e)
 
 
-def offer_after_advice(events: list[Envelope[AdviceGenerated]], now: dt.datetime, settings: PledgesSettings) -> None:
+def offer_after_advice(events: list[Envelope[SealedAdviceGenerated]], now: dt.datetime,
+                       settings: PledgesSettings) -> None:
+    keys = person_keys(settings).many(e.data.profile_id for e in events)
     for e in events:
-        kinds = kinds_for_advice(item.module_id for item in e.data.advice)
+        if (key := keys.get(e.data.profile_id)) is None:
+            continue
+        kinds = kinds_for_advice(item.module_id for item in e.data.opened(key).advice)
         if kinds:
             record_and_offer(e.data.profile_id, None, kinds, now, settings, e)

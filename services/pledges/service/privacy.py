@@ -328,5 +328,4 @@ def _erase(person_id: str, now: dt.datetime, settings: PledgesSettings) -> dict[
     _erase_mails(person_id, scrub, counts, keys)
     _scrub_written([r["_id"] for r in reviews if r["helper_id"] == person_id and "text" in r], scrub_theirs, counts,
                    keys)
-    keys.forget(person_id)  # the profile service destroys the key itself: no cached copy may outlive it
     return {name: counts[name] for name in db.COLLECTIONS}

@@ -46,14 +46,16 @@ def partner_view(submitted: ProfileSubmitted, key: str) -> PartnerProfileSubmitt
 
 
 def events_for_version(
-    factory: EventFactory, profile_id: str, version: int, profile: ProfileIn, now: dt.datetime, partner_key: str
+    factory: EventFactory, profile_id: str, version: int, profile: ProfileIn, now: dt.datetime, partner_key: str,
+    data_key: bytes,
 ) -> list[Outgoing]:
-    """The (topic, event) pairs of one stored version, in order. Their ids derive from the version, so storing
-    the same version again yields the same events."""
+    """The (topic, event) pairs of one stored version, in order: the internal one sealed with `data_key` (the
+    person's), the partner one minimised. Their ids derive from the version, so storing the same version again
+    yields the same events (sealed anew: a replay's bytes differ, its id does not)."""
     submitted = ProfileSubmitted(profile_id=profile_id, version=version, submitted_at=now, profile=profile)
     partner = partner_view(submitted, partner_key)
     entity = f"{profile_id}:{version}"
     return [
-        factory.event(SUBMITTED, profile_id, submitted, entity=entity, time=now),
+        factory.event(SUBMITTED, profile_id, submitted.sealed(data_key), entity=entity, time=now),
         factory.event(PARTNER_SUBMITTED, partner.pseudonym, partner, entity=entity, time=now),
     ]

@@ -40,7 +40,8 @@ factory = EventFactory(settings.service_name, settings.public_url)
 outbox = Outbox(get_db)
 relay = Relay(outbox, settings.kafka, settings.service_name,
               batch_size=settings.relay_batch_size, scan_seconds=settings.relay_scan_seconds)
-# The writer of the person key store; uncached here, since only the worker hears of erasures.
+# The writer of the person key store; uncached here, since only the worker hears of erasures (a key must not
+# outlive its person's erasure in a cache).
 keys = KeyStore(collection(settings), KekRing.from_settings(settings))
 
 
@@ -140,7 +141,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 app = create_api(settings, [router, auth_routes.auth, auth_routes.me, privacy_routes.router], lifespan)
 app.add_exception_handler(errors.ProfileError, refused)
-app.state.profiles = Profiles(outbox, relay, factory, settings.key)
+app.state.profiles = Profiles(outbox, relay, factory, settings.key, keys)
 app.state.accounts = Accounts(settings, outbox, relay, factory, keys)
 app.state.privacy = Privacy(outbox, relay, factory)
 

@@ -11,7 +11,7 @@ from services.profile.accounts import store as accounts
 from services.profile.config import ProfileSettings
 from services.profile.privacy.gatherer import AnswersGatherer
 from services.profile.privacy.own_data import OwnData
-from shared.crypto.keystore import KekRing, KeyStore, collection
+from shared.crypto.keystore import KekRing, KeyStore, PersonKeys, collection
 from shared.logs import configure_logging
 from shared.messaging.consumer import attach
 from shared.messaging.factory import EventFactory
@@ -36,8 +36,9 @@ def main() -> None:
     created = keys.ensure_all(a["_id"] for a in accounts.accounts().find({"erased_at": None}, {"_id": 1}))
     log.info("data keys ensured", extra={"keys_created": created})
     own = OwnData(Outbox(get_db), keys)
-    attach(app, PrivacyAnswers(settings.service_name, own.export, own.erase, factory), factory)
-    attach(app, AnswersGatherer(), factory)
+    cached = PersonKeys(keys)  # the key store's owner reads through a cache like every service
+    attach(app, PrivacyAnswers(settings.service_name, own.export, own.erase, factory, cached), factory)
+    attach(app, AnswersGatherer(cached), factory)
     run_worker(app, settings)
 
 

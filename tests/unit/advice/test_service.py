@@ -17,21 +17,25 @@ from shared.results import decode_result
 from shared.schemas.followup import AdviceReleased, Group, GroupAssigned
 from shared.topics import ADVICE_GENERATED
 from tests.unit.advice.factories import make_event
+from tests.unit.keys import MemoryKeys
 
 NOW = dt.datetime(2024, 6, 1, 8, 0, tzinfo=dt.UTC)
 DIAGNOSES = EventFactory("diagnosis", "http://bob.test")
 FOLLOWUP = EventFactory("followup", "http://bob.test")
 
 
+KEYS = MemoryKeys()
+
+
 def diagnosed(profile_id: str, version: int, entity: str | None = None) -> Envelope[Any]:
     data = make_event(challenge="stuck-market").model_copy(
         update={"profile_id": profile_id, "profile_version": version}
-    )
+    ).sealed(KEYS.key(profile_id), None)
     return DIAGNOSES.event("diagnosis.completed", profile_id, data, entity=entity or f"{profile_id}:{version}").event
 
 
 def stage() -> AdviceStage:
-    return AdviceStage(EventFactory("advice", "http://bob.test"), clock=lambda: NOW)
+    return AdviceStage(EventFactory("advice", "http://bob.test"), KEYS, clock=lambda: NOW)
 
 
 async def test_each_version_gets_one_advice_event_with_a_deterministic_id() -> None:
@@ -41,7 +45,8 @@ async def test_each_version_gets_one_advice_event_with_a_deterministic_id() -> N
 
     assert [topic for topic, _ in output.events] == [ADVICE_GENERATED.name] * 2
     made = [event for _, event in output.events]
-    assert [(e.data.profile_version, e.data.main_challenge) for e in made] == [(1, "stuck-market"), (2, "stuck-market")]
+    opened = [e.data.opened(KEYS.key("p1")) for e in made]
+    assert [(a.profile_version, a.main_challenge) for a in opened] == [(1, "stuck-market"), (2, "stuck-market")]
     assert [e.id for e in made] == [event_id("/services/advice", "advice.generated", f"p1:{v}") for v in (1, 2)]
     assert all(e.subject == "p1" and e.time == NOW for e in made)
     assert [trace_id(e.traceparent) for e in made] == [trace_id(first.traceparent), trace_id(second.traceparent)]
@@ -65,8 +70,19 @@ async def test_two_events_of_one_version_give_one_result_and_one_duplicate(monke
     assert await output.store() == 1
     [document] = inserted
     assert (document["_id"], document["profile_version"], document["computed_at"]) == ("p2:1", 1, NOW)
-    assert decode_result(document["result_blob"]) == event.data.model_dump(
+    assert decode_result(document["result_blob"]) == event.data.opened(KEYS.key("p2")).model_dump(
         mode="json", include={"main_challenge", "advice"})
+
+
+async def test_advice_is_sealed_and_an_erased_person_gets_none() -> None:
+    kept, erased = diagnosed("p3", 1), diagnosed("p4", 1)
+    KEYS.destroy("p4")
+
+    [(_, event)] = (await stage().handle([kept, erased])).events
+
+    assert event.subject == "p3"
+    assert "stuck-market" not in event.to_json().decode()
+    assert event.data.opened(KEYS.key("p3")).main_challenge == "stuck-market"
 
 
 async def test_assignments_and_releases_are_stored_without_events(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -10,6 +10,7 @@ import pytest
 
 from services.diagnosis.model.employability import EmployabilityModel
 from services.diagnosis.service import DiagnosisStage
+from shared.crypto.cipher import SealError, new_key
 from shared.messaging.envelope import Envelope
 from shared.messaging.factory import EventFactory, event_id
 from shared.messaging.tracing import trace_id
@@ -18,22 +19,26 @@ from shared.results import decode_result
 from shared.schemas.profile import ProfileSubmitted
 from shared.topics import DIAGNOSIS_COMPLETED
 from tests.unit.diagnosis.builders import profile
+from tests.unit.keys import MemoryKeys
 
 NOW = dt.datetime(2024, 7, 1, 8, 0, tzinfo=dt.UTC)
 PROFILES = EventFactory("profile", "http://bob.test")
+KEYS = MemoryKeys()
 
 
 @pytest.fixture(scope="module")
 def stage() -> DiagnosisStage:
     return DiagnosisStage(
-        ReferentialCache.from_seed(), EmployabilityModel.load(), EventFactory("diagnosis", "http://bob.test"),
+        ReferentialCache.from_seed(), EmployabilityModel.load(), EventFactory("diagnosis", "http://bob.test"), KEYS,
         clock=lambda: NOW,
     )
 
 
-def submitted(profile_id: str, version: int, entity: str | None = None) -> Envelope[Any]:
-    data = ProfileSubmitted(profile_id=profile_id, version=version, submitted_at=NOW, profile=profile())
-    return PROFILES.event("profile.submitted", profile_id, data, entity=entity or f"{profile_id}:{version}").event
+def submitted(profile_id: str, version: int, entity: str | None = None, **changes: Any) -> Envelope[Any]:
+    person = profile().model_copy(update=changes)
+    data = ProfileSubmitted(profile_id=profile_id, version=version, submitted_at=NOW, profile=person)
+    sealed = data.sealed(KEYS.key(profile_id))
+    return PROFILES.event("profile.submitted", profile_id, sealed, entity=entity or f"{profile_id}:{version}").event
 
 
 async def test_each_version_gets_one_diagnosis_event_with_a_deterministic_id(stage: DiagnosisStage) -> None:
@@ -84,5 +89,44 @@ async def test_two_events_of_one_version_give_one_result_and_one_duplicate(
     }
     assert document["source_event_id"] in {cause.id, event_id("/services/profile", "profile.submitted", "re-sent")}
     stored = decode_result(document["result_blob"])
-    assert stored["diagnosis"]["main_challenge"] == event.data.diagnosis.main_challenge
+    assert stored["diagnosis"]["main_challenge"] == event.data.opened(KEYS.key("p3")).diagnosis.main_challenge
     assert stored["market"] is not None
+
+
+async def test_the_diagnosis_is_sealed_with_the_person_key_and_forwards_the_contact_unopened(
+    stage: DiagnosisStage,
+) -> None:
+    # Readable text cannot hide in a token by chance: "@", "." and "ï" are not base64url.
+    cause = submitted("p4", 1, email="ana@example.org", name="Anaïs", has_handicap=True)
+
+    [(_, event)] = (await stage.handle([cause])).events
+
+    text = event.to_json().decode()
+    assert "ana@example.org" not in text
+    assert "Anaïs" not in text
+    assert "has_handicap" not in text
+    assert event.data.contact == cause.data.contact  # the very token: diagnosis never opened it
+    opened = event.data.opened(KEYS.key("p4"))
+    assert opened.profile.has_handicap
+    assert (opened.profile.email, opened.profile.name) == (None, None)
+    assert opened.diagnosis.main_challenge in {step.challenge for step in opened.diagnosis.train}
+    with pytest.raises(SealError):
+        event.data.opened(KEYS.key("someone-else"))
+
+
+async def test_an_erased_person_profile_is_skipped(stage: DiagnosisStage) -> None:
+    kept, erased = submitted("p5", 1), submitted("p6", 1)
+    KEYS.destroy("p6")
+
+    output = await stage.handle([kept, erased])
+
+    assert [event.subject for _, event in output.events] == ["p5"]
+
+
+async def test_a_profile_sealed_with_another_key_fails_and_is_not_diagnosed(stage: DiagnosisStage) -> None:
+    forged = submitted("p7", 1)
+    KEYS.stored["p7"] = new_key()  # not the key it was sealed with
+    KEYS.forget("p7")
+
+    with pytest.raises(SealError):  # the consumer base dead-letters it
+        await stage.handle([forged])

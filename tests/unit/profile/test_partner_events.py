@@ -1,5 +1,6 @@
-"""The events of a stored profile version: the internal one carries everything, the partner one is pseudonymised
-and never carries email, name, city, exact birth year or discrimination answers."""
+"""The events of a stored profile version: the internal one carries the profile sealed with the person's data key
+(never the name; the email sealed apart), the partner one is pseudonymised and never carries email, name, city,
+exact birth year or discrimination answers."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 import pytest
 
 from services.profile.domain.events import events_for_version, partner_view, pseudonym
+from shared.crypto.cipher import SealError, new_key
 from shared.messaging.envelope import Envelope
 from shared.messaging.factory import EventFactory, event_id
 from shared.schemas.partner import PartnerProfileSubmitted
@@ -24,6 +26,7 @@ NAME = "Camille Dupont"
 CITY = "Castelnau-d'Estrétefonds"
 BIRTH_YEAR = 1987
 FACTORY = EventFactory("profile", "https://bob.example.org")
+DATA_KEY = new_key()
 
 
 def sensitive_profile() -> ProfileIn:
@@ -46,7 +49,7 @@ def sensitive_profile() -> ProfileIn:
 
 
 def events() -> dict[str, Envelope[Any]]:
-    pairs = events_for_version(FACTORY, PROFILE_ID, 3, sensitive_profile(), NOW, KEY)
+    pairs = events_for_version(FACTORY, PROFILE_ID, 3, sensitive_profile(), NOW, KEY, DATA_KEY)
     assert [topic for topic, _ in pairs] == [PROFILE_SUBMITTED.name, PARTNER_EVENTS.name]
     return dict(pairs)
 
@@ -111,9 +114,9 @@ def test_the_pseudonym_is_stable_per_key_and_differs_across_keys() -> None:
     assert PROFILE_ID not in first
     assert len(first) == 32
     # Stable across versions and submissions of one profile.
-    later = events_for_version(FACTORY, PROFILE_ID, 4, sensitive_profile(), NOW + dt.timedelta(days=9), KEY)
+    later = events_for_version(FACTORY, PROFILE_ID, 4, sensitive_profile(), NOW + dt.timedelta(days=9), KEY, DATA_KEY)
     assert dict(later)[PARTNER_EVENTS.name].subject == first
-    other_key = events_for_version(FACTORY, PROFILE_ID, 3, sensitive_profile(), NOW, "another-partner-key")
+    other_key = events_for_version(FACTORY, PROFILE_ID, 3, sensitive_profile(), NOW, "another-partner-key", DATA_KEY)
     assert dict(other_key)[PARTNER_EVENTS.name].subject != first
 
 
@@ -132,25 +135,36 @@ def test_search_not_started_is_told_to_partners_without_dates() -> None:
     project = profile.main_project.model_copy(update={"job_search_started_at": None,
                                                       "job_search_has_not_started": True})
     profile = profile.model_copy(update={"projects": [project]})
-    pairs = dict(events_for_version(FACTORY, PROFILE_ID, 1, profile, NOW, KEY))
+    pairs = dict(events_for_version(FACTORY, PROFILE_ID, 1, profile, NOW, KEY, DATA_KEY))
     assert wire(pairs[PARTNER_EVENTS.name])["data"]["search_started"] is False
     assert "2024-02-01" not in pairs[PARTNER_EVENTS.name].to_json().decode()
 
 
-def test_the_internal_event_carries_the_whole_profile() -> None:
+def test_the_internal_event_carries_the_profile_sealed_and_never_the_name() -> None:
     event = events()[PROFILE_SUBMITTED.name]
     assert event.type == PROFILE_SUBMITTED.event_types[0] == "profile.submitted"
     assert event.source == "/services/profile"
     data = event.data
-    assert data.profile_id == PROFILE_ID
-    assert data.version == 3
-    assert data.submitted_at == NOW
-    assert data.profile == sensitive_profile()
-    assert data.profile.email == EMAIL
-    assert data.profile.year_of_birth == BIRTH_YEAR
-    assert set(SENSITIVE_FRUSTRATIONS) <= set(data.profile.frustrations)
-    assert wire(event)["data"]["profile"] == sensitive_profile().model_dump(mode="json")
-    assert ProfileIn.model_validate(wire(event)["data"]["profile"]) == sensitive_profile()
+    assert (data.profile_id, data.version, data.submitted_at) == (PROFILE_ID, 3, NOW)
+    on_the_wire = json.dumps(wire(event))
+    for readable in (EMAIL, NAME, CITY, str(BIRTH_YEAR), "DISCRIMINATION", "FEMININE", "M1607"):
+        assert readable not in on_the_wire
+    assert set(wire(event)["data"]) == {"profile_id", "version", "submitted_at", "sealed", "contact"}
+
+    opened = data.opened(DATA_KEY)
+    assert opened.profile == sensitive_profile().model_copy(update={"email": None, "name": None})
+    assert set(SENSITIVE_FRUSTRATIONS) <= set(opened.profile.frustrations)
+    with_contact = data.opened(DATA_KEY, with_contact=True).profile
+    assert (with_contact.email, with_contact.name) == (EMAIL, None)
+    with pytest.raises(SealError):
+        data.opened(new_key())
+
+
+def test_a_sealed_profile_does_not_open_under_another_person_id() -> None:
+    data = events()[PROFILE_SUBMITTED.name].data
+    moved = data.model_copy(update={"profile_id": "another-person"})
+    with pytest.raises(SealError):
+        moved.opened(DATA_KEY)
 
 
 def test_the_envelope_subject_is_the_profile_id() -> None:
@@ -161,7 +175,7 @@ def test_the_envelope_subject_is_the_profile_id() -> None:
 
 
 def test_the_events_round_trip_through_the_registry_with_ids_from_the_version() -> None:
-    pairs = events_for_version(FACTORY, PROFILE_ID, 3, sensitive_profile(), NOW, KEY)
+    pairs = events_for_version(FACTORY, PROFILE_ID, 3, sensitive_profile(), NOW, KEY, DATA_KEY)
     for _, event in pairs:
         parsed = REGISTRY.decode(event.to_json())
         assert parsed == event
@@ -169,7 +183,7 @@ def test_the_events_round_trip_through_the_registry_with_ids_from_the_version() 
         assert parsed.dataschema.startswith("https://bob.example.org/")
     assert len({event.id for _, event in pairs}) == 2
     # The same version again (a retried write) yields the same events; another version, other ids.
-    again = events_for_version(FACTORY, PROFILE_ID, 3, sensitive_profile(), NOW, KEY)
+    again = events_for_version(FACTORY, PROFILE_ID, 3, sensitive_profile(), NOW, KEY, DATA_KEY)
     assert [e.id for _, e in again] == [e.id for _, e in pairs]
-    later = events_for_version(FACTORY, PROFILE_ID, 4, sensitive_profile(), NOW, KEY)
+    later = events_for_version(FACTORY, PROFILE_ID, 4, sensitive_profile(), NOW, KEY, DATA_KEY)
     assert {e.id for _, e in later}.isdisjoint({e.id for _, e in pairs})

@@ -34,6 +34,17 @@ def test_a_token_opens_with_nothing_else() -> None:
             unseal(other_key, other_token, other_data)
 
 
+def test_a_deflated_token_opens_to_the_same_bytes_and_not_relabelled() -> None:
+    key, text = new_key(), b'{"advice": "' + b"postulez " * 200 + b'"}'
+    deflated, plain = seal(key, text, b"a", deflate=True), seal(key, text, b"a")
+    assert deflated.startswith("v2.")
+    assert len(deflated) < len(plain) / 4
+    assert unseal(key, deflated, b"a") == text
+    for relabelled in ("v1" + deflated[2:], "v2" + plain[2:]):
+        with pytest.raises(SealError):
+            unseal(key, relabelled, b"a")
+
+
 def test_fields_are_bound_to_their_event_type_and_person() -> None:
     key = new_key()
     token = seal_fields(key, {"email": "a@example.org", "year_of_birth": 1988}, "profile.submitted", "p1")

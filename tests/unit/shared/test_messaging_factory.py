@@ -88,7 +88,7 @@ def test_a_wrong_model_or_an_unregistered_type_is_refused() -> None:
     factory = EventFactory("advice", PUBLIC)
     with pytest.raises(TypeError, match="privacy.erasure.completed carries ErasureCompleted, not ExportPart"):
         factory.event("privacy.erasure.completed", "person-1", ExportPart(
-            request_id="r-1", person_id="person-1", service="advice", records={}), entity="r-1")
+            request_id="r-1", person_id="person-1", service="advice", sealed=None), entity="r-1")
     with pytest.raises(UnregisteredEvent):
         factory.event("advice.invented", "person-1", ERASED, entity="r-1")
 

@@ -9,6 +9,7 @@ from unittest.mock import MagicMock
 
 import pytest
 
+from shared.crypto.cipher import SealError
 from shared.messaging import tracing
 from shared.messaging.consumer import Runner
 from shared.messaging.envelope import Envelope
@@ -16,6 +17,7 @@ from shared.messaging.factory import EventFactory
 from shared.messaging.privacy import PrivacyAnswers, answer
 from shared.schemas.privacy import ErasureCompleted, ExportPart, PrivacyRequested
 from shared.topics import PRIVACY_ANSWERS, PRIVACY_REQUESTS
+from tests.unit.keys import MemoryKeys
 
 NOW = dt.datetime(2026, 5, 4, 9, 30, tzinfo=dt.UTC)
 TRACE = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
@@ -46,14 +48,18 @@ def request(kind: str, request_id: str = "req-1", person_id: str = "person-1") -
     return event.model_copy(update={"traceparent": TRACE})
 
 
+KEYS = MemoryKeys()
+
+
 def agent(service: str, calls: Calls) -> PrivacyAnswers:
-    return PrivacyAnswers(service, calls.export, calls.erase, EventFactory(service, PUBLIC))
+    return PrivacyAnswers(service, calls.export, calls.erase, EventFactory(service, PUBLIC), KEYS)
 
 
-def test_an_export_request_is_answered_with_the_services_records() -> None:
+def test_an_export_request_is_answered_with_the_services_records_sealed() -> None:
     calls = Calls()
+    KEYS.key("person-1")  # every account has its data key
     topic, reply = answer(request("export"), "diagnosis", calls.export, calls.erase, NOW,
-                          EventFactory("diagnosis", PUBLIC))
+                          EventFactory("diagnosis", PUBLIC), KEYS)
     assert calls.exported == ["person-1"]
     assert calls.erased == []
     assert topic == PRIVACY_ANSWERS.name
@@ -61,17 +67,20 @@ def test_an_export_request_is_answered_with_the_services_records() -> None:
     assert (reply.subject, reply.key, reply.source, reply.time) == (
         "person-1", b"person-1", "/services/diagnosis", NOW
     )
-    assert reply.dataschema == f"{PUBLIC}/api/v1/events/schemas/privacy.export.part.v1.json"
-    assert reply.data == ExportPart(
-        request_id="req-1", person_id="person-1", service="diagnosis",
-        records={"results": [{"version": 1, "at": "2026-05-01T00:00:00+00:00"}]},
-    )
+    assert reply.dataschema == f"{PUBLIC}/api/v1/events/schemas/privacy.export.part.v2.json"
+    assert isinstance(reply.data, ExportPart)
+    assert (reply.data.request_id, reply.data.person_id, reply.data.service) == ("req-1", "person-1", "diagnosis")
+    assert "2026-05-01" not in reply.to_json().decode()
+    assert reply.data.records(KEYS.key("person-1")) == {"results": [{"version": 1, "at": "2026-05-01T00:00:00+00:00"}]}
+    with pytest.raises(SealError):
+        reply.data.records(KEYS.key("person-2"))
     assert tracing.trace_id(reply.traceparent) == tracing.trace_id(TRACE), "the answer continues the request's trace"
 
 
 def test_an_erasure_request_is_answered_with_the_counts() -> None:
     calls = Calls()
-    _, reply = answer(request("erasure"), "advice", calls.export, calls.erase, NOW, EventFactory("advice", PUBLIC))
+    _, reply = answer(request("erasure"), "advice", calls.export, calls.erase, NOW, EventFactory("advice", PUBLIC),
+                      KEYS)
     assert calls.erased == [("person-1", NOW)]
     assert calls.exported == []
     assert reply.type == "privacy.erasure.completed"
@@ -103,7 +112,7 @@ async def test_a_failing_handler_is_not_swallowed() -> None:
     def broken(person_id: str, now: dt.datetime) -> dict[str, int]:
         raise RuntimeError("database down")
 
-    privacy = PrivacyAnswers("advice", Calls().export, broken, EventFactory("advice", PUBLIC))
+    privacy = PrivacyAnswers("advice", Calls().export, broken, EventFactory("advice", PUBLIC), KEYS)
     with pytest.raises(RuntimeError, match="database down"):
         await privacy.handle([request("erasure")])
 
@@ -124,3 +133,17 @@ async def test_every_request_on_the_topic_is_answered_through_the_consumer_base(
     ]
     assert calls.exported == ["person-1"]
     assert [person for person, _ in calls.erased] == ["person-2"]
+
+
+def test_a_person_without_a_key_gets_an_empty_export_part_and_the_erasure_drops_the_cached_key() -> None:
+    keys = MemoryKeys()
+    key = keys.key("person-1")
+    assert keys.get("person-1") == key  # now cached
+    calls = Calls()
+    answer(request("erasure"), "advice", calls.export, calls.erase, NOW, EventFactory("advice", PUBLIC), keys)
+    keys.stored.clear()  # the profile service destroyed the key
+    assert keys.get("person-1") is None, "no cached copy outlives the erasure"
+    _, reply = answer(request("export", "req-2"), "advice", calls.export, calls.erase, NOW,
+                      EventFactory("advice", PUBLIC), keys)
+    assert reply.data.sealed is None
+    assert reply.data.records(key) == {}
