@@ -5,13 +5,14 @@ from __future__ import annotations
 import logging
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared import logs, metrics
@@ -62,8 +63,60 @@ class BodySizeLimit:
         await self.app(scope, replay, send)
 
 
-def _route_template(request: Request) -> str:
-    route = request.scope.get("route")
+class RequestContext:
+    """Per request: the request id (the gateway's `X-Request-ID`, else a new one) and the trace (the caller's
+    `traceparent` continued, else one made from the request id) set in the context for the handler, its logs and
+    its events, and sent back as headers; one JSON access line and the HTTP metrics. Pure ASGI, like
+    `BodySizeLimit`: Starlette's `BaseHTTPMiddleware` (`@app.middleware("http")`) ran every request in an anyio
+    task with memory streams (benchmarks/README.md, issue 12's flame graphs)."""
+
+    def __init__(self, app: ASGIApp, service: str) -> None:
+        self.app = app
+        self.service = service
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = Headers(scope=scope)
+        rid = headers.get(REQUEST_ID_HEADER) or uuid.uuid4().hex
+        traceparent = tracing.from_request(headers.get(tracing.TRACEPARENT_HEADER), rid)
+        token, trace_token = logs.request_id.set(rid), tracing.current.set(traceparent)
+        started = time.perf_counter()
+        answered = False
+
+        def access_line(status: int) -> tuple[str, float]:
+            # One line per request, carrying the request and trace ids (the gateway logs the same request id).
+            route, elapsed = _route_template(scope), time.perf_counter() - started
+            log.info("request", extra={"method": scope["method"], "route": route, "status": status,
+                                       "ms": round(elapsed * 1000, 1)})
+            return route, elapsed
+
+        async def send_with_ids(message: Message) -> None:
+            nonlocal answered
+            if message["type"] == "http.response.start" and not answered:
+                # Logged and counted as the answer starts, before it is sent (when `call_next` used to return).
+                answered = True
+                status = message["status"]
+                route, elapsed = access_line(status)
+                metrics.HTTP_REQUESTS.labels(self.service, scope["method"], route, str(status)).inc()
+                metrics.HTTP_LATENCY.labels(self.service, scope["method"], route).observe(elapsed)
+                response_headers = MutableHeaders(scope=message)
+                response_headers[REQUEST_ID_HEADER] = rid
+                response_headers[tracing.TRACEPARENT_HEADER] = traceparent
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_ids)
+        finally:
+            if not answered:  # raised before answering: logged as 500, not counted (the error middleware answers)
+                access_line(500)
+            logs.request_id.reset(token)
+            tracing.current.reset(trace_token)
+
+
+def _route_template(scope: Scope) -> str:
+    route = scope.get("route")
     return getattr(route, "path", "unmatched")
 
 
@@ -104,31 +157,6 @@ def create_api(
 ) -> FastAPI:
     app = FastAPI(title=f"bob {settings.service_name}", version="1.0.0", lifespan=lifespan)
     app.state.token_verifier = TokenVerifier(settings.auth_public_keys)
-    service = settings.service_name
-
-    @app.middleware("http")
-    async def request_context(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        rid = request.headers.get(REQUEST_ID_HEADER) or uuid.uuid4().hex
-        traceparent = tracing.from_request(request.headers.get(tracing.TRACEPARENT_HEADER), rid)
-        token, trace_token = logs.request_id.set(rid), tracing.current.set(traceparent)
-        started = time.perf_counter()
-        status = 500
-        try:
-            response = await call_next(request)
-            status = response.status_code
-        finally:
-            route = _route_template(request)
-            elapsed = time.perf_counter() - started
-            # One line per request, carrying the request and trace ids (the gateway logs the same request id).
-            log.info("request", extra={"method": request.method, "route": route, "status": status,
-                                       "ms": round(elapsed * 1000, 1)})
-            logs.request_id.reset(token)
-            tracing.current.reset(trace_token)
-        metrics.HTTP_REQUESTS.labels(service, request.method, route, str(status)).inc()
-        metrics.HTTP_LATENCY.labels(service, request.method, route).observe(elapsed)
-        response.headers[REQUEST_ID_HEADER] = rid
-        response.headers[tracing.TRACEPARENT_HEADER] = traceparent
-        return response
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
@@ -137,6 +165,8 @@ def create_api(
         detail = [{"loc": e["loc"], "msg": e["msg"], "type": e["type"]} for e in exc.errors()]
         return JSONResponse({"detail": detail}, status_code=422)
 
+    # Outermost last: the body-size limit refuses before the request is given an id, logged or counted.
+    app.add_middleware(RequestContext, service=settings.service_name)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.include_router(health_router(settings))
     for router in routers:

@@ -55,9 +55,9 @@ def collection(document: type[ResultDocument]) -> Collection[dict[str, Any]]:
 
 
 def latest(document: type[ResultDocument], profile_id: str, version: int | None) -> ResultDocument | None:
-    """That version's result, or the newest one. Only `_id` lookups: FerretDB scans the whole collection for
-    any other filter, and also for an `_id` that is absent (so a pending result, and the last probe for the newest,
-    cost a scan). Versions of a person are processed in order (one partition), so they are consecutive."""
+    """That version's result, or the newest one. Only `_id` lookups, hit or miss an index search
+    (deploy/ferretdb/id_index.go): FerretDB scans the whole collection for any other filter. Versions of a person
+    are processed in order (one partition), so they are consecutive."""
     if version is not None:
         found: ResultDocument | None = document.objects(id=doc_id(profile_id, version)).first()
         return found
@@ -98,10 +98,8 @@ def exported(doc: dict[str, Any]) -> dict[str, Any]:
 
 
 def delete_results(document: type[ResultDocument], docs: list[dict[str, Any]]) -> int:
-    """One statement (one scan) for all versions, rather than one scanning delete per version."""
-    if not docs:
-        return 0
-    return collection(document).delete_many({"_id": {"$in": [d["_id"] for d in docs]}}).deleted_count
+    """One delete by `_id` per version (an index search): `_id $in` would read the whole collection."""
+    return sum(collection(document).delete_one({"_id": d["_id"]}).deleted_count for d in docs)
 
 
 class ResultOut(BaseModel):

@@ -37,6 +37,5 @@ def erase_person(person_id: str, now: dt.datetime) -> dict[str, int]:
     The trial's figures do not need the gate state: the followup service keeps the groups it measures."""
     del now  # nothing is kept to mark the erasure: the documents are simply gone
     advice = delete_results(AdviceList, person_results(AdviceList, person_id))
-    # A delete scans on FerretDB even by `_id`, and so would a find first: one statement either way.
     gate = experiment.assignments().delete_one({"_id": person_id}).deleted_count
     return {"advice": advice, "experiment_assignments": gate}

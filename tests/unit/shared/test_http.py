@@ -44,6 +44,11 @@ async def trace() -> dict[str, str | None]:
     return {"traceparent": tracing.current.get()}
 
 
+@router.get("/broken")
+async def broken() -> None:
+    raise RuntimeError("a bug")
+
+
 client = TestClient(create_api(TinySettings(), [router]))
 
 
@@ -104,3 +109,11 @@ def test_one_json_line_per_request_carries_the_request_and_trace_ids(access_log:
     assert line["message"] == "request"
     assert (line["request_id"], line["trace_id"]) == (REQUEST_ID, REQUEST_ID)
     assert (line["method"], line["route"], line["status"], line["service"]) == ("POST", "/echo", 200, "tiny")
+
+
+def test_a_handler_that_raises_is_logged_as_500_with_its_ids_and_answered_500(access_log: io.StringIO) -> None:
+    failing = TestClient(create_api(TinySettings(), [router]), raise_server_exceptions=False)
+    response = failing.get("/broken", headers={REQUEST_ID_HEADER: REQUEST_ID})
+    assert response.status_code == 500
+    [line] = [json.loads(text) for text in access_log.getvalue().splitlines()]
+    assert (line["route"], line["status"], line["request_id"]) == ("/broken", 500, REQUEST_ID)
