@@ -108,8 +108,10 @@ class KeyStore(KeyReader):
     """The writer's handle: for the profile service and the rotation command only."""
 
     def ensure(self, person_id: str) -> bytes:
-        """The person's key, created when missing: insert first (one round trip for a new person), and two
-        creators at once keep the first key."""
+        """The person's key, created when missing; two creators at once keep the first key. Read first: every
+        account has its key, and a read by `_id` is one index search (deploy/ferretdb/id_index.go)."""
+        if (found := self.get(person_id)) is not None:
+            return found
         key = new_key()
         try:
             self._coll().insert_one(self.ring.wrap(person_id, key))
@@ -173,11 +175,15 @@ class PersonKeys:
         self._cache: OrderedDict[str, bytes] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, person_id: str) -> bytes | None:
+    def _hit(self, person_id: str) -> bytes | None:
         with self._lock:
-            if person_id in self._cache:
+            if (key := self._cache.get(person_id)) is not None:
                 self._cache.move_to_end(person_id)
-                return self._cache[person_id]
+            return key
+
+    def get(self, person_id: str) -> bytes | None:
+        if (cached := self._hit(person_id)) is not None:
+            return cached
         key = self.reader.get(person_id)
         if key is not None:  # a miss is not cached: the key may be created a moment later
             self._remember(person_id, key)
@@ -204,13 +210,11 @@ class PersonKeys:
     def _cached(self, person_ids: Iterable[str]) -> tuple[dict[str, bytes], list[str]]:
         found: dict[str, bytes] = {}
         missing = []
-        with self._lock:
-            for person_id in dict.fromkeys(person_ids):
-                if person_id in self._cache:
-                    self._cache.move_to_end(person_id)
-                    found[person_id] = self._cache[person_id]
-                else:
-                    missing.append(person_id)
+        for person_id in dict.fromkeys(person_ids):
+            if (key := self._hit(person_id)) is not None:
+                found[person_id] = key
+            else:
+                missing.append(person_id)
         return found, missing
 
     def many(self, person_ids: Iterable[str]) -> dict[str, bytes]:
@@ -236,10 +240,8 @@ class OwnedKeys(PersonKeys):
         self.store = store
 
     def require(self, person_id: str) -> bytes:
-        with self._lock:
-            if (key := self._cache.get(person_id)) is not None:
-                self._cache.move_to_end(person_id)
-                return key
+        if (cached := self._hit(person_id)) is not None:
+            return cached
         key = self.store.ensure(person_id)
         self._remember(person_id, key)
         return key
