@@ -13,6 +13,7 @@ benchmarks/flamegraphs/ (the sampling costs CPU too: take throughput figures fro
 
     python -m benchmarks.gateway_load --n 2000 --rate 200
     python -m benchmarks.gateway_load --n 1000 --rate 150 --flamegraphs
+    python -m benchmarks.gateway_load --n 2000 --rate 200 --stored 100000
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from benchmarks import flamegraph, load_driver
 from benchmarks.load_driver import Drive, Submission
 from benchmarks.personas import personas
 from benchmarks.pipeline import AdviceWatcher, cpu_seconds, fresh_platform, start_bare_relay
+from benchmarks.stored import fill_bare, fill_pipeline
 from deploy.local.paths import REPO, VENV_PYTHON
 from deploy.local.platform import Platform
 
@@ -126,11 +128,12 @@ def _draw(profiled: dict[str, str], samples: Path) -> None:
 
 
 def run_bare(
-    batch: list[Submission], warm: list[Submission], rate: float, connections: int, flamegraphs: bool
+    batch: list[Submission], warm: list[Submission], rate: float, connections: int, flamegraphs: bool, stored: int
 ) -> Phase:
     platform = fresh_platform()
     try:
         start_bare_relay(platform)
+        fill_bare(platform, stored)
         # On the profile service's port, with its environment and principal: nginx routes to it unchanged.
         platform.procs.start("bare-intake", [str(VENV_PYTHON), "-m", "benchmarks.bare_intake"],
                              env=platform.service_env("profile"), cwd=REPO)
@@ -143,12 +146,13 @@ def run_bare(
 
 
 def run_pipeline(
-    batch: list[Submission], warm: list[Submission], rate: float, connections: int, flamegraphs: bool
+    batch: list[Submission], warm: list[Submission], rate: float, connections: int, flamegraphs: bool, stored: int
 ) -> Phase:
     platform = fresh_platform()
     try:
         # The core journey alone: the other services' consumers would share the machine's two cores.
         platform.start_services(only=frozenset({"profile-api", "diagnosis-worker", "advice-worker"}))
+        fill_pipeline(platform, stored)
         profiled = {"profile-api": "python", "ferretdb": "native"} if flamegraphs else None
         return measure("pipeline", platform, batch, warm, rate, connections, profiled)
     finally:
@@ -197,13 +201,14 @@ def main(
     rate: float = typer.Option(200.0, help="offered submissions per second"),
     connections: int = typer.Option(64, help="wrk's connections to the gateway"),
     flamegraphs: bool = typer.Option(False, help="sample the profile API, FerretDB and the bare intake"),
+    stored: int = typer.Option(0, help="people already stored before each phase (benchmarks/stored.py)"),
 ) -> None:
     # The same requests for both phases (each on its own platform): one job seeker per profile.
     batch = load_driver.submissions(personas(n))
     warm = load_driver.submissions(personas(WARM_UP, seed=99))
-    phases = [run_bare(batch, warm, rate, connections, flamegraphs),
-              run_pipeline(batch, warm, rate, connections, flamegraphs)]
-    console.print(f"offered rate {rate:.0f}/s, {n} profiles, {connections} connections")
+    phases = [run_bare(batch, warm, rate, connections, flamegraphs, stored),
+              run_pipeline(batch, warm, rate, connections, flamegraphs, stored)]
+    console.print(f"offered rate {rate:.0f}/s, {n} profiles, {connections} connections, {stored:,} people stored")
     report(phases)
 
 

@@ -56,7 +56,7 @@ def collection(document: type[ResultDocument]) -> Collection[dict[str, Any]]:
 
 def latest(document: type[ResultDocument], profile_id: str, version: int | None) -> ResultDocument | None:
     """That version's result, or the newest one. Only `_id` lookups, hit or miss an index search
-    (deploy/ferretdb/id_index.go): FerretDB scans the whole collection for any other filter. Versions of a person
+    (deploy/ferretdb/patches): FerretDB scans the whole collection for any other filter. Versions of a person
     are processed in order (one partition), so they are consecutive."""
     if version is not None:
         found: ResultDocument | None = document.objects(id=doc_id(profile_id, version)).first()
@@ -98,7 +98,7 @@ def exported(doc: dict[str, Any]) -> dict[str, Any]:
 
 
 def delete_results(document: type[ResultDocument], docs: list[dict[str, Any]]) -> int:
-    """One delete by `_id` per version (an index search): `_id $in` would read the whole collection."""
+    """One delete by `_id` per version (an index search)."""
     return sum(collection(document).delete_one({"_id": d["_id"]}).deleted_count for d in docs)
 
 

@@ -1,7 +1,8 @@
 // Command ferretdb-embedded runs FerretDB 1.24 embedded as a library: SQLite storage by default, PostgreSQL storage
 // with -postgresql-url.
 // The upstream cmd/ferretdb binary panics when installed with `go install` (FerretDB#2982),
-// so the project builds this small wrapper instead.
+// so the project builds this small wrapper instead, against FerretDB with patches/ applied (deploy/local/install.py):
+// lookups by _id answered from the _id index, `_id $in [...]` included.
 package main
 
 import (
@@ -12,7 +13,6 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
-	"time"
 
 	"github.com/FerretDB/FerretDB/ferretdb"
 )
@@ -54,10 +54,6 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	log.Printf("ferretdb listening on %s, %s storage: %s", *listen, config.Handler, redact(storage))
-	if config.Handler == "sqlite" {
-		// PostgreSQL's backend filters on the expression of its own _id index: only SQLite needs the fix.
-		go indexIDs(ctx, *dataDir, time.Second)
-	}
 	f.Run(ctx)
 	log.Print("ferretdb stopped")
 }

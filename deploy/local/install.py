@@ -3,13 +3,21 @@ for the browser tests)."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
+import re
 import shutil
 import subprocess
+from pathlib import Path
 
-from deploy.local.paths import DEPLOY, FERRETDB_BIN, KAFKA_LIBS
+from deploy.local.paths import DEPLOY, FERRETDB_BIN, KAFKA_LIBS, LOCAL
 
 MAVEN_DEPENDENCY_PLUGIN = "org.apache.maven.plugins:maven-dependency-plugin:3.8.1"
+# The module the wrapper embeds, at the version its go.mod requires, patched with deploy/ferretdb/patches.
+FERRETDB_MODULE = "github.com/FerretDB/FerretDB"
+PATCHES = DEPLOY / "ferretdb" / "patches"
+FERRETDB_BUILD = LOCAL / "build"
 
 
 def ensure_kafka() -> None:
@@ -26,15 +34,45 @@ def ensure_kafka() -> None:
 
 
 def ensure_ferretdb() -> None:
+    """Builds the binary unless it was built from these very sources and patches (a digest kept beside it)."""
     source = DEPLOY / "ferretdb"
-    newest_source = max(p.stat().st_mtime for p in source.iterdir() if p.suffix in {".go", ".mod", ".sum"})
-    if FERRETDB_BIN.exists() and FERRETDB_BIN.stat().st_mtime >= newest_source:
+    inputs = sorted(p for p in source.iterdir() if p.suffix in {".go", ".mod", ".sum"})
+    inputs += sorted(PATCHES.glob("*.patch"))
+    digest = hashlib.sha256(b"".join(p.name.encode() + b"\0" + p.read_bytes() for p in inputs)).hexdigest()
+    built_from = FERRETDB_BIN.with_name("ferretdb.sources")
+    if FERRETDB_BIN.exists() and built_from.exists() and built_from.read_text() == digest:
         return
     FERRETDB_BIN.parent.mkdir(parents=True, exist_ok=True)
+    modfile = _patched_ferretdb(source)
     subprocess.run(
-        ["go", "build", "-o", str(FERRETDB_BIN), "."],
+        ["go", "build", f"-modfile={modfile}", "-o", str(FERRETDB_BIN), "."],
         cwd=source, check=True, env={**_env(), "CGO_ENABLED": "0"},
     )
+    built_from.write_text(digest)
+
+
+def _patched_ferretdb(source: Path) -> Path:
+    """FerretDB's module with deploy/ferretdb/patches applied, under .local/build, and a go.mod that builds the
+    wrapper against it (the wrapper's own go.mod stays upstream's, so `go build` there still works unpatched)."""
+    env = {**_env(), "CGO_ENABLED": "0"}
+    version = re.search(rf"^require {re.escape(FERRETDB_MODULE)} (\S+)$", (source / "go.mod").read_text(), re.M)
+    if version is None:
+        raise RuntimeError(f"deploy/ferretdb/go.mod does not require {FERRETDB_MODULE} on a line of its own")
+    module = json.loads(subprocess.run(
+        ["go", "mod", "download", "-json", f"{FERRETDB_MODULE}@{version[1]}"], cwd=source, check=True, env=env,
+        capture_output=True, text=True,
+    ).stdout)
+    tree = FERRETDB_BUILD / "ferretdb"
+    shutil.rmtree(tree, ignore_errors=True)
+    shutil.copytree(module["Dir"], tree)
+    for path in [tree, *tree.rglob("*")]:  # the module cache is read-only
+        path.chmod(path.stat().st_mode | 0o200)
+    for patch in sorted(PATCHES.glob("*.patch")):
+        subprocess.run(["patch", "-p1", "--quiet", "-d", str(tree), "-i", str(patch)], check=True)
+    modfile = FERRETDB_BUILD / "go.mod"
+    modfile.write_text((source / "go.mod").read_text() + f"\nreplace {FERRETDB_MODULE} => {tree}\n")
+    shutil.copyfile(source / "go.sum", FERRETDB_BUILD / "go.sum")
+    return modfile
 
 
 def ensure_nginx() -> None:

@@ -2,21 +2,27 @@
 
 A version is written as the outbox pattern wants (shared/messaging/outbox.py): the entry first, then the version
 naming it, then the entry is handed to the relay; no read is added to the write. Its events are sealed with the
-person's data key (shared/schemas/sealed.py), fetched in the same trip to the thread pool (which keeps the
-request's trace: run_sync copies the context)."""
+person's data key (shared/schemas/sealed.py), fetched in the same trip to the thread pool.
+
+First versions, the gateway's hot path, are stored by group commit (shared/batching.py): the submissions that
+arrive together are checked, keyed and written together, in four commands for the whole batch (erased accounts,
+keys, outbox entries, versions) instead of four per profile."""
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import NamedTuple
 
 from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt
 
 from services.profile.accounts import store as accounts
 from services.profile.adapters import repository
 from services.profile.adapters.documents import VERSIONS, ProfileVersion, version_id
-from services.profile.domain.errors import AccountErased, ProfileExists, ProfileNotFound, VersionTaken
+from services.profile.domain.errors import AccountErased, ProfileError, ProfileExists, ProfileNotFound, VersionTaken
 from services.profile.domain.events import events_for_version
+from shared.batching import GroupCommit
 from shared.crypto.keystore import KeyStore, MissingKey
+from shared.messaging import tracing
 from shared.messaging.factory import EventFactory
 from shared.messaging.outbox import Doc, Outbox, Relay
 from shared.mongo import run_sync
@@ -31,6 +37,16 @@ def _refuse_erased(account_id: str) -> None:
         raise AccountErased
 
 
+class FirstVersion(NamedTuple):
+    profile_id: str
+    profile: ProfileIn
+    now: dt.datetime
+    traceparent: str | None  # the request's: its events continue its trace
+
+
+Stored = tuple[Doc, ProfileVersion]  # the outbox entry and the version naming it
+
+
 class Profiles:
     def __init__(
         self, outbox: Outbox, relay: Relay, factory: EventFactory, partner_key: str, keys: KeyStore
@@ -40,14 +56,11 @@ class Profiles:
         self.factory = factory
         self.partner_key = partner_key
         self.keys = keys
+        self._firsts: GroupCommit[FirstVersion, Stored] = GroupCommit(self._store_firsts)
 
     async def create(self, profile_id: str, profile: ProfileIn, now: dt.datetime) -> ProfileVersion:
-        """Version 1 (one profile per job seeker: its id is the account id), or ProfileExists."""
-        try:
-            entry, doc = await run_sync(self._store_first, profile_id, profile, now)
-        except VersionTaken:
-            # Its entry is left to the relay, which drops it: the stored version 1 does not name it.
-            raise ProfileExists from None
+        """Version 1 (one profile per job seeker: its id is the account id), or ProfileExists, or AccountErased."""
+        entry, doc = await self._firsts.submit(FirstVersion(profile_id, profile, now, tracing.current.get()))
         self.relay.enqueue(entry)
         return doc
 
@@ -72,10 +85,31 @@ class Profiles:
             raise ProfileNotFound
         return doc
 
-    def _store_first(self, profile_id: str, profile: ProfileIn, now: dt.datetime) -> tuple[Doc, ProfileVersion]:
-        # The account check, the key and both writes in one trip to the thread pool: the gateway's hot path.
-        _refuse_erased(profile_id)
-        return self._store(profile_id, 1, profile, now)
+    def _store_firsts(self, firsts: list[FirstVersion]) -> list[Stored | ProfileError]:
+        """Synchronous, for the group commit. A refused version 1 leaves its entry to the relay, which drops it:
+        the stored version 1 does not name it."""
+        erased = accounts.erased_among([f.profile_id for f in firsts])
+        keys = self.keys.ensure_many([f.profile_id for f in firsts if f.profile_id not in erased])
+        outcomes: list[Stored | ProfileError] = []
+        entries, docs, positions = [], [], []
+        for first in firsts:
+            key = keys.get(first.profile_id)
+            if key is None:  # erased, or its key destroyed while we wrote: the erasure wins
+                outcomes.append(AccountErased())
+                continue
+            with tracing.continued(first.traceparent):
+                events = events_for_version(
+                    self.factory, first.profile_id, 1, first.profile, first.now, self.partner_key, key)
+            entry = Outbox.entry(events, first.now, requires=(VERSIONS, version_id(first.profile_id, 1)))
+            doc = repository.document(first.profile_id, 1, first.profile, first.now, entry["_id"])
+            entries.append(entry)
+            docs.append(doc)
+            positions.append(len(outcomes))
+            outcomes.append((entry, repository.stored(doc)))
+        self.outbox.add(entries)
+        for taken in repository.insert_many(docs) if docs else ():
+            outcomes[positions[taken]] = ProfileExists()
+        return outcomes
 
     def _store(self, profile_id: str, version: int, profile: ProfileIn, now: dt.datetime
                ) -> tuple[Doc, ProfileVersion]:

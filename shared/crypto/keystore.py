@@ -29,6 +29,8 @@ from shared.mongo import MAX_WRITES_PER_COMMAND, insert_ignoring_duplicates, run
 from shared.settings import ServiceSettings
 
 COLLECTION = "person_keys"
+# Ids per `$in` lookup: FerretDB's pushdown takes up to 1,000 (deploy/ferretdb/patches/sqlite-id-in.patch).
+IDS_PER_QUERY = 500
 Doc = dict[str, Any]
 
 
@@ -95,12 +97,12 @@ class KeyReader:
         return None if doc is None else self.ring.unwrap(doc)
 
     def get_many(self, person_ids: list[str]) -> dict[str, bytes]:
-        """The keys of these people that exist. One `_id` lookup each, which FerretDB answers from an index
-        (deploy/ferretdb/id_index.go), where `_id $in [...]` would read the whole collection."""
+        """The keys of these people that exist: one `_id $in` query per chunk, which FerretDB answers from its `_id`
+        index (deploy/ferretdb/patches/sqlite-id-in.patch), as MongoDB does."""
         found = {}
-        for person_id in person_ids:
-            if (key := self.get(person_id)) is not None:
-                found[person_id] = key
+        for start in range(0, len(person_ids), IDS_PER_QUERY):
+            for doc in self._coll().find({"_id": {"$in": person_ids[start:start + IDS_PER_QUERY]}}):
+                found[str(doc["_id"])] = self.ring.unwrap(doc)
         return found
 
 
@@ -109,7 +111,7 @@ class KeyStore(KeyReader):
 
     def ensure(self, person_id: str) -> bytes:
         """The person's key, created when missing; two creators at once keep the first key. Read first: every
-        account has its key, and a read by `_id` is one index search (deploy/ferretdb/id_index.go)."""
+        account has its key, and a read by `_id` is one index search (deploy/ferretdb/patches)."""
         if (found := self.get(person_id)) is not None:
             return found
         key = new_key()
@@ -121,6 +123,15 @@ class KeyStore(KeyReader):
             if found is None:  # destroyed in between: the erasure wins
                 raise MissingKey(person_id) from None
             return found
+
+    def ensure_many(self, person_ids: list[str]) -> dict[str, bytes]:
+        """`ensure` for a batch: one read, and one insert for those without a key. Where a concurrent writer
+        created a key first, that key is kept; a person erased in between is absent from the answer."""
+        found = self.get_many(person_ids)
+        created = {person_id: new_key() for person_id in dict.fromkeys(person_ids) if person_id not in found}
+        if created and self.add_all(created) < len(created):
+            created = self.get_many(list(created))  # what is stored now is each person's key
+        return found | created
 
     def ensure_all(self, person_ids: Iterable[str]) -> int:
         """Creates the missing keys of these people (accounts from before keys existed); returns how many were

@@ -4,9 +4,8 @@ only then lets it store its results; the records are acked (their offsets commit
 
 Emitting before storing makes a crash safe: a redelivered event is computed again and re-emitted with the same
 deterministic event id, which downstream consumers deduplicate. There is deliberately no "already processed?"
-query before computing: FerretDB answers `_id $in [...]` with a full collection scan, which made each batch
-slower as the collection grew; recomputing a rare replay is far cheaper. Within a batch, an event id seen twice
-is handled once.
+query before computing: replays are rare, and recomputing one costs less than a query on every batch. Within a
+batch, an event id seen twice is handled once.
 
 A failing batch is handled again event by event; an event that still fails after `attempts` tries (tenacity) is
 dead-lettered, so one bad event never sinks the others. `attempts = None` retries for ever instead: for requests

@@ -6,9 +6,11 @@ starts the trace from it (unless the caller sent its own `traceparent`), events 
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import re
 import secrets
+from collections.abc import Iterator
 
 TRACEPARENT_HEADER = "traceparent"
 _FORMAT = re.compile(r"^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$")
@@ -41,3 +43,14 @@ def child(parent: str | None) -> str:
 
 def from_request(traceparent: str | None, request_id: str | None) -> str:
     return child(traceparent) if traceparent and is_valid(traceparent) else start(request_id)
+
+
+@contextlib.contextmanager
+def continued(traceparent: str | None) -> Iterator[None]:
+    """Work done for a request outside its own context (a group commit's batch, shared/batching.py) continues
+    that request's trace."""
+    token = current.set(traceparent)
+    try:
+        yield
+    finally:
+        current.reset(token)

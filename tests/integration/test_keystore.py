@@ -76,3 +76,17 @@ def test_rotating_the_kek_rewraps_every_key_and_lets_the_old_kek_go(coll: Collec
         KeyReader(lambda: coll, KekRing({"k1": OLD}, "k1")).get("p0")
     with pytest.raises(ValueError, match="not in the ring"):
         during.rotate("k3")
+
+
+def test_a_batch_of_keys_is_one_indexed_query(coll: Collection[Doc]) -> None:
+    store = KeyStore(lambda: coll, KekRing({"k1": OLD}, "k1"))
+    keys = {f"p{i}": store.ensure(f"p{i}") for i in range(1_200)}  # more than one `$in` chunk
+    wanted = [*keys, "never-had-a-key"]
+    assert store.get_many(wanted) == keys
+    ids = list(keys)[:100]
+    plan = coll.database.command("explain", {"find": coll.name, "filter": {"_id": {"$in": ids}}})
+    if "filterPushdown" in plan:  # FerretDB: our patch pushes `_id $in` down to its `_id` index
+        assert plan["filterPushdown"] is True
+        assert "USING INDEX" in str(plan["queryPlanner"])
+    else:  # MongoDB
+        assert "IXSCAN" in str(plan["queryPlanner"]) or "IDHACK" in str(plan["queryPlanner"])

@@ -193,6 +193,35 @@ def test_an_erased_account_stores_no_profile_and_no_event(outbox: Outbox, profil
     assert outbox.count() == 0
 
 
+def test_concurrent_first_versions_are_stored_together_each_caller_with_its_own_answer(
+    kafka_bootstrap: KafkaAccess, outbox: Outbox, relay: Relay, profiles: Profiles, keys: KeyStore
+) -> None:
+    """Submissions that arrive together share a group commit (shared/batching.py); a duplicate or an erased
+    account among them is refused alone, and every stored version gets exactly its own events."""
+    erased = accounts.find_or_create(f"erased-{uuid.uuid4().hex[:8]}@example.org", now())["_id"]
+    accounts.mark_erased(erased, now())
+    people = [uuid.uuid4().hex for _ in range(12)]
+    twice = people[0]
+
+    async def submit_all() -> list[Any]:
+        submissions = [profiles.create(p, a_profile(year_of_birth=1960 + i), now()) for i, p in enumerate(people)]
+        submissions += [profiles.create(twice, a_profile(year_of_birth=2000), now()),
+                        profiles.create(erased, a_profile(), now())]
+        return await asyncio.gather(*submissions, return_exceptions=True)
+
+    *stored, again, refused = asyncio.run(submit_all())
+    assert isinstance(again, ProfileExists)
+    assert isinstance(refused, AccountErased)
+    assert [(doc.profile_id, doc.version, doc.profile["year_of_birth"]) for doc in stored] == [
+        (p, 1, 1960 + i) for i, p in enumerate(people)]
+    assert repository.get_version(erased, 1) is None
+    assert relay.relay_once() == len(people)  # the duplicate's entry names no stored version: never sent
+    for i, person in enumerate(people):
+        [event] = on_topic(kafka_bootstrap, PROFILE_SUBMITTED.name, person)
+        assert event.data.opened(data_key(keys, person)).profile.year_of_birth == 1960 + i
+    assert on_topic(kafka_bootstrap, PROFILE_SUBMITTED.name, erased) == []
+
+
 def test_a_version_number_is_stored_once_and_a_refused_write_emits_nothing(
     kafka_bootstrap: KafkaAccess, outbox: Outbox, relay: Relay, profiles: Profiles, keys: KeyStore
 ) -> None:

@@ -202,7 +202,7 @@ def erase_person(store: Store, outbox: Outbox, person_id: str, now: dt.datetime)
         if any(a.get(k) != v for k, v in changes.items())
     ])
     examples = [doc["_id"] for doc in _training_examples(store, person_id, keys)]
-    # One delete by `_id` each (an index search): `_id $in` would read the whole collection.
+    # One delete by `_id` each, an index search.
     deleted = sum(store.training_examples.delete_one({"_id": e}).deleted_count for e in examples)
     return {
         "people": 1 if person.get("signed_up_at") is not None else 0,

@@ -51,6 +51,12 @@ def get(account_id: str) -> Doc | None:
     return accounts().find_one({"_id": account_id})
 
 
+def erased_among(account_ids: list[str]) -> set[str]:
+    """Which of these accounts were erased: one `_id $in` query (an index search, deploy/ferretdb/patches)."""
+    found = accounts().find({"_id": {"$in": account_ids}}, {"erased_at": 1})
+    return {str(doc["_id"]) for doc in found if doc.get("erased_at") is not None}
+
+
 def find_or_create(email: str, now: dt.datetime) -> Doc:
     """The account of this email, created on first sign-in. Two first sign-ins at once race on the index."""
     found = find_by_email(email)
