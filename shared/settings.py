@@ -6,10 +6,11 @@ import base64
 import hashlib
 from enum import StrEnum
 
-from pydantic import SecretStr, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from shared.auth.keys import dev_public_keys
+from shared.database_access import password_of
 from shared.messaging.access import KafkaAccess
 
 
@@ -22,7 +23,8 @@ class Environment(StrEnum):
 class ServiceSettings(BaseSettings):
     """Settings every service has. Subclasses set `env_prefix` (e.g. PROFILE_) and their defaults."""
 
-    model_config = SettingsConfigDict(extra="ignore", frozen=True)
+    # Errors never echo the input: it holds passwords (the Kafka one, the MongoDB URL's).
+    model_config = SettingsConfigDict(extra="ignore", frozen=True, hide_input_in_errors=True)
 
     service_name: str = "service"
     environment: Environment = Environment.DEV
@@ -30,7 +32,9 @@ class ServiceSettings(BaseSettings):
     # The service's own Kafka principal (SASL/SCRAM-SHA-512 on the loopback listener). Required in prod.
     kafka_username: str | None = None
     kafka_password: SecretStr | None = None
-    mongo_url: str = "mongodb://127.0.0.1:27017"
+    # The service's own database user (shared/database_access.py), password included: kept out of repr, and
+    # required in prod.
+    mongo_url: str = Field("mongodb://127.0.0.1:27017", repr=False)
     mongo_db: str = "bob"
     referential_db: str = "bob_referential"
     http_host: str = "127.0.0.1"
@@ -71,6 +75,8 @@ class ServiceSettings(BaseSettings):
             raise ValueError(f"{self.service_name}: data_kek_id {self.data_kek_id!r} is not among data_keks")
         if self.environment is Environment.PROD and (self.kafka_username is None or self.kafka_password is None):
             raise ValueError(f"{self.service_name}: kafka_username and kafka_password must be set in prod")
+        if self.environment is Environment.PROD and not password_of(self.mongo_url):
+            raise ValueError(f"{self.service_name}: mongo_url must name the service's user and its password in prod")
         return self
 
     @property

@@ -35,9 +35,8 @@ def up() -> None:
         if ROME_DATA.is_dir():
             with console.status("Importing the ROME referential from ../shared/data (about 11,000 job titles)..."):
                 subprocess.run(
-                    [str(VENV_PYTHON), "-m", "shared.referential", "import-rome", str(ROME_DATA),
-                     "--mongo-url", platform.config.mongo_url],
-                    check=True, cwd=REPO, stdout=subprocess.DEVNULL,
+                    [str(VENV_PYTHON), "-m", "shared.referential", "import-rome", str(ROME_DATA)],
+                    check=True, cwd=REPO, stdout=subprocess.DEVNULL, env=platform.admin_env(),
                 )
         with console.status("Starting services and the gateway..."):
             platform.start_services()
@@ -55,7 +54,8 @@ def up() -> None:
     table.add_row("kafka (partners, SASL over TLS)", cfg.partner_bootstrap_servers)
     table.add_row("kafka credentials (0600)", str(cfg.kafka_credentials_file))
     table.add_row("kafka CA certificate", str(cfg.kafka_ca_file))
-    table.add_row("mongodb (FerretDB)", cfg.mongo_url)
+    table.add_row("mongodb (FerretDB, SCRAM-SHA-256)", f"127.0.0.1:{cfg.mongo_port}")
+    table.add_row("mongodb credentials (0600)", str(cfg.mongo_credentials_file))
     table.add_row("logs", str(cfg.state_dir / "logs"))
     table.add_row("emails (sign-in links)", str(cfg.maildir))
     console.print(table)
@@ -67,6 +67,12 @@ def down() -> None:
     platform = Platform(PlatformConfig.from_env())
     platform.down()
     console.print("[green]Platform stopped.[/green]")
+
+
+@cli.command("mongo-url")
+def mongo_url(user: str = typer.Argument("admin", help="admin, or a service (its own database user)")) -> None:
+    """Print the local FerretDB's connection string as `user`, password included (for a command run by hand)."""
+    typer.echo(PlatformConfig.from_env().mongo_url_as(user))
 
 
 @cli.command()

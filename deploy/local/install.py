@@ -44,10 +44,13 @@ def ensure_ferretdb() -> None:
         return
     FERRETDB_BIN.parent.mkdir(parents=True, exist_ok=True)
     modfile = _patched_ferretdb(source)
+    # Built beside, then renamed: a FerretDB still running from the old binary keeps it.
+    fresh = FERRETDB_BIN.with_name("ferretdb.new")
     subprocess.run(
-        ["go", "build", f"-modfile={modfile}", "-o", str(FERRETDB_BIN), "."],
+        ["go", "build", f"-modfile={modfile}", "-o", str(fresh), "."],
         cwd=source, check=True, env={**_env(), "CGO_ENABLED": "0"},
     )
+    fresh.replace(FERRETDB_BIN)
     built_from.write_text(digest)
 
 

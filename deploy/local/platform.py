@@ -22,9 +22,11 @@ from deploy.local import gateway, install, tls
 from deploy.local.paths import DEPLOY, FERRETDB_BIN, KAFKA_LIBS, LOCAL, REPO, VENV_PYTHON
 from deploy.local.procs import ProcessGroup
 from deploy.local.services import PROCESSES, SERVICE_NAMES
+from shared import database_access
 from shared.admin import new_password, provision
 from shared.messaging.acls import ADMIN, PRINCIPALS
 from shared.messaging.kafka import KafkaAccess, kafka_ready
+from shared.referential.connection import MONGO_URL_ENV
 
 INFRA_PROCESSES = frozenset({"kafka", "ferretdb"})
 
@@ -132,8 +134,30 @@ class PlatformConfig:
         return self.kafka_dir / "tls" / "ca.pem"
 
     @property
+    def mongo_dir(self) -> Path:
+        return self.state_dir / "mongo"
+
+    @property
+    def mongo_credentials_file(self) -> Path:
+        """{user: password} for FerretDB's admin and every service, generated at the first start (0600)."""
+        return self.mongo_dir / "credentials.json"
+
+    @property
+    def mongo_grants_file(self) -> Path:
+        """Each user's databases, generated from shared/database_access.py at every start (no secret in it)."""
+        return self.mongo_dir / "grants.json"
+
+    def mongo_url_as(self, user: str) -> str:
+        """The local FerretDB as `user` (the admin, or a service); an external MongoDB as it was given."""
+        if self.external_mongo is not None:
+            return self.external_mongo
+        password = json.loads(self.mongo_credentials_file.read_text())[user]
+        return database_access.with_user(f"mongodb://127.0.0.1:{self.mongo_port}", user, password)
+
+    @property
     def mongo_url(self) -> str:
-        return self.external_mongo or f"mongodb://127.0.0.1:{self.mongo_port}"
+        """As the admin: for setup, the seed and the tests' checks, never for a service."""
+        return self.mongo_url_as(database_access.ADMIN)
 
     @property
     def maildir(self) -> Path:
@@ -163,6 +187,18 @@ class Platform:
         cfg = self.config
         return KafkaAccess(cfg.partner_bootstrap_servers, user, password, str(cfg.kafka_ca_file))
 
+    def _ensure_mongo_credentials(self) -> dict[str, str]:
+        """A password per database user, kept across starts. Without the file, new ones: FerretDB resets its admin's
+        password at start and provisioning resets the services', so the data stays."""
+        file = self.config.mongo_credentials_file
+        stored: dict[str, str] = json.loads(file.read_text()) if file.exists() else {}
+        wanted = {database_access.ADMIN, *database_access.ACCESS}
+        if not wanted <= stored.keys():
+            stored = {u: stored.get(u) or database_access.new_password() for u in sorted(wanted)}
+            file.parent.mkdir(parents=True, exist_ok=True)
+            _write_private(file, json.dumps(stored, indent=2) + "\n")
+        return stored
+
     def _ensure_credentials(self) -> None:
         """A password per principal. Without the file, the broker's data was formatted with passwords now lost:
         it starts afresh (it is the local platform's state, not a production log)."""
@@ -182,6 +218,8 @@ class Platform:
         self._start_ferretdb()
         self._start_kafka()
         self._wait("ferretdb", self._mongo_ready, 30)
+        passwords = self._ensure_mongo_credentials()
+        database_access.provision(self.config.mongo_url, {s: passwords[s] for s in database_access.ACCESS})
         self._wait("kafka", lambda: kafka_ready(self.kafka()), 90)
         provision(self.kafka(), {p: self.credentials[p] for p in PRINCIPALS})
 
@@ -214,11 +252,17 @@ class Platform:
         self.procs.start("kafka", [*java[:1], "-Xms128m", "-Xmx512m", *java[1:], "kafka.Kafka", str(props)])
 
     def _start_ferretdb(self) -> None:
-        data_dir = self.config.state_dir / "ferretdb-data"
+        cfg = self.config
+        data_dir = cfg.state_dir / "ferretdb-data"
         data_dir.mkdir(parents=True, exist_ok=True)
+        passwords = self._ensure_mongo_credentials()
+        cfg.mongo_grants_file.write_text(json.dumps(database_access.grants(), indent=2, sort_keys=True) + "\n")
         self.procs.start(
             "ferretdb",
-            [str(FERRETDB_BIN), "-listen", f"127.0.0.1:{self.config.mongo_port}", "-data-dir", str(data_dir)],
+            [str(FERRETDB_BIN), "-listen", f"127.0.0.1:{cfg.mongo_port}", "-data-dir", str(data_dir),
+             "-grants", str(cfg.mongo_grants_file), "-setup-user", database_access.ADMIN],
+            # Not on the command line, which any local user can read.
+            env={"FERRETDB_SETUP_PASSWORD": passwords[database_access.ADMIN]},
         )
 
     def _mongo_ready(self) -> bool:
@@ -238,7 +282,7 @@ class Platform:
         values = {
             "ENVIRONMENT": cfg.environment,
             "KAFKA_BOOTSTRAP_SERVERS": kafka.bootstrap_servers,
-            "MONGO_URL": cfg.mongo_url,
+            "MONGO_URL": cfg.mongo_url_as(service),
             "WORKER_METRICS_PORT": str((cfg.worker_metrics_ports | {"notifier": cfg.notifier_metrics_port})[service]),
             "SMTP_HOST": "127.0.0.1",
             "SMTP_PORT": str(cfg.smtp_port),
@@ -298,9 +342,13 @@ class Platform:
     def seed(self) -> None:
         """Load the bundled reference data (idempotent)."""
         subprocess.run(
-            [str(VENV_PYTHON), "-m", "shared.referential", "seed", "--mongo-url", self.config.mongo_url],
-            check=True, cwd=REPO, stdout=subprocess.DEVNULL,
+            [str(VENV_PYTHON), "-m", "shared.referential", "seed"],
+            check=True, cwd=REPO, stdout=subprocess.DEVNULL, env=self.admin_env(),
         )
+
+    def admin_env(self) -> dict[str, str]:
+        """For the referential's commands, as the admin: the URL in the environment, not on the command line."""
+        return {**os.environ, MONGO_URL_ENV: self.config.mongo_url}
 
     def up(self) -> None:
         self.start_infra()

@@ -25,6 +25,8 @@ def _meta(collection: str, *unique_keys: str, indexes: tuple[str, ...] = ()) -> 
         "collection": collection,
         "indexes": [{"fields": list(unique_keys), "unique": True}, *indexes],
         "strict": False,  # a newer importer may add fields; older readers must not fail
+        # Readers may only read (shared/database_access.py): the importer creates the indexes (ensure_indexes).
+        "auto_create_index": False,
     }
 
 

@@ -9,6 +9,7 @@ import json
 import re
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 import yaml
@@ -18,6 +19,7 @@ from deploy.local import gateway
 from deploy.local.paths import REPO
 from deploy.local.services import PROCESSES
 from shared.auth.keys import generate
+from shared.database_access import ACCESS
 from shared.settings import ServiceSettings
 
 COMPOSE = yaml.safe_load((REPO / "docker-compose.yml").read_text())
@@ -73,6 +75,26 @@ def test_every_service_process_connects_to_kafka_as_its_own_principal(name: str)
     assert environment[f"{prefix}_KAFKA_USERNAME"] == service
     assert f"BOB_KAFKA_{prefix}_PASSWORD" in environment[f"{prefix}_KAFKA_PASSWORD"]
     assert f"BOB_KAFKA_{prefix}_PASSWORD" in OURS["init"]["environment"], "init creates every service's user"
+
+
+@pytest.mark.parametrize("name", sorted(n for n in OURS if n not in JOBS))
+def test_every_service_process_connects_to_mongodb_as_its_own_user(name: str) -> None:
+    service = name.rsplit("-", 1)[0]
+    url = urlsplit(_interpolate(OURS[name]["environment"][f"{service.upper()}_MONGO_URL"]))
+    assert (url.username, url.hostname, url.query) == (service, "mongo", "authSource=admin")
+    assert f"BOB_MONGO_{service.upper()}_PASSWORD" in OURS[name]["environment"][f"{service.upper()}_MONGO_URL"]
+
+
+def test_init_provisions_every_database_user_from_the_table() -> None:
+    assert "python -m shared.database_access provision" in OURS["init"]["command"][-1]
+    assert {f"BOB_MONGO_{service.upper()}_PASSWORD" for service in ACCESS} <= set(OURS["init"]["environment"])
+    mongo = COMPOSE["services"]["mongo"]
+    assert mongo["environment"]["MONGO_INITDB_ROOT_USERNAME"] == "admin"
+    # The root's password is a secret the operator sets, not an environment value with a default.
+    assert mongo["environment"]["MONGO_INITDB_ROOT_PASSWORD_FILE"] == "/run/secrets/mongo_admin_password"
+    assert "MONGO_INITDB_ROOT_PASSWORD" not in mongo["environment"]
+    assert COMPOSE["secrets"]["mongo_admin_password"] == {"environment": "BOB_MONGO_ADMIN_PASSWORD"}
+    assert "${BOB_MONGO_ADMIN_PASSWORD:?" in OURS["init"]["environment"]["BOB_MONGO_URL"]
 
 
 def test_mounted_files_exist() -> None:

@@ -39,6 +39,12 @@ def test_signing_key_is_required_in_prod(monkeypatch: pytest.MonkeyPatch) -> Non
         DemoSettings()
     monkeypatch.setenv("DEMO_KAFKA_USERNAME", "demo")
     monkeypatch.setenv("DEMO_KAFKA_PASSWORD", "s3cret-too")
+    with pytest.raises(ValidationError, match="mongo_url must name the service's user and its password"):
+        DemoSettings()
+    monkeypatch.setenv("DEMO_MONGO_URL", "mongodb://demo:@mongo:27017/?authSource=admin")
+    with pytest.raises(ValidationError, match="mongo_url must name the service's user and its password"):
+        DemoSettings()
+    monkeypatch.setenv("DEMO_MONGO_URL", "mongodb://demo:s3cret-three@mongo:27017/?authSource=admin")
     assert DemoSettings().key == "s3cret"
     assert DemoSettings().kafka.security_protocol == "SASL_PLAINTEXT"
 
