@@ -18,6 +18,8 @@ import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
+from benchmarks.stored import BARE_COLLECTION
+from services.profile.config import ProfileSettings
 from shared.messaging.access import KafkaAccess
 from shared.messaging.kafka import make_producer
 from shared.mongo import run_sync
@@ -28,7 +30,8 @@ kafka = KafkaAccess(
     env["PROFILE_KAFKA_BOOTSTRAP_SERVERS"], env.get("PROFILE_KAFKA_USERNAME"), env.get("PROFILE_KAFKA_PASSWORD")
 )
 client: pymongo.MongoClient[dict[str, Any]] = pymongo.MongoClient(env["PROFILE_MONGO_URL"])
-profiles = client["bench"]["bare_profiles"]
+# In the profile service's own database: its user may write nowhere else (shared/database_access.py).
+profiles = client[ProfileSettings().mongo_db][BARE_COLLECTION]
 producer = make_producer(kafka)
 
 

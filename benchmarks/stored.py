@@ -30,6 +30,7 @@ from shared.mongo import MAX_WRITES_PER_COMMAND
 from shared.topics import PROFILE_SUBMITTED
 
 Doc = dict[str, Any]
+BARE_COLLECTION = "bare_profiles"  # the bare intake's, in the profile service's database
 console = Console(width=140)
 
 
@@ -84,7 +85,7 @@ def fill_bare(platform: Platform, n: int) -> None:
     now = dt.datetime.now(dt.UTC)
     for done in range(0, n, 5_000):
         profiles = personas(min(5_000, n - done), seed=1_000 + done)
-        _insert(client["bench"]["bare_profiles"], [
+        _insert(client[ProfileSettings().mongo_db][BARE_COLLECTION], [
             {"_id": uuid.uuid4().hex, "profile": p.model_dump(mode="json"), "submitted_at": now} for p in profiles
         ])
     client.close()
