@@ -60,10 +60,6 @@ def register(deps: Deps, name: str, url: str, receiver: Receiver | None = None) 
     return made
 
 
-def run(coroutine: object) -> object:
-    return asyncio.run(coroutine)  # type: ignore[arg-type]
-
-
 async def _flow(deps: Deps, clock: Clock, events: list[object]) -> None:
     await consume(deps, events)  # type: ignore[arg-type]
     async with httpx.AsyncClient(timeout=5) as client:
