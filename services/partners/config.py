@@ -30,7 +30,7 @@ class PartnersSettings(ServiceSettings):
     # An endpoint failing this many deliveries in a row is disabled until an operator enables it again.
     disable_after_failures: Annotated[int, Field(ge=1)] = 100
     webhook_timeout_seconds: float = 10.0
-    webhook_scan_seconds: float = 1.0
+    webhook_scan_seconds: float = 0.25  # an empty pass is two reads of small collections
     webhook_concurrency: Annotated[int, Field(ge=1)] = 32  # people's queues sent at once
     # Both webhook secrets verify during a rotation, for this long.
     rotation_overlap_hours: float = 24.0
