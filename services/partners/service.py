@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-import httpx
+import aiohttp
 
 from services.partners import metrics
-from services.partners.adapters.store import Doc, Store
+from services.partners.adapters.store import Doc, Outcome, Store
 from services.partners.config import PartnersSettings
 from services.partners.domain import feed, webhooks
 from services.partners.domain.errors import NoWebhook, PartnerExists, UnknownPartner
@@ -232,11 +232,16 @@ class _Endpoint:
     changed: bool = False
 
 
+def http_client(settings: PartnersSettings) -> aiohttp.ClientSession:
+    """The sender's HTTP client (aiohttp: httpx's connection pool cost more than the sending at this rate)."""
+    return aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=settings.webhook_timeout_seconds))
+
+
 class Sender:
     """Delivers the queued webhooks: each lane (partner, person) in order, lanes side by side. `clock` schedules
     (tests compress hours with it); the signature's timestamp is the real time of sending (`wall`)."""
 
-    def __init__(self, store: Store, keys: Keys, settings: PartnersSettings, client: httpx.AsyncClient,
+    def __init__(self, store: Store, keys: Keys, settings: PartnersSettings, client: aiohttp.ClientSession,
                  clock: Clock = utc_now, rng: random.Random | None = None, wall: Clock = utc_now,
                  resolve: Resolve | None = None) -> None:
         self.store, self.keys, self.settings, self.client = store, keys, settings, client
@@ -263,47 +268,42 @@ class Sender:
         queued = await run_sync(self.store.queued)
         self._gauges(queued, endpoints, now)
         disabled = frozenset(name for name, e in endpoints.items() if not e.enabled)
-        items = [webhooks.Queued(d["_id"], d["partner"], d["lane"], d["seq"], d["next_at"]) for d in queued
-                 if d["partner"] in endpoints]
-        attempts = {d["_id"]: d["attempts"] for d in queued}
+        docs = {d["_id"]: d for d in queued if d["partner"] in endpoints}
+        items = [webhooks.Queued(d["_id"], d["partner"], d["lane"], d["seq"], d["next_at"]) for d in docs.values()]
         lanes: dict[tuple[str, str], list[webhooks.Queued]] = {}
         for item in sorted(items, key=lambda q: q.seq):
             lanes.setdefault((item.partner, item.lane), []).append(item)
-        heads = webhooks.due_heads(items, now, disabled)
         limit = asyncio.Semaphore(self.settings.webhook_concurrency)
-        delivered = 0
+        outcomes: list[Outcome] = []
 
         async def lane(head: webhooks.Queued) -> None:
-            nonlocal delivered
             async with limit:
                 for item in lanes[(head.partner, head.lane)]:
                     endpoint = endpoints[item.partner]
                     if not endpoint.enabled or item.next_at > now:
                         return
-                    if not await self._attempt(item, attempts[item.id] + 1, endpoint):
+                    outcome = await self._attempt(item, docs[item.id], endpoint)
+                    outcomes.append(outcome)
+                    if outcome.status == "retrying":  # the person's next events wait for this one
                         return
-                    delivered += 1
 
-        await asyncio.gather(*(lane(head) for head in heads))
+        await asyncio.gather(*(lane(head) for head in webhooks.due_heads(items, now, disabled)))
+        if outcomes:
+            await run_sync(self.store.record, outcomes, self.clock())
         for name, endpoint in endpoints.items():
             if endpoint.changed:
                 await run_sync(self._save_endpoint, name, endpoint, now)
-        return delivered
+        return sum(1 for o in outcomes if o.status == "delivered")
 
-    async def _attempt(self, item: webhooks.Queued, attempt: int, endpoint: _Endpoint) -> bool:
-        doc = await run_sync(self.store.queued_body, item.id)
-        if doc is None:  # delivered meanwhile (a replay raced it)
-            return True
+    async def _attempt(self, item: webhooks.Queued, doc: Doc, endpoint: _Endpoint) -> Outcome:
+        attempt = doc["attempts"] + 1
         error = await self._post(endpoint, doc["event_id"], doc["body"])
-        now = self.clock()
         if error is None:
-            await run_sync(self.store.delivered, item.id, attempt, now)
             metrics.DELIVERIES.labels(item.partner, "delivered").inc()
             endpoint.changed |= endpoint.failures != 0
             endpoint.failures = 0
-            return True
-        next_at = self.schedule.next_attempt(attempt, now, self.rng)
-        await run_sync(self.store.failed, item.id, attempt, error, next_at, now)
+            return Outcome(item.id, "delivered", attempt)
+        next_at = self.schedule.next_attempt(attempt, self.clock(), self.rng)
         metrics.DELIVERIES.labels(item.partner, "failed" if next_at else "given-up").inc()
         endpoint.failures += 1
         endpoint.changed = True
@@ -312,8 +312,8 @@ class Sender:
             metrics.DISABLED.labels(item.partner).set(1)
             log.warning("partner webhook disabled after failures in a row; an operator must enable it again",
                         extra={"partner": item.partner, "failures": endpoint.failures, "last_error": error[:200]})
-        # Given up: the lane moves on to the person's next event.
-        return next_at is None
+        # Given up (no next attempt): the lane moves on to the person's next event.
+        return Outcome(item.id, "retrying" if next_at else "given-up", attempt, error[:500], next_at)
 
     async def _post(self, endpoint: _Endpoint, event_id: str, body: str) -> str | None:
         """None when delivered, else why not."""
@@ -326,13 +326,14 @@ class Sender:
             except Exception as exc:  # checked again at each send: a name may come to point inside
                 return f"refused: {exc}"
         try:
-            response = await self.client.post(
-                endpoint.url, content=body.encode(),
-                headers=webhooks.headers(event_id, body, self.wall(), endpoint.secrets),
-            )
-        except httpx.HTTPError as exc:
+            # Redirects are not followed: a public URL must not bounce the platform onto a private one.
+            headers = webhooks.headers(event_id, body, self.wall(), endpoint.secrets)
+            async with self.client.post(endpoint.url, data=body.encode(), allow_redirects=False,
+                                        headers=headers) as sent:
+                status = sent.status
+        except (aiohttp.ClientError, TimeoutError) as exc:
             return repr(exc)
-        return None if 200 <= response.status_code < 300 else f"HTTP {response.status_code}"
+        return None if 200 <= status < 300 else f"HTTP {status}"
 
     def _save_endpoint(self, name: str, endpoint: _Endpoint, now: dt.datetime) -> None:
         changes: dict[str, Any] = {"webhook.failures_in_a_row": endpoint.failures,

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-import httpx
+import aiohttp
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
 from services.partners.config import PartnersSettings
@@ -165,7 +165,7 @@ async def consume(deps: Deps, events: list[Envelope[Any]]) -> list[Any]:
     return produced
 
 
-async def deliver_all(deps: Deps, clock: Clock, client: httpx.AsyncClient, rounds: int = 400,
+async def deliver_all(deps: Deps, clock: Clock, client: aiohttp.ClientSession, rounds: int = 400,
                       sender: Sender | None = None) -> Sender:
     """Runs the sender until the queue is empty, jumping the clock to the next retry whenever nothing is due."""
     sender = sender or Sender(deps.store, deps.keys, deps.settings, client, clock)

@@ -12,6 +12,7 @@ import json
 import uuid
 from collections.abc import Iterator
 
+import aiohttp
 import httpx
 import pytest
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
@@ -20,7 +21,7 @@ from services.partners import metrics
 from services.partners.domain import feed, webhooks
 from services.partners.domain.partner import SCOPES, Registration
 from services.partners.entrypoints.deps import Deps
-from services.partners.service import Registered
+from services.partners.service import Registered, http_client
 from tests.integration.partners_support import (
     NOW,
     Clock,
@@ -62,7 +63,7 @@ def register(deps: Deps, name: str, url: str, receiver: Receiver | None = None) 
 
 async def _flow(deps: Deps, clock: Clock, events: list[object]) -> None:
     await consume(deps, events)  # type: ignore[arg-type]
-    async with httpx.AsyncClient(timeout=5) as client:
+    async with http_client(deps.settings) as client:
         await deliver_all(deps, clock, client)
 
 
@@ -123,7 +124,7 @@ def test_receiver_down_then_back_every_event_arrives_in_order(mongo_url: str, db
         expected: dict[str, list[str]] = {}
         for doc in sorted(queued, key=lambda d: d["seq"]):
             expected.setdefault(doc["lane"], []).append(doc["event_id"])
-        async with httpx.AsyncClient(timeout=5) as client:
+        async with http_client(deps.settings) as client:
             receiver.down = True
             for _ in range(5):  # down through several retries, hours apart
                 await_ticks = await _tick_and_jump(deps, clock, client)
@@ -151,7 +152,7 @@ def test_receiver_down_then_back_every_event_arrives_in_order(mongo_url: str, db
     asyncio.run(flow())
 
 
-async def _tick_and_jump(deps: Deps, clock: Clock, client: httpx.AsyncClient) -> int:
+async def _tick_and_jump(deps: Deps, clock: Clock, client: aiohttp.ClientSession) -> int:
     from services.partners.service import Sender
 
     delivered = await Sender(deps.store, deps.keys, deps.settings, client, clock).tick()
@@ -187,7 +188,7 @@ def test_an_endpoint_failing_in_a_row_is_disabled_then_enabled(mongo_url: str, d
 
     async def flow() -> None:
         await consume(deps, [profile_event(uuid.uuid4().hex, 1) for _ in range(2)])
-        async with httpx.AsyncClient(timeout=5) as client:
+        async with http_client(deps.settings) as client:
             for _ in range(4):
                 await _tick_and_jump(deps, clock, client)
             partner = deps.partners.get("acme")

@@ -12,14 +12,27 @@ Every write is by a deterministic `_id`: a redelivered event or a replay finds i
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
-from pymongo import MongoClient
+from pymongo import MongoClient, UpdateOne
 from pymongo.database import Database
 
+from shared.crypto.keystore import IDS_PER_QUERY
 from shared.mongo import MAX_WRITES_PER_COMMAND, as_utc, insert_ignoring_duplicates
 
 Doc = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One delivery attempt: `next_at` when it is tried again, None when done (delivered or given up)."""
+
+    id: str
+    status: str  # delivered, retrying, given-up
+    attempts: int
+    error: str | None = None
+    next_at: dt.datetime | None = None
 
 
 class Store:
@@ -71,33 +84,35 @@ class Store:
 
     def queued(self) -> list[Doc]:
         return [{**d, "next_at": as_utc(d["next_at"]), "created_at": as_utc(d["created_at"])}
-                for d in self.queue.find({}, {"body": 0})]
+                for d in self.queue.find()]
 
-    def queued_body(self, delivery_id: str) -> Doc | None:
-        return self.queue.find_one({"_id": delivery_id})
-
-    def delivered(self, delivery_id: str, attempts: int, now: dt.datetime) -> None:
-        self.log.update_one({"_id": delivery_id}, {"$set": {"status": "delivered", "attempts": attempts,
-                                                            "updated_at": now, "last_error": None}})
-        self.queue.delete_one({"_id": delivery_id})
-
-    def failed(self, delivery_id: str, attempts: int, error: str, next_at: dt.datetime | None,
-               now: dt.datetime) -> None:
-        """Another failed attempt: retried at `next_at`, or given up (None)."""
-        status = "retrying" if next_at is not None else "given-up"
-        self.log.update_one({"_id": delivery_id}, {"$set": {"status": status, "attempts": attempts,
-                                                            "updated_at": now, "last_error": error[:500]}})
-        if next_at is None:
-            self.queue.delete_one({"_id": delivery_id})
-        else:
-            self.queue.update_one({"_id": delivery_id}, {"$set": {"attempts": attempts, "next_at": next_at}})
+    def record(self, outcomes: list[Outcome], now: dt.datetime) -> None:
+        """A pass's attempts, in a few commands: their log entries; the queue loses what was delivered or given up
+        and keeps the others with their next attempt. A log entry's attempts count from 0 (queued, replayed)."""
+        log = [UpdateOne({"_id": o.id}, {"$set": {
+            "status": o.status, "attempts": o.attempts, "updated_at": now, "last_error": o.error}})
+            for o in outcomes if o.status != "delivered"]
+        # The usual case in one statement per chunk: each delivered one's attempts are its failures plus this one.
+        delivered = [o.id for o in outcomes if o.status == "delivered"]
+        for start in range(0, len(delivered), IDS_PER_QUERY):
+            self.log.update_many({"_id": {"$in": delivered[start:start + IDS_PER_QUERY]}}, {
+                "$set": {"status": "delivered", "updated_at": now, "last_error": None}, "$inc": {"attempts": 1}})
+        retried = [UpdateOne({"_id": o.id}, {"$set": {"attempts": o.attempts, "next_at": o.next_at}})
+                   for o in outcomes if o.next_at is not None]
+        done = [o.id for o in outcomes if o.next_at is None]
+        for writes, collection in ((log, self.log), (retried, self.queue)):
+            for start in range(0, len(writes), MAX_WRITES_PER_COMMAND):
+                collection.bulk_write(writes[start:start + MAX_WRITES_PER_COMMAND], ordered=False)
+        for start in range(0, len(done), IDS_PER_QUERY):
+            self.queue.delete_many({"_id": {"$in": done[start:start + IDS_PER_QUERY]}})
 
     def queue_again(self, docs: list[Doc]) -> None:
         """Replays: queued unless still waiting (then they go with their first try)."""
         for start in range(0, len(docs), MAX_WRITES_PER_COMMAND):
             insert_ignoring_duplicates(self.queue, docs[start:start + MAX_WRITES_PER_COMMAND])
         if docs:
-            self.log.update_many({"_id": {"$in": [d["_id"] for d in docs]}}, {"$set": {"status": "replaying"}})
+            self.log.update_many({"_id": {"$in": [d["_id"] for d in docs]}},
+                                 {"$set": {"status": "replaying", "attempts": 0}})
 
     def retry_now(self, partner: str, now: dt.datetime) -> None:
         """An endpoint enabled again: its waiting deliveries are due at once."""

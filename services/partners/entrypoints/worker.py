@@ -5,17 +5,16 @@ runs the webhook sender."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import logging
 from abc import abstractmethod
 from typing import Any
 
-import httpx
-
 from services.partners.config import PartnersSettings
 from services.partners.domain import feed
 from services.partners.entrypoints.deps import Deps, resolve, wire
-from services.partners.service import Book, Feeds, Made, Sender, View
+from services.partners.service import Book, Feeds, Made, Sender, View, http_client
 from shared.crypto.keystore import PersonKeys, person_keys
 from shared.logs import configure_logging
 from shared.messaging.consumer import Consumer, Output, attach
@@ -44,8 +43,9 @@ class FeedConsumer(Consumer[Any]):
     """Turns each internal event of a person into every partner's view of it. A person without a key was erased:
     their events are skipped (the erasure notice already went)."""
 
-    def __init__(self, deps: Deps, keys: PersonKeys) -> None:
+    def __init__(self, deps: Deps, keys: PersonKeys, queued: asyncio.Event | None = None) -> None:
         self.deps, self.keys, self.feeds = deps, keys, Feeds(deps.factory)
+        self.queued = queued or asyncio.Event()
 
     @abstractmethod
     def view(self, data: Any, key: bytes) -> tuple[str, View]:
@@ -68,7 +68,10 @@ class FeedConsumer(Consumer[Any]):
         made = self.feeds.make(book, items, now)
 
         async def store() -> int:
-            return await run_sync(store_made, self.deps, made, now)
+            duplicates = await run_sync(store_made, self.deps, made, now)
+            if made.queued:
+                self.queued.set()  # the sender goes at once instead of at its next look
+            return duplicates
 
         return Output(made.events, store)
 
@@ -118,8 +121,9 @@ class Erasures(Consumer[PrivacyRequested]):
     types = ("privacy.erasure.requested",)
     attempts = None  # an erasure must never be skipped
 
-    def __init__(self, deps: Deps) -> None:
+    def __init__(self, deps: Deps, queued: asyncio.Event | None = None) -> None:
         self.deps, self.feeds = deps, Feeds(deps.factory)
+        self.queued = queued or asyncio.Event()
 
     async def handle(self, events: list[Envelope[PrivacyRequested]]) -> Output:
         book = await run_sync(Book.load, self.deps.store, self.deps.keys)
@@ -130,7 +134,10 @@ class Erasures(Consumer[PrivacyRequested]):
         made = self.feeds.make(book, items, now, only_to=lambda p, lane: f"{p.name}:{lane}" in received)
 
         async def store() -> int:
-            return await run_sync(store_made, self.deps, made, now, sorted(received))
+            duplicates = await run_sync(store_made, self.deps, made, now, sorted(received))
+            if made.queued:
+                self.queued.set()
+            return duplicates
 
         return Output(made.events, store)
 
@@ -139,16 +146,19 @@ def _erased(person_id: str, at: dt.datetime) -> View:
     return lambda partner_key: feed.erased_view(partner_key, person_id, at)
 
 
-async def send_webhooks(sender: Sender, pause: float) -> None:
-    """Sends until the queue has nothing due, then looks again after `pause`."""
+async def send_webhooks(sender: Sender, pause: float, queued: asyncio.Event) -> None:
+    """Sends until the queue has nothing due, then looks again after `pause`, or as soon as `queued` is set (this
+    process queued deliveries; retries and other processes' wait for the next look)."""
     while True:
+        queued.clear()
         try:
             delivered = await sender.tick()
         except Exception:  # e.g. the database is away: the next pass catches up
             log.exception("webhook pass failed")
             delivered = 0
         if not delivered:
-            await asyncio.sleep(pause)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(queued.wait(), pause)
 
 
 def main() -> None:
@@ -156,19 +166,18 @@ def main() -> None:
     configure_logging(f"{settings.service_name}-worker", settings.log_level)
     deps = wire(settings)
     app = create_faust_app("bob-partners", settings)
-    keys = person_keys(settings)
-    attach(app, Profiles(deps, keys), deps.factory)
-    attach(app, Diagnoses(deps, keys), deps.factory)
-    attach(app, Advice(deps, keys), deps.factory)
-    attach(app, Answers(deps, keys), deps.factory)
-    attach(app, Erasures(deps), deps.factory)
+    keys, queued = person_keys(settings), asyncio.Event()
+    attach(app, Profiles(deps, keys, queued), deps.factory)
+    attach(app, Diagnoses(deps, keys, queued), deps.factory)
+    attach(app, Advice(deps, keys, queued), deps.factory)
+    attach(app, Answers(deps, keys, queued), deps.factory)
+    attach(app, Erasures(deps, queued), deps.factory)
 
     @app.task  # type: ignore[untyped-decorator]
     async def webhooks() -> None:
-        # Redirects are not followed: a public URL must not bounce the platform onto a private one.
-        async with httpx.AsyncClient(timeout=settings.webhook_timeout_seconds, follow_redirects=False) as client:
+        async with http_client(settings) as client:
             sender = Sender(deps.store, deps.keys, settings, client, deps.clock, resolve=resolve)
-            await send_webhooks(sender, settings.webhook_scan_seconds)
+            await send_webhooks(sender, settings.webhook_scan_seconds, queued)
 
     run_worker(app, settings)
 
