@@ -25,7 +25,7 @@ def resolve(host: str) -> list[str]:
 
 def kafka_provision(settings: PartnersSettings) -> Provision | None:
     """With the super user's password: the partner's topic, user and ACLs (shared.admin.add_partner)."""
-    if settings.kafka_admin_password is None:
+    if settings.kafka_admin_password is None or not settings.kafka_admin_password.get_secret_value():
         return None
     admin = KafkaAccess(settings.kafka_bootstrap_servers, ADMIN, settings.kafka_admin_password.get_secret_value())
     return lambda name: add_partner(admin, name)
