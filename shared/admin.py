@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+from dataclasses import replace
 from pathlib import Path
 
 import typer
@@ -21,7 +22,9 @@ from tenacity import retry, stop_after_delay, wait_fixed
 
 from shared.messaging import acls
 from shared.messaging.access import KafkaAccess
+from shared.messaging.contracts import Topic
 from shared.messaging.kafka import admin_client, ensure_topics
+from shared.topics import ALL_TOPICS
 
 cli = typer.Typer(add_completion=False, no_args_is_help=True)
 
@@ -67,9 +70,11 @@ def provision(admin: KafkaAccess, service_passwords: dict[str, str]) -> list[str
 
 
 def add_partner(admin: KafkaAccess, name: str, password: str | None = None) -> tuple[str, str]:
-    """The partner's user (a new random password unless given) and its ACLs; returns (user, password)."""
+    """The partner's own topics, its user (a new random password unless given) and its ACLs; returns (user,
+    password)."""
     user = acls.partner_user(name)
     password = password or new_password()
+    ensure_topics(admin, partner_topics(name))
     upsert_users(admin, {user: password})
     client = admin_client(admin)
     try:
@@ -77,6 +82,11 @@ def add_partner(admin: KafkaAccess, name: str, password: str | None = None) -> t
     finally:
         client.close()
     return user, password
+
+
+def partner_topics(name: str) -> list[Topic]:
+    """The registry's per-partner topics, as this partner's."""
+    return [replace(t, name=t.address(name)) for t in ALL_TOPICS if t.per_partner]
 
 
 def remove_partner(admin: KafkaAccess, name: str) -> str:

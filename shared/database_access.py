@@ -9,8 +9,8 @@
 Each service reads and writes its own database `bob_<service>`. The referential (`bob_referential`) is read by the
 services that look job titles and markets up, and written only by the seed and the importers, run as the admin.
 The person key store (`bob_keys`, shared/crypto/keystore.py) is written by profile alone (it creates and destroys
-the keys) and read by the services that open sealed events. The admin (`ADMIN`) has every right and does setup
-only: users, seeding, the tests' checks."""
+the keys) and read by the services that open sealed events (partners too: it opens them to build its feeds). The
+admin (`ADMIN`) has every right and does setup only: users, seeding, the tests' checks."""
 
 from __future__ import annotations
 
@@ -42,6 +42,7 @@ ACCESS: dict[str, dict[str, Right]] = {
     "pledges": {"bob_pledges": "readWrite", KEYS_DB: "read"},
     "followup": {"bob_followup": "readWrite", KEYS_DB: "read"},
     "notifier": {"bob_notifier": "readWrite", KEYS_DB: "read"},
+    "partners": {"bob_partners": "readWrite", KEYS_DB: "read"},
 }
 
 _USERINFO = re.compile(r"(?P<scheme>[a-z][a-z0-9+.-]*://)(?P<user>[^:/@\s]*):(?P<password>[^@/\s]*)@", re.I)

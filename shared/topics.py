@@ -15,7 +15,14 @@ from shared.schemas.diagnosis import upcast_v1 as diagnosis_v1
 from shared.schemas.followup import AdviceReleased, GroupAssigned, SurveyAnswered, SurveySent, upcast_answered_v1
 from shared.schemas.notification import NotificationRequested
 from shared.schemas.notification import upcast_v1 as notification_v1
-from shared.schemas.partner import PartnerProfileSubmitted
+from shared.schemas.partner import (
+    FeedAdviceReady,
+    FeedDiagnosisReady,
+    FeedFollowupAnswered,
+    FeedPersonErased,
+    FeedProfileSubmitted,
+    PartnerProfileSubmitted,
+)
 from shared.schemas.pledges import (
     CoffeeChoice,
     CoffeeMatched,
@@ -39,7 +46,7 @@ PROFILE_SUBMITTED = Topic(
        "email sealed apart.", version=2, upcasters={1: profile_v1}),),
     "Every stored profile version, sealed per person (crypto-shredding): internal only, unreadable once the person "
     "is erased.",
-    publishers=("profile",), subscribers=("diagnosis", "followup"),
+    publishers=("profile",), subscribers=("diagnosis", "followup", "partners"),
 )
 DIAGNOSIS_COMPLETED = Topic(
     "diagnosis.completed", 6, "profile_id",
@@ -47,7 +54,7 @@ DIAGNOSIS_COMPLETED = Topic(
        "The diagnosis of one profile version (main challenge, train, employability) with the profile and market, "
        "sealed with the person's data key; the email forwarded sealed.", version=2, upcasters={1: diagnosis_v1}),),
     "One diagnosis per profile version, sealed per person.",
-    publishers=("diagnosis",), subscribers=("advice", "pledges"),
+    publishers=("diagnosis",), subscribers=("advice", "pledges", "partners"),
 )
 ADVICE_GENERATED = Topic(
     "advice.generated", 6, "profile_id",
@@ -55,21 +62,39 @@ ADVICE_GENERATED = Topic(
        "Ranked, explained advice for one diagnosed profile version, sealed with the person's data key (its reasons "
        "may name a handicap or discrimination).", version=2, upcasters={1: advice_v1}),),
     "One advice list per profile version, sealed per person.",
-    publishers=("advice",), subscribers=("pledges",),
+    publishers=("advice",), subscribers=("pledges", "partners"),
 )
 PARTNER_EVENTS = Topic(
     "partner.events", 3, "pseudonymised profile id",
     (E("partner.profile.submitted", PartnerProfileSubmitted,
        "A profile version as partners may see it: pseudonymised, no contact or sensitive data."),),
     "What partners may subscribe to: pseudonymised, per partner key.",
-    publishers=("profile",), subscribers=("partners",), partner_visible=True,
+    publishers=("profile",), subscribers=("organisations",), partner_visible=True,
+)
+PARTNER_FEEDS = Topic(
+    "partner.{partner}.events", 3, "the person's pseudonym at this partner",
+    (
+        E("partner.profile-submitted", FeedProfileSubmitted, "A person stored a profile version, as this partner "
+          "may see it."),
+        E("partner.diagnosis-ready", FeedDiagnosisReady, "A person's diagnosis: main challenge and score band."),
+        E("partner.advice-ready", FeedAdviceReady, "A person's advice: module ids, best first."),
+        E("partner.followup-answered", FeedFollowupAnswered, "A person answered a follow-up survey."),
+        E("partner.person-erased", FeedPersonErased, "A person was erased: delete what you hold under this "
+          "pseudonym."),
+    ),
+    "One topic per partner (`{partner}` is its name), created when an operator registers it, readable by that "
+    "partner's principal only: Kafka ACLs are per topic, so a shared topic keyed by partner would let every partner "
+    "read every other's. Pseudonymised with the partner's own key; the same events go to its webhook, if any. A "
+    "partner receives only the types of its scopes, and a person's erasure if it received that person.",
+    publishers=("partners",), subscribers=("organisations",), partner_visible=True,
 )
 DEAD_LETTER = Topic(
     "deadletter", 1, "the refused record's topic",
     (E("deadletter", DeadLetter, "A record a consumer could not read or handle, kept byte for byte.",
        version=2, upcasters={1: upcast_v1}),),
     "Records no consumer could handle, for operators to inspect and replay; never lost.",
-    publishers=("diagnosis", "advice", "pledges", "followup", "notifier", "profile"), subscribers=("operators",),
+    publishers=("diagnosis", "advice", "pledges", "followup", "notifier", "profile", "partners"),
+    subscribers=("operators",),
 )
 NOTIFICATIONS = Topic(
     "notification.requested", 3, "recipient id",
@@ -136,7 +161,7 @@ SURVEYS = Topic(
           version=2, upcasters={1: upcast_answered_v1}),
     ),
     "Surveys sent and answered: every follow-up figure can be recomputed from this topic alone.",
-    publishers=("followup",), subscribers=(),
+    publishers=("followup",), subscribers=("partners",),
 )
 
 PLEDGES_TOPICS = (PLEDGES_HELPERS, PLEDGES_REQUESTS, PLEDGES_MATCHES)
@@ -148,7 +173,7 @@ PRIVACY_REQUESTS = Topic(
         E("privacy.erasure.requested", PrivacyRequested, "A person asked to be erased."),
     ),
     "GDPR requests, answered by every service that holds personal data.",
-    publishers=("profile",), subscribers=PRIVACY_HOLDERS,
+    publishers=("profile",), subscribers=(*PRIVACY_HOLDERS, "partners"),
 )
 PRIVACY_ANSWERS = Topic(
     "privacy.answers", 3, "person id",
@@ -163,7 +188,7 @@ PRIVACY_ANSWERS = Topic(
 )
 
 ALL_TOPICS: tuple[Topic, ...] = (
-    PROFILE_SUBMITTED, DIAGNOSIS_COMPLETED, ADVICE_GENERATED, PARTNER_EVENTS, DEAD_LETTER, NOTIFICATIONS,
+    PROFILE_SUBMITTED, DIAGNOSIS_COMPLETED, ADVICE_GENERATED, PARTNER_EVENTS, PARTNER_FEEDS, DEAD_LETTER, NOTIFICATIONS,
     PLEDGES_HELPERS, PLEDGES_REQUESTS, PLEDGES_MATCHES, ASSIGNMENTS, RELEASES, SURVEYS,
     PRIVACY_REQUESTS, PRIVACY_ANSWERS,
 )

@@ -26,6 +26,16 @@ from shared.mongo import connect, disconnect
 T = TypeVar("T")
 
 
+def broker_topics(kafka: KafkaAccess) -> list[str]:
+    """Every topic on the broker but Kafka's own (`__consumer_offsets`...): the registry's, and each partner's feed
+    (`partner.<name>.events`, created at registration)."""
+    consumer = KafkaConsumer(**kafka.client_config(), enable_auto_commit=False, group_id=None)
+    try:
+        return sorted(t for t in consumer.topics() if not t.startswith("__"))
+    finally:
+        consumer.close()
+
+
 def read_topic(kafka: KafkaAccess, topic: str) -> list[Any]:
     """Every record on the topic now, from the beginning (tests share the topics: filter after)."""
     consumer = KafkaConsumer(**kafka.client_config(), enable_auto_commit=False, group_id=None)

@@ -9,7 +9,9 @@ from deploy.local.paths import DEPLOY, REPO
 
 TEMPLATE = DEPLOY / "nginx" / "nginx.conf.template"
 COMPOSE_CONF = DEPLOY / "nginx" / "compose.conf"
-COMPOSE_PORTS = {"profile": 8101, "diagnosis": 8102, "advice": 8103, "pledges": 8104, "followup": 8105}
+COMPOSE_PORTS = {
+    "profile": 8101, "diagnosis": 8102, "advice": 8103, "pledges": 8104, "followup": 8105, "partners": 8106,
+}
 WEB_ROOT = REPO / "web"
 COMPOSE_WEB_ROOT = Path("/srv/bob-web")  # where docker-compose.yml mounts web/
 EVENTS_ROOT = REPO / "shared" / "messaging" / "published"

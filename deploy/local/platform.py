@@ -292,6 +292,9 @@ class Platform:
             values |= {"KAFKA_USERNAME": kafka.username, "KAFKA_PASSWORD": kafka.password}
         if service in cfg.service_ports:  # the notifier serves no API
             values["HTTP_PORT"] = str(cfg.service_ports[service])
+        if service == "partners" and cfg.external_kafka is None:
+            # Registering a partner creates its Kafka user, topic and ACLs (services/partners/config.py).
+            values["KAFKA_ADMIN_PASSWORD"] = self.credentials[ADMIN]
         return {f"{prefix}{k}": v for k, v in values.items()} | {"PYTHONPATH": str(REPO)} | cfg.extra_env
 
     def start_services(self, only: frozenset[str] | None = None) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 # The services with an API behind the gateway; the notifier is a worker only.
-SERVICE_NAMES = ("profile", "diagnosis", "advice", "pledges", "followup")
+SERVICE_NAMES = ("profile", "diagnosis", "advice", "pledges", "followup", "partners")
 
 
 @dataclass(frozen=True)
@@ -35,4 +35,6 @@ PROCESSES = (
     ServiceProcess("notifier", "worker", "services.notifier.entrypoints.worker"),
     ServiceProcess("followup", "api", "services.followup.entrypoints.api"),
     ServiceProcess("followup", "worker", "services.followup.entrypoints.worker"),
+    ServiceProcess("partners", "api", "services.partners.entrypoints.api"),
+    ServiceProcess("partners", "worker", "services.partners.entrypoints.worker"),
 )

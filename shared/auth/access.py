@@ -89,6 +89,7 @@ ProfileOwner = Annotated[Principal, Depends(owner_of_profile)]
 JobSeeker = Annotated[Principal, Depends(_job_seeker)]
 Helper = Annotated[Principal, Depends(require(Role.HELPER))]
 Operator = Annotated[Principal, Depends(require(Role.OPERATOR))]
+PartnerOrg = Annotated[Principal, Depends(require(Role.PARTNER))]
 SignedIn = Annotated[Principal, Depends(require(*Role))]
 
 

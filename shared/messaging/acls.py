@@ -8,7 +8,9 @@ internal topics here (memory store, no tables, `topic_allow_declare=False`, `top
 idempotent producer needs only WRITE on a topic since Kafka 3.0 (KIP-679).
 
 A partner (`User:partner-<name>`) may READ the partner-visible topics and its own consumer groups: `partner-<name>`
-and those named `partner-<name>.<anything>`. The super user `admin` needs no ACL (it administers: topics, users,
+and those named `partner-<name>.<anything>`. Of a per-partner topic (`partner.{partner}.events`) it reads its own
+only (a literal ACL), and the service publishing it may write every partner's (an ACL prefixed `partner.`).
+The super user `admin` needs no ACL (it administers: topics, users,
 ACLs). DESCRIBE is implied by READ and WRITE in Kafka; it is granted explicitly so the ACL list reads plainly.
 
 `apply` makes the broker's ACLs of the rules' principals exactly the rules: run it again after the registry
@@ -34,11 +36,11 @@ from kafka.admin import (  # type: ignore[import-untyped]
     ResourceType,
 )
 
-from shared.messaging.contracts import Registry
+from shared.messaging.contracts import PARTNER_SLOT, Registry
 from shared.topics import REGISTRY
 
 # The platform's services, each its own Kafka principal (SCRAM user name).
-PRINCIPALS: tuple[str, ...] = ("profile", "diagnosis", "advice", "pledges", "followup", "notifier")
+PRINCIPALS: tuple[str, ...] = ("profile", "diagnosis", "advice", "pledges", "followup", "notifier", "partners")
 ADMIN = "admin"
 PARTNER_PREFIX = "partner-"
 ANY_HOST = "*"
@@ -99,6 +101,10 @@ def service_rules(registry: Registry = REGISTRY) -> list[Rule]:
     rules: set[Rule] = set()
     for topic in registry.topics:
         for service in set(topic.publishers) & set(PRINCIPALS):
+            if topic.per_partner:
+                prefix = topic.name.split(PARTNER_SLOT)[0]
+                rules.update(Rule(service, "topic", prefix, op, prefixed=True) for op in ("WRITE", "DESCRIBE"))
+                continue
             rules.update(_topic(service, topic.name, "WRITE"))
         for service in set(topic.subscribers) & set(PRINCIPALS):
             rules.update(_topic(service, topic.name, "READ"))
@@ -107,7 +113,9 @@ def service_rules(registry: Registry = REGISTRY) -> list[Rule]:
 
 
 def _partner(user: str, registry: Registry) -> list[Rule]:
-    rules = [rule for topic in registry.topics if topic.partner_visible for rule in _topic(user, topic.name, "READ")]
+    name = user.removeprefix(PARTNER_PREFIX)
+    rules = [rule for topic in registry.topics if topic.partner_visible
+             for rule in _topic(user, topic.address(name) if topic.per_partner else topic.name, "READ")]
     return sorted([*rules, Rule(user, "group", user, "READ"), Rule(user, "group", f"{user}.", "READ", prefixed=True)])
 
 

@@ -25,7 +25,7 @@ from typing import Any
 from shared.messaging import acls
 from shared.messaging.binding import CONTENT_TYPE
 from shared.messaging.compatibility import breaking_changes
-from shared.messaging.contracts import EventContract, Registry, Topic
+from shared.messaging.contracts import PARTNER_SLOT, EventContract, Registry, Topic
 from shared.messaging.envelope import RawEnvelope
 from shared.messaging.factory import schema_url
 from shared.messaging.tracing import TRACEPARENT_HEADER
@@ -39,7 +39,7 @@ JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 KAFKA_BINDING = "0.5.0"
 # Parties outside the platform's services that subscribe to topics.
 EXTERNAL_PARTIES = {
-    "partners": "Partner organisations: they see pseudonymised, partner-visible events only.",
+    "organisations": "Partner organisations: they see pseudonymised, partner-visible events only.",
     "operators": "The platform's operators: they watch the flow and inspect and replay dead letters.",
 }
 PARTNER_VISIBLE, INTERNAL = "partner-visible", "internal"
@@ -141,9 +141,27 @@ def _message(topic: Topic, contract: EventContract) -> dict[str, Any]:
     return message
 
 
+def channel_id(topic: Topic) -> str:
+    """A channel's id: its topic name, or for a per-partner topic the name with `by-partner` in the slot."""
+    return topic.name.replace(PARTNER_SLOT, "by-partner")
+
+
+def _grants(topic: Topic, topic_acls: dict[str, dict[str, list[str]]]) -> dict[str, list[str]]:
+    if not topic.per_partner:
+        return topic_acls.get(topic.name, {})
+    # The publisher's prefixed ACL and the partners' template one.
+    names = (f"{topic.name.split(PARTNER_SLOT)[0]}*", topic.address("<name>"))
+    return {p: ops for name in names for p, ops in topic_acls.get(name, {}).items()}
+
+
 def _channel(topic: Topic, grants: dict[str, list[str]]) -> dict[str, Any]:
     visibility = PARTNER_VISIBLE if topic.partner_visible else INTERNAL
+    kafka_binding: dict[str, Any] = {"partitions": topic.partitions, "bindingVersion": KAFKA_BINDING}
+    if not topic.per_partner:
+        kafka_binding["topic"] = topic.name
     return {
+        **({"parameters": {"partner": {"description": "The partner's name (lower-case letters, digits, hyphens)"}}}
+           if topic.per_partner else {}),
         "address": topic.name,
         "title": topic.name,
         "description": f"{topic.description}\n\nKey: {topic.key}. Partitions: {topic.partitions}.",
@@ -152,7 +170,7 @@ def _channel(topic: Topic, grants: dict[str, list[str]]) -> dict[str, Any]:
         # Partners reach partner-visible channels only, through their own listener.
         "servers": [{"$ref": f"#/servers/{server}"} for server in
                     (("services", "partners") if topic.partner_visible else ("services",))],
-        "bindings": {"kafka": {"topic": topic.name, "partitions": topic.partitions, "bindingVersion": KAFKA_BINDING}},
+        "bindings": {"kafka": kafka_binding},
         "x-key": topic.key,
         "x-partitions": topic.partitions,
         "x-partner-visible": topic.partner_visible,
@@ -170,9 +188,9 @@ def _operation(topic: Topic, party: str, action: str) -> dict[str, Any]:
         title, kind = f"The {party} service {verb}s to {topic.name}", "service"
     return {
         "action": action,
-        "channel": {"$ref": f"#/channels/{topic.name}"},
+        "channel": {"$ref": f"#/channels/{channel_id(topic)}"},
         "title": title,
-        "messages": [{"$ref": f"#/channels/{topic.name}/messages/{c.type}"} for c in topic.events],
+        "messages": [{"$ref": f"#/channels/{channel_id(topic)}/messages/{c.type}"} for c in topic.events],
         "tags": [{"name": f"{kind}:{party}"}],
         f"x-{kind}": party,
     }
@@ -230,9 +248,9 @@ def asyncapi(registry: Registry = REGISTRY) -> dict[str, Any]:
         "defaultContentType": CONTENT_TYPE.split(";")[0],
         "servers": _servers(),
         "x-consumer-groups": acls.by_resource(rules, "group"),
-        "channels": {topic.name: _channel(topic, topic_acls.get(topic.name, {})) for topic in registry.topics},
+        "channels": {channel_id(topic): _channel(topic, _grants(topic, topic_acls)) for topic in registry.topics},
         "operations": {
-            f"{party}.{action}.{topic.name}": _operation(topic, party, action)
+            f"{party}.{action}.{channel_id(topic)}": _operation(topic, party, action)
             for topic in registry.topics for party, action in _parties(topic)
         },
         "components": {

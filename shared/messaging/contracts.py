@@ -18,6 +18,7 @@ from pydantic import BaseModel, ValidationError
 from shared.messaging.envelope import Envelope, any_event, typed
 
 _VERSION_SUFFIX = re.compile(r"v\d+\.json$")
+PARTNER_SLOT = "{partner}"
 Upcaster = Callable[[dict[str, Any]], dict[str, Any]]
 
 
@@ -65,6 +66,18 @@ class Topic:
     @property
     def event_types(self) -> tuple[str, ...]:
         return tuple(c.type for c in self.events)
+
+    @property
+    def per_partner(self) -> bool:
+        """A name with the `{partner}` slot stands for one topic per partner (created when the partner is
+        registered, not at start): Kafka ACLs are per topic, so only separate topics keep partners apart."""
+        return PARTNER_SLOT in self.name
+
+    def address(self, partner: str) -> str:
+        """The topic of one partner (a partner name as shared.messaging.acls validates it)."""
+        if not self.per_partner:
+            raise ValueError(f"{self.name} is not a per-partner topic")
+        return self.name.replace(PARTNER_SLOT, partner)
 
 
 class Registry:

@@ -48,11 +48,11 @@ def admin_client(access: KafkaAccess, timeout_ms: int = 15_000) -> KafkaAdminCli
 
 def ensure_topics(access: KafkaAccess, specs: Iterable[Topic] = ALL_TOPICS) -> list[str]:
     """Create the missing topics with their registered partition counts (needs the admin principal); returns the
-    names created."""
+    names created. Per-partner topics are created with their partner (shared.admin.add_partner)."""
     admin = admin_client(access)
     try:
         existing = set(admin.list_topics())
-        missing = [s for s in specs if s.name not in existing]
+        missing = [s for s in specs if s.name not in existing and not s.per_partner]
         created: list[str] = []
         for spec in missing:
             try:

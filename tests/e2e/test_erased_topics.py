@@ -20,13 +20,21 @@ from shared.messaging.envelope import any_event
 from shared.schemas.privacy import SERVICES
 from shared.topics import (
     ADVICE_GENERATED,
-    ALL_TOPICS,
     DIAGNOSIS_COMPLETED,
     PRIVACY_ANSWERS,
     PROFILE_SUBMITTED,
     REGISTRY,
 )
-from tests.support import bearer, person_key, poll_ready, read_topic, sign_in, unique_email, wait_for
+from tests.support import (
+    bearer,
+    broker_topics,
+    person_key,
+    poll_ready,
+    read_topic,
+    sign_in,
+    unique_email,
+    wait_for,
+)
 
 pytestmark = [pytest.mark.integration, pytest.mark.e2e]
 
@@ -84,8 +92,8 @@ def erase(client: httpx.Client, person: Person, kafka: KafkaAccess) -> None:
 
 
 def every_record(kafka: KafkaAccess) -> list[tuple[str, bytes | None, str]]:
-    return [(topic.name, record.key, record.value.decode("utf-8", errors="replace"))
-            for topic in ALL_TOPICS for record in read_topic(kafka, topic.name) if record.value is not None]
+    return [(topic, record.key, record.value.decode("utf-8", errors="replace"))
+            for topic in broker_topics(kafka) for record in read_topic(kafka, topic) if record.value is not None]
 
 
 def test_after_an_erasure_no_topic_holds_anything_readable_about_the_person(

@@ -19,7 +19,7 @@ from shared.messaging import acls
 from shared.messaging.access import KafkaAccess
 from shared.messaging.acls import PRINCIPALS
 from shared.messaging.kafka import admin_client, make_producer
-from shared.topics import PARTNER_EVENTS, PROFILE_SUBMITTED
+from shared.topics import PARTNER_EVENTS, PARTNER_FEEDS, PROFILE_SUBMITTED
 from tests.conftest import Infra
 from tests.support import read_topic
 
@@ -136,7 +136,9 @@ def test_a_partner_reads_its_topic_over_tls(secured: Platform, partner: KafkaAcc
 
 
 def test_the_partner_listener_takes_tls_only(partner: KafkaAccess) -> None:
-    assert topics_seen(partner) == {PARTNER_EVENTS.name}
+    assert partner.username is not None
+    own = PARTNER_FEEDS.address(partner.username.removeprefix(acls.PARTNER_PREFIX))
+    assert topics_seen(partner) == {PARTNER_EVENTS.name, own}
     with pytest.raises(KafkaTimeoutError, match=REFUSED):
         topics_seen(replace(partner, ca_file=None))
 

@@ -151,7 +151,7 @@ def test_the_scan_tells_emitting_from_reading() -> None:
 def test_every_principal_is_a_registry_party_and_every_service_party_a_principal() -> None:
     parties = {p for t in ALL_TOPICS for p in (*t.publishers, *t.subscribers)}
     assert set(acls.PRINCIPALS) <= parties
-    assert parties - set(acls.PRINCIPALS) == {"partners", "operators"}
+    assert parties - set(acls.PRINCIPALS) == {"organisations", "operators"}
 
 
 def _rights(rules: list[acls.Rule], user: str, resource: str = "topic") -> dict[str, set[str]]:
@@ -168,12 +168,14 @@ def test_a_service_writes_what_it_publishes_reads_what_it_subscribes_and_its_own
     expected: dict[str, set[str]] = {}
     for topic in ALL_TOPICS:
         if service in topic.publishers:
-            expected.setdefault(topic.name, {"DESCRIBE"}).add("WRITE")
+            # A per-partner topic's publisher writes every partner's: one ACL on the name's prefix.
+            name = topic.name.split("{")[0] if topic.per_partner else topic.name
+            expected.setdefault(name, {"DESCRIBE"}).add("WRITE")
         if service in topic.subscribers:
             expected.setdefault(topic.name, {"DESCRIBE"}).add("READ")
     assert _rights(rules, service) == expected
     assert _rights(rules, service, "group") == {acls.consumer_group(service): {"READ"}}
-    assert not any(rule.prefixed for rule in rules)
+    assert {rule.name for rule in rules if rule.prefixed} == {"partner."}
     assert {rule.user for rule in rules} == set(acls.PRINCIPALS)
 
 
@@ -188,7 +190,9 @@ def test_diagnosis_cannot_touch_email_or_another_services_topic() -> None:
 def test_a_partner_reads_partner_visible_topics_and_its_own_groups_only() -> None:
     rules = acls.partner_rules("acme")
     assert {rule.user for rule in rules} == {"partner-acme"}
-    assert _rights(rules, "partner-acme") == {PARTNER_EVENTS.name: {"READ", "DESCRIBE"}}
+    assert _rights(rules, "partner-acme") == {PARTNER_EVENTS.name: {"READ", "DESCRIBE"},
+                                              "partner.acme.events": {"READ", "DESCRIBE"}}
+    assert "partner.beta.events" not in _rights(acls.partner_rules("acme"), "partner-acme")
     assert {(r.name, r.operation, r.prefixed) for r in rules if r.resource == "group"} == {
         ("partner-acme", "READ", False), ("partner-acme.", "READ", True),
     }
@@ -216,7 +220,9 @@ def test_by_resource_lists_principals_and_operations() -> None:
     assert table[PARTNER_EVENTS.name] == {
         "User:partner-<name>": ["DESCRIBE", "READ"], "User:profile": ["DESCRIBE", "WRITE"],
     }
-    assert set(table) == {t.name for t in ALL_TOPICS}
+    # A per-partner topic: its publisher's prefixed ACL and each partner's own.
+    assert set(table) == {t.name for t in ALL_TOPICS if not t.per_partner} | {"partner.*", "partner.<name>.events"}
+    assert table["partner.<name>.events"] == {"User:partner-<name>": ["DESCRIBE", "READ"]}
     groups = acls.by_resource(acls.partner_template(), "group")
     assert set(groups) == {"partner-<name>", "partner-<name>.*"}
 
@@ -272,7 +278,11 @@ def test_the_asyncapi_document_lists_the_acls_and_the_security() -> None:
     rules = [*acls.service_rules(), *acls.partner_template()]
     topics = acls.by_resource(rules, "topic")
     for topic in ALL_TOPICS:
-        assert doc["channels"][topic.name]["x-acls"] == topics[topic.name]
+        if not topic.per_partner:
+            assert doc["channels"][topic.name]["x-acls"] == topics[topic.name]
+    assert doc["channels"]["partner.by-partner.events"]["x-acls"] == {
+        "User:partner-<name>": ["DESCRIBE", "READ"], "User:partners": ["DESCRIBE", "WRITE"],
+    }
     assert doc["x-consumer-groups"] == acls.by_resource(rules, "group")
     scheme = doc["components"]["securitySchemes"][catalogue.SCRAM]
     assert scheme["type"] == "scramSha512"
@@ -282,7 +292,7 @@ def test_the_asyncapi_document_lists_the_acls_and_the_security() -> None:
     for server in doc["servers"].values():
         assert server["security"] == [{"$ref": f"#/components/securitySchemes/{catalogue.SCRAM}"}]
     for topic in ALL_TOPICS:
-        servers = {ref["$ref"] for ref in doc["channels"][topic.name]["servers"]}
+        servers = {ref["$ref"] for ref in doc["channels"][catalogue.channel_id(topic)]["servers"]}
         assert ("#/servers/partners" in servers) == topic.partner_visible
 
 

@@ -43,9 +43,9 @@ def test_each_dataschema_url_names_a_published_file_whose_id_is_its_path() -> No
 def test_every_topic_is_a_channel_with_its_key_partitions_visibility_and_messages() -> None:
     doc = catalogue.asyncapi()
     assert doc["asyncapi"].startswith("3.0")
-    assert list(doc["channels"]) == [t.name for t in ALL_TOPICS]
+    assert list(doc["channels"]) == [catalogue.channel_id(t) for t in ALL_TOPICS]
     for topic in ALL_TOPICS:
-        channel = doc["channels"][topic.name]
+        channel = doc["channels"][catalogue.channel_id(topic)]
         assert channel["address"] == topic.name
         assert channel["bindings"]["kafka"]["partitions"] == topic.partitions
         assert channel["x-key"] == topic.key
@@ -57,13 +57,15 @@ def test_every_topic_is_a_channel_with_its_key_partitions_visibility_and_message
             assert data == f"schemas/{contract.type}.v{contract.version}.json"
             assert set(message["headers"]["properties"]) == {"content-type", "traceparent"}
             assert message["bindings"]["kafka"]["key"]["type"] == "string"
-    assert [t.name for t in ALL_TOPICS if t.partner_visible] == ["partner.events"]
+    assert [t.name for t in ALL_TOPICS if t.partner_visible] == ["partner.events", "partner.{partner}.events"]
+    per_partner = doc["channels"]["partner.by-partner.events"]
+    assert set(per_partner["parameters"]) == {"partner"}  # one topic per partner, its name in the address
 
 
 def test_there_is_one_operation_per_party_and_channel_naming_the_party() -> None:
     operations = catalogue.asyncapi()["operations"]
     expected = {
-        (party, action, topic.name)
+        (party, action, catalogue.channel_id(topic))
         for topic in ALL_TOPICS
         for action, parties in (("send", topic.publishers), ("receive", topic.subscribers))
         for party in parties
@@ -74,7 +76,8 @@ def test_there_is_one_operation_per_party_and_channel_naming_the_party() -> None
     }
     assert found == expected
     assert len(operations) == len(expected)
-    assert operations["partners.receive.partner.events"]["x-party"] == "partners"
+    assert operations["organisations.receive.partner.events"]["x-party"] == "organisations"
+    assert operations["partners.send.partner.by-partner.events"]["x-service"] == "partners"
 
 
 def test_the_envelope_attributes_and_partner_visible_fields_are_described() -> None:

@@ -18,7 +18,7 @@ from shared.schemas.privacy import PrivacyRequested
 from shared.topics import ALL_TOPICS, REGISTRY
 
 ROOT = Path(__file__).resolve().parents[3]
-SERVICES = ("profile", "diagnosis", "advice", "pledges", "followup", "notifier")
+SERVICES = ("profile", "diagnosis", "advice", "pledges", "followup", "notifier", "partners")
 
 
 def emitted_types(source: str) -> list[tuple[int, str]]:

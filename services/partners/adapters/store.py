@@ -1,0 +1,133 @@
+"""Partners storage (synchronous pymongo: call through shared.mongo.run_sync), in the `bob_partners` database.
+
+partners    one per partner, `_id` its name: what it subscribes to, how it receives, its webhook's state, its
+            pseudonym key and webhook secrets sealed under the platform's key-encryption keys (never returned).
+recipients  `<partner>:<pseudonym>`: this partner received this person, so it gets the person's erasure notice.
+queue       `<partner>:<event id>`: webhook deliveries not yet done; small (a delivered one leaves), so the sender
+            reads it whole each tick (FerretDB would scan for any filter but `_id` anyway).
+log         `<partner>:<event id>`: every delivery with its status and attempts, and its body for replays.
+
+Every write is by a deterministic `_id`: a redelivered event or a replay finds its document already there."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from pymongo import MongoClient, UpdateOne
+from pymongo.database import Database
+
+from shared.crypto.keystore import IDS_PER_QUERY
+from shared.mongo import MAX_WRITES_PER_COMMAND, as_utc, insert_ignoring_duplicates
+
+Doc = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One delivery attempt: `next_at` when it is tried again, None when done (delivered or given up)."""
+
+    id: str
+    status: str  # delivered, retrying, given-up
+    attempts: int
+    error: str | None = None
+    next_at: dt.datetime | None = None
+
+
+class Store:
+    def __init__(self, db: Database[Doc]) -> None:
+        self.db = db
+        self.partners = db["partners"]
+        self.recipients = db["recipients"]
+        self.queue = db["queue"]
+        self.log = db["log"]
+
+    @classmethod
+    def open(cls, url: str, db: str) -> Store:
+        client: MongoClient[Doc] = MongoClient(url, tz_aware=True, serverSelectionTimeoutMS=5_000)
+        return cls(client[db])
+
+    # Partners
+    def add_partner(self, doc: Doc) -> bool:
+        """False when the name is taken."""
+        return insert_ignoring_duplicates(self.partners, [doc]) == 0
+
+    def partner(self, name: str) -> Doc | None:
+        return self.partners.find_one({"_id": name})
+
+    def all_partners(self) -> list[Doc]:
+        return list(self.partners.find())
+
+    def update_partner(self, name: str, changes: Doc) -> None:
+        self.partners.update_one({"_id": name}, {"$set": changes})
+
+    # Recipients
+    def add_recipients(self, ids: list[str], now: dt.datetime) -> None:
+        insert_ignoring_duplicates(self.recipients, [{"_id": i, "at": now} for i in dict.fromkeys(ids)])
+
+    def recipients_among(self, ids: list[str]) -> set[str]:
+        return {str(d["_id"]) for d in self.recipients.find({"_id": {"$in": ids}}, {"_id": 1})}
+
+    def forget_recipients(self, ids: list[str]) -> None:
+        if ids:
+            self.recipients.delete_many({"_id": {"$in": ids}})
+
+    # Webhook deliveries
+    def enqueue(self, docs: list[Doc]) -> int:
+        """Queue and log new deliveries; returns how many were already there (a redelivered event)."""
+        for start in range(0, len(docs), MAX_WRITES_PER_COMMAND):
+            chunk = docs[start:start + MAX_WRITES_PER_COMMAND]
+            insert_ignoring_duplicates(self.log, [_log_entry(d) for d in chunk])
+        return sum(insert_ignoring_duplicates(self.queue, docs[s:s + MAX_WRITES_PER_COMMAND])
+                   for s in range(0, len(docs), MAX_WRITES_PER_COMMAND))
+
+    def queued(self) -> list[Doc]:
+        return [{**d, "next_at": as_utc(d["next_at"]), "created_at": as_utc(d["created_at"])}
+                for d in self.queue.find()]
+
+    def record(self, outcomes: list[Outcome], now: dt.datetime) -> None:
+        """A pass's attempts, in a few commands: their log entries; the queue loses what was delivered or given up
+        and keeps the others with their next attempt. A log entry's attempts count from 0 (queued, replayed)."""
+        log = [UpdateOne({"_id": o.id}, {"$set": {
+            "status": o.status, "attempts": o.attempts, "updated_at": now, "last_error": o.error}})
+            for o in outcomes if o.status != "delivered"]
+        # The usual case in one statement per chunk: each delivered one's attempts are its failures plus this one.
+        delivered = [o.id for o in outcomes if o.status == "delivered"]
+        for start in range(0, len(delivered), IDS_PER_QUERY):
+            self.log.update_many({"_id": {"$in": delivered[start:start + IDS_PER_QUERY]}}, {
+                "$set": {"status": "delivered", "updated_at": now, "last_error": None}, "$inc": {"attempts": 1}})
+        retried = [UpdateOne({"_id": o.id}, {"$set": {"attempts": o.attempts, "next_at": o.next_at}})
+                   for o in outcomes if o.next_at is not None]
+        done = [o.id for o in outcomes if o.next_at is None]
+        for writes, collection in ((log, self.log), (retried, self.queue)):
+            for start in range(0, len(writes), MAX_WRITES_PER_COMMAND):
+                collection.bulk_write(writes[start:start + MAX_WRITES_PER_COMMAND], ordered=False)
+        for start in range(0, len(done), IDS_PER_QUERY):
+            self.queue.delete_many({"_id": {"$in": done[start:start + IDS_PER_QUERY]}})
+
+    def queue_again(self, docs: list[Doc]) -> None:
+        """Replays: queued unless still waiting (then they go with their first try)."""
+        for start in range(0, len(docs), MAX_WRITES_PER_COMMAND):
+            insert_ignoring_duplicates(self.queue, docs[start:start + MAX_WRITES_PER_COMMAND])
+        if docs:
+            self.log.update_many({"_id": {"$in": [d["_id"] for d in docs]}},
+                                 {"$set": {"status": "replaying", "attempts": 0}})
+
+    def retry_now(self, partner: str, now: dt.datetime) -> None:
+        """An endpoint enabled again: its waiting deliveries are due at once."""
+        self.queue.update_many({"partner": partner}, {"$set": {"next_at": now}})
+
+    def log_of(self, partner: str, limit: int, since: dt.datetime | None = None,
+               until: dt.datetime | None = None) -> list[Doc]:
+        """A partner's deliveries, newest first (a scan of the log: an operator's or partner's rare read)."""
+        query: Doc = {"partner": partner}
+        if since is not None or until is not None:
+            query["created_at"] = {k: v for k, v in (("$gte", since), ("$lt", until)) if v is not None}
+        return list(self.log.find(query).sort("created_at", -1).limit(limit))
+
+
+def _log_entry(queued: Doc) -> Doc:
+    return {"_id": queued["_id"], "partner": queued["partner"], "lane": queued["lane"], "type": queued["type"],
+            "event_id": queued["event_id"], "body": queued["body"], "status": "pending", "attempts": 0,
+            "created_at": queued["created_at"], "updated_at": queued["created_at"], "last_error": None}

@@ -1,0 +1,14 @@
+"""The partners service's own metrics (with the shared ones of shared/metrics.py)."""
+
+from prometheus_client import Counter, Gauge
+
+FEED_EVENTS = Counter("bob_partner_feed_events_total", "Feed events made for partners", ["partner", "type", "channel"])
+DELIVERIES = Counter("bob_partner_webhook_deliveries_total", "Webhook delivery attempts by outcome",
+                     ["partner", "outcome"])  # delivered, failed (retried), given-up
+PENDING = Gauge("bob_partner_webhook_pending", "Webhook deliveries waiting (first try or retry)", ["partner"])
+RETRIES_PENDING = Gauge("bob_partner_webhook_retries_pending", "Deliveries waiting after a failed attempt",
+                        ["partner"])
+OLDEST_UNDELIVERED = Gauge("bob_partner_webhook_oldest_undelivered_seconds",
+                           "Age of the oldest delivery not yet done", ["partner"])
+DISABLED = Gauge("bob_partner_webhook_disabled", "1 when the partner's endpoint was disabled after failures",
+                 ["partner"])

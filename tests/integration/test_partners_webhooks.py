@@ -1,0 +1,228 @@
+"""Webhook delivery to a real receiver (an HTTP server in the test) that verifies every request with the
+`standardwebhooks` library: signatures hold, a tampered body or an old timestamp is refused, events arrive in
+order per person through failures and retries (hours compressed by the test's clock), a duplicate only repeats
+the same webhook-id, rotation keeps both secrets valid, an endpoint failing in a row is disabled, and an erasure
+reaches the partners that received the person."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+import uuid
+from collections.abc import Iterator
+
+import aiohttp
+import httpx
+import pytest
+from standardwebhooks.webhooks import Webhook, WebhookVerificationError
+
+from services.partners import metrics
+from services.partners.domain import feed, webhooks
+from services.partners.domain.partner import SCOPES, Registration
+from services.partners.entrypoints.deps import Deps
+from services.partners.service import Registered, http_client
+from tests.integration.partners_support import (
+    NOW,
+    Clock,
+    Receiver,
+    answer_event,
+    consume,
+    deliver_all,
+    erasure_event,
+    partners_deps,
+    profile_event,
+    receiving,
+)
+from tests.support import scratch_db, use_key_store
+
+
+@pytest.fixture
+def db(mongo_url: str) -> Iterator[str]:
+    use_key_store(mongo_url)
+    with scratch_db(mongo_url, "partners_test") as name:
+        yield name
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    with receiving() as found:
+        yield found
+
+
+def register(deps: Deps, name: str, url: str, receiver: Receiver | None = None) -> Registered:
+    made = deps.partners.register(Registration(
+        name=name, title=f"{name} org", contact=f"{name}@partner.example", scopes=list(SCOPES), kafka=False,
+        webhook_url=url), deps.clock())
+    assert made.webhook_secret is not None
+    assert made.webhook_secret.startswith("whsec_")
+    if receiver is not None:
+        receiver.secrets.append(made.webhook_secret)
+    return made
+
+
+async def _flow(deps: Deps, clock: Clock, events: list[object]) -> None:
+    await consume(deps, events)  # type: ignore[arg-type]
+    async with http_client(deps.settings) as client:
+        await deliver_all(deps, clock, client)
+
+
+def test_every_delivery_verifies_and_carries_nothing_sensitive(mongo_url: str, db: str, receiver: Receiver) -> None:
+    clock = Clock()
+    deps = partners_deps(mongo_url, db, clock)
+    register(deps, "acme", receiver.url, receiver)
+    person = uuid.uuid4().hex
+    asyncio.run(_flow(deps, clock, [profile_event(person, 1), answer_event(person, 1)]))
+
+    assert not receiver.rejected
+    assert [m.data["type"] for m in receiver.received] == ["partner.profile-submitted", "partner.followup-answered"]
+    profile = receiver.received[0]
+    data = profile.data["data"]
+    assert data["pseudonym"] != person
+    assert person not in profile.body.decode()
+    assert data["day"] == "2026-06-01"
+    assert data["age_band"] == "35-44"
+    assert profile.data["time"].startswith("2026-06-01T00:00:00")  # the day, never the internal event's time
+    assert data["frustrations"] == ["RESUME"]  # LANGUAGE, RACE_DISCRIMINATION, CHILD_CARE dropped
+    for hidden in ("handicap", "SINGLE_PARENT", "\"ar\"", "example.org", "09:30"):
+        assert hidden not in profile.body.decode()
+    assert receiver.received[1].data["data"]["back_at_work"] is True
+    assert profile.webhook_id == profile.data["id"]
+
+
+def test_a_tampered_body_or_an_old_timestamp_is_refused(mongo_url: str, db: str, receiver: Receiver) -> None:
+    clock = Clock()
+    deps = partners_deps(mongo_url, db, clock)
+    secret = register(deps, "acme", receiver.url, receiver).webhook_secret
+    assert secret is not None
+    body = json.dumps({"hello": "partner"})
+    now = dt.datetime.now(dt.UTC)
+    good = webhooks.headers("msg_1", body, now, [secret])
+    assert Webhook(secret).verify(body, good) == {"hello": "partner"}
+    with pytest.raises(WebhookVerificationError):
+        Webhook(secret).verify(body.replace("partner", "partneR"), good)
+    with pytest.raises(WebhookVerificationError, match="too old"):
+        Webhook(secret).verify(body, webhooks.headers("msg_1", body, now - dt.timedelta(minutes=10), [secret]))
+    # The receiver itself refuses them.
+    for headers, content in ((good, body.replace("partner", "partneR")),
+                             (webhooks.headers("msg_2", body, now - dt.timedelta(minutes=10), [secret]), body)):
+        assert httpx.post(receiver.url, content=content, headers=headers).status_code == 400
+    assert len(receiver.rejected) == 2
+    assert not receiver.received
+
+
+def test_receiver_down_then_back_every_event_arrives_in_order(mongo_url: str, db: str, receiver: Receiver) -> None:
+    clock = Clock()
+    deps = partners_deps(mongo_url, db, clock, disable_after_failures=10_000)
+    register(deps, "acme", receiver.url, receiver)
+    people = [uuid.uuid4().hex for _ in range(4)]
+    events = [e for version in (1, 2, 3) for p in people for e in (profile_event(p, version), answer_event(p, version))]
+
+    async def flow() -> None:
+        await consume(deps, events)
+        queued = await asyncio.to_thread(deps.store.queued)
+        expected: dict[str, list[str]] = {}
+        for doc in sorted(queued, key=lambda d: d["seq"]):
+            expected.setdefault(doc["lane"], []).append(doc["event_id"])
+        async with http_client(deps.settings) as client:
+            receiver.down = True
+            for _ in range(5):  # down through several retries, hours apart
+                await_ticks = await _tick_and_jump(deps, clock, client)
+                assert await_ticks == 0
+            assert not receiver.received
+            retried = await asyncio.to_thread(deps.store.queued)
+            tried = {d["lane"] for d in retried if d["attempts"] >= 1}
+            assert tried == set(expected)  # each person's first event was retried...
+            heads = {lane: ids[0] for lane, ids in expected.items()}
+            assert all(d["attempts"] == 0 for d in retried if d["event_id"] != heads[d["lane"]])  # ...the next wait
+            assert metrics.RETRIES_PENDING.labels("acme")._value.get() > 0
+            receiver.down, receiver.flaky = False, 5  # back, but the first answers fail after reading
+            await deliver_all(deps, clock, client)
+        got: dict[str, list[str]] = {}
+        for message in receiver.firsts():
+            got.setdefault(message.data["subject"], []).append(message.webhook_id)
+        assert got == expected  # all of them, in order per person
+        ids = [m.webhook_id for m in receiver.received]
+        assert len(ids) > len(set(ids))  # the flaky answers made duplicates...
+        bodies: dict[str, bytes] = {}
+        for message in receiver.received:  # ...each repeating one message, same id, same body
+            assert bodies.setdefault(message.webhook_id, message.body) == message.body
+        assert clock.now - NOW > dt.timedelta(minutes=5)  # retries spread over (compressed) time, not at once
+
+    asyncio.run(flow())
+
+
+async def _tick_and_jump(deps: Deps, clock: Clock, client: aiohttp.ClientSession) -> int:
+    from services.partners.service import Sender
+
+    delivered = await Sender(deps.store, deps.keys, deps.settings, client, clock).tick()
+    queued = await asyncio.to_thread(deps.store.queued)
+    clock.now = min([d["next_at"] for d in queued if d["next_at"] > clock.now], default=clock.now)
+    return delivered
+
+
+def test_during_a_rotation_both_secrets_verify(mongo_url: str, db: str, receiver: Receiver) -> None:
+    clock = Clock()
+    deps = partners_deps(mongo_url, db, clock)
+    old = register(deps, "acme", receiver.url).webhook_secret
+    new = deps.partners.rotate_secret("acme", clock())
+    assert old
+    assert new != old
+    for secrets in ([old], [new]):  # a receiver that knows either one
+        receiver.secrets[:] = secrets
+        receiver.received.clear()
+        asyncio.run(_flow(deps, clock, [profile_event(uuid.uuid4().hex, 1)]))
+        assert len(receiver.received) == 1
+        assert not receiver.rejected
+    clock.now += dt.timedelta(hours=deps.settings.rotation_overlap_hours + 1)
+    receiver.secrets[:] = [old]
+    asyncio.run(_flow(deps, clock, [profile_event(uuid.uuid4().hex, 1)]))
+    assert receiver.rejected  # the old one expired after the overlap
+
+
+def test_an_endpoint_failing_in_a_row_is_disabled_then_enabled(mongo_url: str, db: str, receiver: Receiver) -> None:
+    clock = Clock()
+    deps = partners_deps(mongo_url, db, clock, disable_after_failures=3)
+    register(deps, "acme", receiver.url, receiver)
+    receiver.down = True
+
+    async def flow() -> None:
+        await consume(deps, [profile_event(uuid.uuid4().hex, 1) for _ in range(2)])
+        async with http_client(deps.settings) as client:
+            for _ in range(4):
+                await _tick_and_jump(deps, clock, client)
+            partner = deps.partners.get("acme")
+            assert partner.webhook is not None
+            assert not partner.webhook.enabled
+            assert metrics.DISABLED.labels("acme")._value.get() == 1
+            attempts = sum(d["attempts"] for d in await asyncio.to_thread(deps.store.queued))
+            assert attempts == 3  # nothing sent once disabled
+            receiver.down = False
+            deps.partners.enable_webhook("acme", clock())
+            await deliver_all(deps, clock, client)
+        assert len(receiver.firsts()) == 2
+
+    asyncio.run(flow())
+
+
+def test_two_partners_see_different_pseudonyms_and_the_erasure_reaches_recipients_only(
+    mongo_url: str, db: str, receiver: Receiver,
+) -> None:
+    clock = Clock()
+    deps = partners_deps(mongo_url, db, clock)
+    with receiving() as other:
+        register(deps, "acme", receiver.url, receiver)
+        register(deps, "beta", other.url, other)
+        person, stranger = uuid.uuid4().hex, uuid.uuid4().hex
+        asyncio.run(_flow(deps, clock, [profile_event(person, 1)]))
+        ours, theirs = receiver.received[0].data["subject"], other.received[0].data["subject"]
+        assert ours != theirs
+        assert person not in (ours, theirs)
+        asyncio.run(_flow(deps, clock, [erasure_event(person), erasure_event(stranger)]))
+        for got, pseudonym in ((receiver, ours), (other, theirs)):
+            erased = [m.data for m in got.received if m.data["type"] == feed.ERASED]
+            assert [e["subject"] for e in erased] == [pseudonym]  # the stranger went to nobody
+        # Forgotten: a second erasure request sends nothing more.
+        before = len(receiver.received)
+        asyncio.run(_flow(deps, clock, [erasure_event(person)]))
+        assert len(receiver.received) == before

@@ -1,0 +1,90 @@
+"""The partners service's pure rules: URLs refused outside dev and test, the retry schedule, the order of a
+person's deliveries, and what a partner's views leave out."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+import pytest
+from standardwebhooks.webhooks import Webhook
+
+from services.partners.domain import feed, webhooks
+from services.partners.domain.errors import RefusedUrl
+from services.partners.domain.partner import check_url
+from shared.schemas.profile import Frustration, ProfileIn, ProfileSubmitted
+
+NOW = dt.datetime(2026, 6, 1, 9, 30, 12, 345678, tzinfo=dt.UTC)
+
+
+@pytest.mark.parametrize("address", ["127.0.0.1", "10.1.2.3", "192.168.0.9", "172.16.0.1", "169.254.169.254",
+                                     "::1", "fd00::1", "0.0.0.0", "100.64.0.1", "224.0.0.1"])
+def test_private_loopback_and_reserved_addresses_are_refused_in_prod(address: str) -> None:
+    with pytest.raises(RefusedUrl):
+        check_url("https://hooks.example.org/in", [address], private_allowed=False)
+    check_url("http://127.0.0.1:9000/in", [], private_allowed=True)  # dev and test: a local receiver
+
+
+def test_a_public_https_url_passes_and_plain_http_or_an_unresolved_name_does_not() -> None:
+    check_url("https://hooks.example.org/in", ["93.184.216.34"], private_allowed=False)
+    for url, addresses in (("http://hooks.example.org/in", ["93.184.216.34"]), ("https://nowhere.example/", []),
+                           ("ftp://hooks.example.org/", ["93.184.216.34"])):
+        with pytest.raises(RefusedUrl):
+            check_url(url, addresses, private_allowed=False)
+
+
+def test_backoff_doubles_up_to_its_cap_with_jitter_below_and_stops() -> None:
+    schedule = webhooks.Schedule(base_seconds=30, max_seconds=7200, jitter=0.25, attempts=12)
+    rng = random.Random(7)
+    waits = [(schedule.next_attempt(n, NOW, rng) or NOW) - NOW for n in range(1, 12)]
+    for n, wait in enumerate(waits, start=1):
+        nominal = min(7200, 30 * 2 ** (n - 1))
+        assert 0.75 * nominal <= wait.total_seconds() <= nominal
+    assert schedule.next_attempt(12, NOW, rng) is None
+    assert dt.timedelta(hours=8) < schedule.horizon() < dt.timedelta(hours=12)  # retried over hours
+
+
+def test_a_person_lane_sends_its_first_event_first_and_skips_disabled_partners() -> None:
+    later = NOW + dt.timedelta(minutes=5)
+    queued = [webhooks.Queued("a2", "acme", "p1", 2, NOW), webhooks.Queued("a1", "acme", "p1", 1, later),
+              webhooks.Queued("b1", "acme", "p2", 3, NOW), webhooks.Queued("c1", "beta", "p1", 4, NOW)]
+    # p1's first event waits for its retry: p1's second does not overtake it.
+    assert [q.id for q in webhooks.due_heads(queued, NOW, frozenset())] == ["b1", "c1"]
+    assert [q.id for q in webhooks.due_heads(queued, later, frozenset({"beta"}))] == ["b1", "a1"]
+
+
+def test_rotation_headers_carry_one_signature_per_secret_and_each_verifies() -> None:
+    old, new = webhooks.new_secret(), webhooks.new_secret()
+    at = dt.datetime.now(dt.UTC)
+    headers = webhooks.headers("msg_1", '{"a": 1}', at, [new, old])
+    assert len(headers["webhook-signature"].split(" ")) == 2
+    for secret in (old, new):
+        assert Webhook(secret).verify('{"a": 1}', headers) == {"a": 1}
+
+
+def test_two_partner_keys_give_two_pseudonyms() -> None:
+    assert feed.pseudonym(b"k" * 32, "person") != feed.pseudonym(b"j" * 32, "person")
+    assert feed.pseudonym(b"k" * 32, "person") == feed.pseudonym(b"k" * 32, "person")
+
+
+def test_the_profile_view_keeps_the_day_a_band_and_no_origin_health_or_family() -> None:
+    profile = ProfileIn.model_validate({
+        "year_of_birth": 1999, "has_handicap": True, "family_situation": "SINGLE_PARENT", "languages": ["ar"],
+        "gender": "FEMININE", "frustrations": [f.value for f in Frustration],
+        "projects": [{"city": {"name": "Lille", "departement_id": "59"}}],
+    })
+    view = feed.profile_view(b"k" * 32, ProfileSubmitted(profile_id="p", version=1, submitted_at=NOW,
+                                                          profile=profile))
+    assert view.day == dt.date(2026, 6, 1)
+    assert view.age_band == "25-34"
+    assert not set(view.frustrations) & {f.value for f in feed.DROPPED_FRUSTRATIONS}
+    assert "RESUME" in view.frustrations
+    text = view.model_dump_json()
+    for hidden in ("handicap", "SINGLE_PARENT", "FEMININE", "\"ar\"", "Lille", "1999", "09:30"):
+        assert hidden not in text
+
+
+@pytest.mark.parametrize(("score", "band"), [(0, "0-19"), (19, "0-19"), (20, "20-39"), (79, "60-79"),
+                                             (80, "80-100"), (100, "80-100")])
+def test_score_bands(score: int, band: str) -> None:
+    assert feed.score_band(score) == band
