@@ -226,3 +226,30 @@ def test_two_partners_see_different_pseudonyms_and_the_erasure_reaches_recipient
         before = len(receiver.received)
         asyncio.run(_flow(deps, clock, [erasure_event(person)]))
         assert len(receiver.received) == before
+
+
+def test_a_replay_sends_again_what_was_delivered_in_the_range_with_the_same_webhook_ids(
+    mongo_url: str, db: str, receiver: Receiver
+) -> None:
+    clock = Clock()
+    deps = partners_deps(mongo_url, db, clock)
+    register(deps, "acme", receiver.url, receiver)
+    early, late = uuid.uuid4().hex, uuid.uuid4().hex
+    asyncio.run(_flow(deps, clock, [profile_event(early, 1), answer_event(early, 1)]))
+    clock.now += dt.timedelta(hours=2)
+    asyncio.run(_flow(deps, clock, [profile_event(late, 1)]))
+    first = list(receiver.received)
+    assert len(first) == 3
+
+    queued = deps.partners.replay("acme", NOW, NOW + dt.timedelta(hours=1), clock())
+    assert queued == 2  # the early person's two deliveries, not the late one's
+
+    async def resend() -> None:
+        async with http_client(deps.settings) as client:
+            await deliver_all(deps, clock, client)
+    asyncio.run(resend())
+
+    again = receiver.received[len(first):]
+    assert not receiver.rejected
+    assert [(m.webhook_id, m.body) for m in again] == [(m.webhook_id, m.body) for m in first[:2]]  # same ids, order
+    assert all(m.data["data"]["pseudonym"] == first[0].data["data"]["pseudonym"] for m in again)
