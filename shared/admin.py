@@ -24,7 +24,7 @@ from shared.messaging import acls
 from shared.messaging.access import KafkaAccess
 from shared.messaging.contracts import Topic
 from shared.messaging.kafka import admin_client, ensure_topics
-from shared.topics import ALL_TOPICS
+from shared.topics import ALL_TOPICS, RETIRED_TOPICS
 
 cli = typer.Typer(add_completion=False, no_args_is_help=True)
 
@@ -60,9 +60,23 @@ def apply_service_acls(admin: KafkaAccess) -> None:
         client.close()
 
 
+def retire_topics(admin: KafkaAccess) -> list[str]:
+    """Delete the retired topics and every ACL naming them (a partner's included); returns the topics deleted."""
+    client = admin_client(admin)
+    try:
+        acls.drop_topic_acls(client, RETIRED_TOPICS)
+        present = [name for name in RETIRED_TOPICS if name in set(client.list_topics())]
+        if present:
+            client.delete_topics(present)
+        return present
+    finally:
+        client.close()
+
+
 def provision(admin: KafkaAccess, service_passwords: dict[str, str]) -> list[str]:
-    """Topics, then the services' users, then their ACLs; returns the topics created. Idempotent: run at every
-    start, so a new topic, service or subscription gets its rights."""
+    """Topics (retired ones deleted), then the services' users, then their ACLs; returns the topics created.
+    Idempotent: run at every start, so a new topic, service or subscription gets its rights."""
+    retire_topics(admin)
     created = ensure_topics(admin)
     upsert_users(admin, service_passwords)
     apply_service_acls(admin)

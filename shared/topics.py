@@ -15,13 +15,13 @@ from shared.schemas.diagnosis import upcast_v1 as diagnosis_v1
 from shared.schemas.followup import AdviceReleased, GroupAssigned, SurveyAnswered, SurveySent, upcast_answered_v1
 from shared.schemas.notification import NotificationRequested
 from shared.schemas.notification import upcast_v1 as notification_v1
+from shared.schemas.operator import PartnerEndpointDisabled
 from shared.schemas.partner import (
     FeedAdviceReady,
     FeedDiagnosisReady,
     FeedFollowupAnswered,
     FeedPersonErased,
     FeedProfileSubmitted,
-    PartnerProfileSubmitted,
 )
 from shared.schemas.pledges import (
     CoffeeChoice,
@@ -63,13 +63,6 @@ ADVICE_GENERATED = Topic(
        "may name a handicap or discrimination).", version=2, upcasters={1: advice_v1}),),
     "One advice list per profile version, sealed per person.",
     publishers=("advice",), subscribers=("pledges", "partners"),
-)
-PARTNER_EVENTS = Topic(
-    "partner.events", 3, "pseudonymised profile id",
-    (E("partner.profile.submitted", PartnerProfileSubmitted,
-       "A profile version as partners may see it: pseudonymised, no contact or sensitive data."),),
-    "What partners may subscribe to: pseudonymised, per partner key.",
-    publishers=("profile",), subscribers=("organisations",), partner_visible=True,
 )
 PARTNER_FEEDS = Topic(
     "partner.{partner}.events", 3, "the person's pseudonym at this partner",
@@ -173,7 +166,7 @@ PRIVACY_REQUESTS = Topic(
         E("privacy.erasure.requested", PrivacyRequested, "A person asked to be erased."),
     ),
     "GDPR requests, answered by every service that holds personal data.",
-    publishers=("profile",), subscribers=(*PRIVACY_HOLDERS, "partners"),
+    publishers=("profile",), subscribers=PRIVACY_HOLDERS,
 )
 PRIVACY_ANSWERS = Topic(
     "privacy.answers", 3, "person id",
@@ -187,10 +180,21 @@ PRIVACY_ANSWERS = Topic(
     publishers=PRIVACY_HOLDERS, subscribers=("profile",),
 )
 
+OPERATOR_ALERTS = Topic(
+    "operator.alerts", 1, "what the alert is about (e.g. the partner's name)",
+    (E("operator.partner-endpoint-disabled", PartnerEndpointDisabled,
+       "A partner's webhook endpoint was disabled after failures in a row: an operator must enable it again."),),
+    "What operators must act on; the notifier emails them.",
+    publishers=("partners",), subscribers=("notifier",),
+)
+
 ALL_TOPICS: tuple[Topic, ...] = (
-    PROFILE_SUBMITTED, DIAGNOSIS_COMPLETED, ADVICE_GENERATED, PARTNER_EVENTS, PARTNER_FEEDS, DEAD_LETTER, NOTIFICATIONS,
+    PROFILE_SUBMITTED, DIAGNOSIS_COMPLETED, ADVICE_GENERATED, PARTNER_FEEDS, DEAD_LETTER, NOTIFICATIONS,
     PLEDGES_HELPERS, PLEDGES_REQUESTS, PLEDGES_MATCHES, ASSIGNMENTS, RELEASES, SURVEYS,
-    PRIVACY_REQUESTS, PRIVACY_ANSWERS,
+    PRIVACY_REQUESTS, PRIVACY_ANSWERS, OPERATOR_ALERTS,
 )
 REGISTRY = Registry(ALL_TOPICS)
+# Topics no longer in the registry, deleted with every ACL naming them when the platform is provisioned:
+# `partner.events` carried one pseudonym shared by every partner and exact times (the per-partner feeds replace it).
+RETIRED_TOPICS: tuple[str, ...] = ("partner.events",)
 BY_NAME = REGISTRY.by_name

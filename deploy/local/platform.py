@@ -61,6 +61,8 @@ class PlatformConfig:
     service_ports: dict[str, int] = field(default_factory=dict)
     worker_metrics_ports: dict[str, int] = field(default_factory=dict)
     environment: str = "dev"
+    # Where operators' alerts are mailed (locally: the SMTP sink's maildir).
+    operator_email: str = "operators@bob.example.org"
     gateway_rate_per_second: int = 200
     gateway_signin_rate_per_minute: int = gateway.SIGNIN_RATE_PER_MINUTE
     extra_env: dict[str, str] = field(default_factory=dict)
@@ -87,6 +89,7 @@ class PlatformConfig:
             service_ports={name: base + i for i, name in enumerate(SERVICE_NAMES)},
             worker_metrics_ports={name: metrics_base + i for i, name in enumerate(SERVICE_NAMES)},
             gateway_rate_per_second=_env_int("BOB_GATEWAY_RATE", 200),
+            operator_email=os.environ.get("BOB_OPERATOR_EMAIL", cls.operator_email),
             gateway_signin_rate_per_minute=_env_int("BOB_GATEWAY_SIGNIN_RATE", gateway.SIGNIN_RATE_PER_MINUTE),
         )
 
@@ -108,6 +111,8 @@ class PlatformConfig:
             gateway_rate_per_second=1000,
             gateway_signin_rate_per_minute=6000,  # tests sign many people in from 127.0.0.1
             die_with_parent=True,
+            # A failing webhook endpoint is disabled (and operators told) after a few failures, not a hundred.
+            extra_env={"PARTNERS_DISABLE_AFTER_FAILURES": "3"},
         )
 
     @property
@@ -292,6 +297,8 @@ class Platform:
             values |= {"KAFKA_USERNAME": kafka.username, "KAFKA_PASSWORD": kafka.password}
         if service in cfg.service_ports:  # the notifier serves no API
             values["HTTP_PORT"] = str(cfg.service_ports[service])
+        if service == "notifier":
+            values["OPERATOR_EMAIL"] = cfg.operator_email
         if service == "partners" and cfg.external_kafka is None:
             # Registering a partner creates its Kafka user, topic and ACLs (services/partners/config.py).
             values["KAFKA_ADMIN_PASSWORD"] = self.credentials[ADMIN]

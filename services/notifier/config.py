@@ -1,8 +1,11 @@
 """Settings of the notifier (environment prefix NOTIFIER_)."""
 
+from __future__ import annotations
+
+from pydantic import EmailStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
-from shared.settings import ServiceSettings
+from shared.settings import Environment, ServiceSettings
 
 
 class NotifierSettings(ServiceSettings):
@@ -14,6 +17,14 @@ class NotifierSettings(ServiceSettings):
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 1025
     mail_from: str = "Bob Action <action@bob.example.org>"
+    # The operators' mailbox: what they must act on (operator.alerts) is mailed there. Required in prod.
+    operator_email: EmailStr | None = None
     retry_scan_seconds: float = 5
     send_attempts: int = 3
     send_pause_seconds: float = 0.2  # doubled after each failed attempt
+
+    @model_validator(mode="after")
+    def _operators_reachable_in_prod(self) -> NotifierSettings:
+        if self.operator_email is None and self.environment is Environment.PROD:
+            raise ValueError("notifier: operator_email must be set in prod")
+        return self

@@ -32,6 +32,9 @@ class PartnersSettings(ServiceSettings):
     webhook_timeout_seconds: float = 10.0
     webhook_scan_seconds: float = 0.25  # an empty pass is two reads of small collections
     webhook_concurrency: Annotated[int, Field(ge=1)] = 32  # people's queues sent at once
+    # The delivery log (status, attempts, bodies for replays) is kept this long, swept every `log_sweep_seconds`.
+    log_retention_days: Annotated[int, Field(ge=1)] = 90
+    log_sweep_seconds: Annotated[float, Field(gt=0)] = 3600.0
     # Both webhook secrets verify during a rotation, for this long.
     rotation_overlap_hours: float = 24.0
 

@@ -9,7 +9,7 @@ import datetime as dt
 import logging
 import random
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -26,13 +26,18 @@ from shared.crypto.cipher import new_key
 from shared.crypto.keystore import KekRing
 from shared.messaging.factory import EventFactory, Outgoing
 from shared.mongo import as_utc, run_sync
+from shared.schemas.operator import PartnerEndpointDisabled
 from shared.schemas.partner import FeedEvent
+from shared.topics import OPERATOR_ALERTS
 
 log = logging.getLogger(__name__)
 Clock = Callable[[], dt.datetime]
 # Creates the partner's Kafka user, topic and ACLs; returns (user, password).
 Provision = Callable[[str], tuple[str, str]]
 Resolve = Callable[[str], list[str]]
+# Sends events to Kafka and waits for their acknowledgement (the worker's producer).
+Emit = Callable[[list[Outgoing]], Awaitable[None]]
+(ENDPOINT_DISABLED,) = OPERATOR_ALERTS.event_types
 
 
 def utc_now() -> dt.datetime:
@@ -136,7 +141,7 @@ class Partners:
         if doc.get("webhook") is None:
             raise NoWebhook(name)
         self.store.update_partner(name, {"webhook.enabled": True, "webhook.failures_in_a_row": 0,
-                                         "webhook.disabled_at": None})
+                                         "webhook.disabled_at": None, "webhook.operator_told": None})
         self.store.retry_now(name, now)
         metrics.DISABLED.labels(name).set(0)
         return self.get(name)
@@ -229,6 +234,9 @@ class _Endpoint:
     secrets: list[str]
     failures: int
     enabled: bool
+    disabled_at: dt.datetime | None = None
+    operator_told: bool = True  # whether operators heard of the disabling (True while enabled)
+    last_error: str = ""
     changed: bool = False
 
 
@@ -243,8 +251,9 @@ class Sender:
 
     def __init__(self, store: Store, keys: Keys, settings: PartnersSettings, client: aiohttp.ClientSession,
                  clock: Clock = utc_now, rng: random.Random | None = None, wall: Clock = utc_now,
-                 resolve: Resolve | None = None) -> None:
+                 resolve: Resolve | None = None, alerts: tuple[EventFactory, Emit] | None = None) -> None:
         self.store, self.keys, self.settings, self.client = store, keys, settings, client
+        self.alerts = alerts  # how operators are told of a disabled endpoint
         self.clock, self.wall, self.rng = clock, wall, rng or random.Random()
         self.resolve = resolve
         self.schedule = webhooks.Schedule(settings.retry_base_seconds, settings.retry_max_seconds,
@@ -258,7 +267,12 @@ class Sender:
                 continue
             valid = [self.keys.open(s["sealed"]).decode() for s in sorted(doc["secrets"], key=lambda s: -s["number"])
                      if s["not_after"] is None or as_utc(s["not_after"]) > now]
-            found[doc["_id"]] = _Endpoint(hook["url"], valid, hook.get("failures_in_a_row", 0), hook["enabled"])
+            disabled_at = hook.get("disabled_at")
+            found[doc["_id"]] = _Endpoint(
+                hook["url"], valid, hook.get("failures_in_a_row", 0), hook["enabled"],
+                disabled_at=as_utc(disabled_at) if disabled_at else None,
+                operator_told=hook["enabled"] or hook.get("operator_told") is not False,
+                last_error=hook.get("last_error") or "")
         return found
 
     async def tick(self) -> int:
@@ -293,7 +307,28 @@ class Sender:
         for name, endpoint in endpoints.items():
             if endpoint.changed:
                 await run_sync(self._save_endpoint, name, endpoint, now)
+        await self._tell_operators(endpoints)
         return sum(1 for o in outcomes if o.status == "delivered")
+
+    async def _tell_operators(self, endpoints: dict[str, _Endpoint]) -> None:
+        """One alert per disabling, once it is stored, marked told only after Kafka took it: a crash in between
+        sends it again under the same event id, which the notifier mails once."""
+        if self.alerts is None:
+            return
+        factory, emit = self.alerts
+        for name, endpoint in endpoints.items():
+            if endpoint.operator_told or endpoint.disabled_at is None:
+                continue
+            alert = PartnerEndpointDisabled(partner=name, failures_in_a_row=endpoint.failures,
+                                            last_error=endpoint.last_error, disabled_at=endpoint.disabled_at)
+            try:
+                await emit([factory.event(ENDPOINT_DISABLED, name, alert,
+                                          entity=f"{name}:{endpoint.disabled_at.isoformat()}")])
+            except Exception:  # e.g. Kafka away: the next pass tries again
+                log.warning("operators not told yet of a disabled endpoint", exc_info=True, extra={"partner": name})
+                continue
+            await run_sync(self.store.update_partner, name, {"webhook.operator_told": True})
+            endpoint.operator_told = True
 
     async def _attempt(self, item: webhooks.Queued, doc: Doc, endpoint: _Endpoint) -> Outcome:
         attempt = doc["attempts"] + 1
@@ -308,7 +343,8 @@ class Sender:
         endpoint.failures += 1
         endpoint.changed = True
         if endpoint.enabled and webhooks.should_disable(endpoint.failures, self.settings.disable_after_failures):
-            endpoint.enabled = False
+            endpoint.enabled, endpoint.operator_told = False, False
+            endpoint.disabled_at, endpoint.last_error = self.clock(), error[:200]
             metrics.DISABLED.labels(item.partner).set(1)
             log.warning("partner webhook disabled after failures in a row; an operator must enable it again",
                         extra={"partner": item.partner, "failures": endpoint.failures, "last_error": error[:200]})
@@ -338,8 +374,9 @@ class Sender:
     def _save_endpoint(self, name: str, endpoint: _Endpoint, now: dt.datetime) -> None:
         changes: dict[str, Any] = {"webhook.failures_in_a_row": endpoint.failures,
                                    "webhook.enabled": endpoint.enabled}
-        if not endpoint.enabled:
-            changes["webhook.disabled_at"] = now
+        if not endpoint.enabled and not endpoint.operator_told:  # disabled in this pass
+            changes |= {"webhook.disabled_at": endpoint.disabled_at or now, "webhook.operator_told": False,
+                        "webhook.last_error": endpoint.last_error}
         self.store.update_partner(name, changes)
 
     def _gauges(self, queued: list[Doc], endpoints: dict[str, _Endpoint], now: dt.datetime) -> None:

@@ -48,13 +48,10 @@ Stored = tuple[Doc, ProfileVersion]  # the outbox entry and the version naming i
 
 
 class Profiles:
-    def __init__(
-        self, outbox: Outbox, relay: Relay, factory: EventFactory, partner_key: str, keys: KeyStore
-    ) -> None:
+    def __init__(self, outbox: Outbox, relay: Relay, factory: EventFactory, keys: KeyStore) -> None:
         self.outbox = outbox
         self.relay = relay
         self.factory = factory
-        self.partner_key = partner_key
         self.keys = keys
         self._firsts: GroupCommit[FirstVersion, Stored] = GroupCommit(self._store_firsts)
 
@@ -98,8 +95,7 @@ class Profiles:
                 outcomes.append(AccountErased())
                 continue
             with tracing.continued(first.traceparent):
-                events = events_for_version(
-                    self.factory, first.profile_id, 1, first.profile, first.now, self.partner_key, key)
+                events = events_for_version(self.factory, first.profile_id, 1, first.profile, first.now, key)
             entry = Outbox.entry(events, first.now, requires=(VERSIONS, version_id(first.profile_id, 1)))
             doc = repository.document(first.profile_id, 1, first.profile, first.now, entry["_id"])
             entries.append(entry)
@@ -117,7 +113,7 @@ class Profiles:
             key = self.keys.ensure(profile_id)
         except MissingKey:  # destroyed while we wrote: the erasure wins
             raise AccountErased from None
-        events = events_for_version(self.factory, profile_id, version, profile, now, self.partner_key, key)
+        events = events_for_version(self.factory, profile_id, version, profile, now, key)
         entry = Outbox.entry(events, now, requires=(VERSIONS, version_id(profile_id, version)))
         self.outbox.add([entry])
         return entry, repository.insert(profile_id, version, profile, now, entry["_id"])

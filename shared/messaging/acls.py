@@ -174,6 +174,14 @@ def apply(admin: KafkaAdminClient, rules: list[Rule]) -> None:
             raise AclError(f"could not create ACLs: {failed}")
 
 
+def drop_topic_acls(admin: KafkaAdminClient, topics: Iterable[str]) -> None:
+    """Delete every ACL, of any principal, on these topics (retired ones)."""
+    _delete(admin, [ACLFilter(
+        principal=None, host=None, operation=ACLOperation.ANY, permission_type=ACLPermissionType.ANY,
+        resource_pattern=ResourcePatternFilter(ResourceType.TOPIC, topic, ACLResourcePatternType.LITERAL),
+    ) for topic in topics])
+
+
 def revoke(admin: KafkaAdminClient, user: str) -> None:
     """Delete every ACL of `user` (a partner leaving)."""
     _delete(admin, [_of(f"User:{user}")])

@@ -18,7 +18,7 @@ from shared.schemas.sealed import Sealed
 EXPORT_PART = "privacy.export.part"
 
 # Every service that holds data about a person answers each request; an export or erasure is complete when all did.
-SERVICES: tuple[str, ...] = ("profile", "diagnosis", "advice", "pledges", "followup", "notifier")
+SERVICES: tuple[str, ...] = ("profile", "diagnosis", "advice", "pledges", "followup", "notifier", "partners")
 
 
 class _Event(BaseModel):

@@ -83,6 +83,7 @@ def test_a_person_downloads_then_erases_everything(platform: Platform, kafka_boo
         assert ready["services"]["diagnosis"]
         assert ready["services"]["advice"]
         assert "cv.txt" in json.dumps(ready["services"]["pledges"])
+        assert set(ready["services"]["partners"]) == {"partners", "deliveries"}  # recipients GDPR lets them know of
 
         # Erasure: every service answers, then nothing personal is left anywhere.
         erased = client.delete("/api/v1/accounts/me", headers=me)

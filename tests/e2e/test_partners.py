@@ -16,7 +16,7 @@ import pytest
 from deploy.local.platform import Platform
 from shared.auth.tokens import Role
 from tests.integration.partners_support import Receiver, receiving
-from tests.support import access_token, bearer, sign_in, unique_email, wait_for
+from tests.support import access_token, bearer, mail_text, mails, sign_in, unique_email, wait_for
 
 pytestmark = [pytest.mark.integration, pytest.mark.e2e]
 PROFILE = {"year_of_birth": 1984, "frustrations": ["INTERVIEW", "FOREIGN_QUALIFICATIONS"],
@@ -108,3 +108,32 @@ def test_roles_keep_partners_and_operators_and_job_seekers_apart(
         # A partner-role token whose address is no partner's contact reaches nothing.
         stranger = bearer(access_token(uuid.uuid4().hex, Role.PARTNER, email="nobody@partner.example"))
         assert client.get("/api/v1/partners/me", headers=stranger).status_code == 403
+
+
+def test_operators_are_mailed_once_when_an_endpoint_is_disabled_and_nothing_is_lost(platform: Platform) -> None:
+    operator = bearer(access_token(uuid.uuid4().hex, Role.OPERATOR))
+    with receiving() as down, httpx.Client(base_url=platform.config.gateway_url, timeout=10) as client:
+        down.down = True
+        name = f"down-{uuid.uuid4().hex[:8]}"
+        made = client.post("/api/v1/partners", headers=operator, json={
+            "name": name, "title": "Association en panne", "contact": f"{name}@partner.example",
+            "scopes": ["partner.profile-submitted", "partner.diagnosis-ready", "partner.advice-ready"],
+            "kafka": False, "webhook_url": down.url})
+        assert made.status_code == 201, made.text
+        down.secrets.append(made.json()["webhook_secret"])
+        tokens = sign_in(client, platform.config.maildir, unique_email("unreached"))
+        assert client.post("/api/v1/profiles", json=PROFILE, headers=bearer(tokens["access_token"])).status_code == 201
+
+        to = platform.config.operator_email
+        alert = mail_text(platform.config.maildir, to, f"partner '{name}'", timeout=120)
+        assert f"/api/v1/partners/{name}/webhook/enable" in alert
+        state = client.get(f"/api/v1/partners/{name}", headers=operator).json()["webhook"]
+        assert state["enabled"] is False
+        assert state["last_error"]
+
+        down.down = False
+        assert client.post(f"/api/v1/partners/{name}/webhook/enable", headers=operator).status_code == 200
+        for event_type in ("partner.profile-submitted", "partner.diagnosis-ready", "partner.advice-ready"):
+            wait_for(event_type, functools.partial(of_type, down, event_type), timeout=90)
+        assert not down.rejected
+        assert len(mails(platform.config.maildir, to, f"partner '{name}'")) == 1

@@ -155,7 +155,7 @@ async def consume(deps: Deps, events: list[Envelope[Any]]) -> list[Any]:
     keys = person_keys(deps.settings)
     consumers: dict[str, FeedConsumer | Erasures] = {
         "profile.submitted": Profiles(deps, keys), "followup.survey.answered": Answers(deps, keys),
-        "privacy.erasure.requested": Erasures(deps),
+        "privacy.erasure.requested": Erasures(deps, keys),
     }
     produced = []
     for event in events:

@@ -18,12 +18,14 @@ from typing import Any
 
 import pytest
 from kafka import KafkaAdminClient, KafkaConsumer, TopicPartition  # type: ignore[import-untyped]
+from kafka.admin import NewTopic  # type: ignore[import-untyped]
 from kafka.errors import GroupAuthorizationFailedError  # type: ignore[import-untyped]
 from kafka.structs import OffsetAndMetadata  # type: ignore[import-untyped]
+from tenacity import Retrying, stop_after_delay, wait_fixed
 from typer.testing import CliRunner
 
 from deploy.local.platform import Platform
-from shared.admin import cli
+from shared.admin import cli, retire_topics
 from shared.messaging import acls
 from shared.messaging.access import MECHANISM, KafkaAccess
 from shared.messaging.acls import ADMIN, PRINCIPALS, consumer_group, partner_user
@@ -32,16 +34,16 @@ from shared.messaging.envelope import Envelope
 from shared.messaging.factory import EventFactory
 from shared.messaging.kafka import admin_client
 from shared.schemas.deadletter import DeadLetter
-from shared.schemas.partner import PartnerProfileSubmitted
+from shared.schemas.partner import FeedProfileSubmitted
 from shared.topics import (
     ALL_TOPICS,
     DEAD_LETTER,
     NOTIFICATIONS,
-    PARTNER_EVENTS,
     PARTNER_FEEDS,
     PLEDGES_MATCHES,
     PROFILE_SUBMITTED,
     REGISTRY,
+    RETIRED_TOPICS,
 )
 from tests.conftest import Infra
 
@@ -210,24 +212,24 @@ def partner(secured: Platform) -> Iterator[Partner]:
 
 
 def _partner_event(marker: str) -> Envelope[Any]:
-    data = PartnerProfileSubmitted(
-        pseudonym=marker, version=1, submitted_at=NOW, age_band="25-34", highest_degree=None,
+    data = FeedProfileSubmitted(
+        pseudonym=marker, day=NOW.date(), version=1, age_band="25-34", highest_degree=None,
         rome_code="M1607", departement_id="31", mobility_area="CITY", project_kind="FIND_A_NEW_JOB",
         search_started=True, frustrations=[],
     )
-    _, event = EventFactory("profile", "https://bob.example").event(
-        PARTNER_EVENTS.event_types[0], marker, data, entity=marker)
+    _, event = EventFactory("partners", "https://bob.example").event(
+        PARTNER_FEEDS.event_types[0], marker, data, entity=marker)
     return event
 
 
 def test_the_partner_reads_its_topic_over_tls(secured: Platform, kcat: Kcat, partner: Partner) -> None:
-    marker = uuid.uuid4().hex
-    sent = kcat.produce(secured.kafka("profile"), PARTNER_EVENTS.name, _partner_event(marker))
+    marker, feed = uuid.uuid4().hex, PARTNER_FEEDS.address(partner.name)
+    sent = kcat.produce(secured.kafka("partners"), feed, _partner_event(marker))
     assert sent.returncode == 0, sent.stderr
     assert partner.access.security_protocol == "SASL_SSL"
-    # It sees the partner-visible topic and its own feed (created with it), no other partner's.
-    assert kcat.topics(partner.access) == {PARTNER_EVENTS.name, PARTNER_FEEDS.address(partner.name)}
-    read = kcat.consume(partner.access, PARTNER_EVENTS.name)
+    # It sees its own feed (created with it) and no other topic.
+    assert kcat.topics(partner.access) == {feed}
+    read = kcat.consume(partner.access, feed)
     assert read.returncode == 0, read.stderr
     [payload] = [json.loads(line)["payload"] for line in read.stdout.splitlines()
                  if line.startswith("{") and json.loads(line)["key"] == marker]
@@ -242,13 +244,14 @@ def test_the_partner_is_denied_internal_topics(kcat: Kcat, partner: Partner, top
 
 
 def test_the_partner_cannot_write_even_its_topic(kcat: Kcat, partner: Partner) -> None:
-    result = kcat.produce(partner.access, PARTNER_EVENTS.name, _partner_event(uuid.uuid4().hex))
+    result = kcat.produce(partner.access, PARTNER_FEEDS.address(partner.name), _partner_event(uuid.uuid4().hex))
     assert denied(result), result.stderr
 
 
 def test_the_partner_consumes_in_its_own_groups_only(kcat: Kcat, partner: Partner) -> None:
     def in_group(group: str) -> subprocess.CompletedProcess[str]:
-        return kcat(partner.access, "-X", "auto.offset.reset=earliest", "-G", group, PARTNER_EVENTS.name, "-e", "-q")
+        feed = PARTNER_FEEDS.address(partner.name)
+        return kcat(partner.access, "-X", "auto.offset.reset=earliest", "-G", group, feed, "-e", "-q")
 
     own = in_group(f"{partner_user(partner.name)}.reporting")
     assert own.returncode == 0, own.stderr
@@ -262,7 +265,7 @@ def test_a_deleted_partner_is_refused(secured: Platform, kcat: Kcat) -> None:
     assert created.exit_code == 0, created.output
     password = created.output.split("password: ", 1)[1].split()[0]
     access = secured.partner_kafka(partner_user(name), password)
-    assert kcat.topics(access) == {PARTNER_EVENTS.name, PARTNER_FEEDS.address(name)}
+    assert kcat.topics(access) == {PARTNER_FEEDS.address(name)}
     deleted = CliRunner().invoke(cli, ["partner", "delete", name, *_admin_args(secured)])
     assert deleted.exit_code == 0, deleted.output
     assert refused(kcat(access, "-L"))
@@ -275,7 +278,7 @@ def _make_group(admin: KafkaAccess) -> str:
     group = f"acl-test-{uuid.uuid4().hex[:8]}"
     consumer = KafkaConsumer(**admin.client_config(), group_id=group, enable_auto_commit=False)
     try:
-        partition = TopicPartition(PARTNER_EVENTS.name, 0)
+        partition = TopicPartition(PROFILE_SUBMITTED.name, 0)
         consumer.assign([partition])
         consumer.commit({partition: OffsetAndMetadata(0, "", -1)})
     finally:
@@ -316,11 +319,34 @@ def test_the_broker_holds_exactly_the_generated_acls(secured: Platform) -> None:
         assert acls.current(client, {"User:*"}) == set(), "no right is granted to everyone"
         # A right the rules no longer grant is revoked on the broker.
         user = f"acl-stale-{uuid.uuid4().hex[:8]}"
-        read, describe = (acls.Rule(user, "topic", PARTNER_EVENTS.name, op) for op in ("READ", "DESCRIBE"))
+        read, describe = (acls.Rule(user, "topic", PROFILE_SUBMITTED.name, op) for op in ("READ", "DESCRIBE"))
         acls.apply(client, [read, describe])
         acls.apply(client, [describe])
         assert acls.current(client, {describe.principal}) == {describe.acl()}
         acls.revoke(client, user)
         assert acls.current(client, {describe.principal}) == set()
+    finally:
+        client.close()
+
+
+def test_provisioning_deletes_a_retired_topic_and_every_acl_naming_it(
+        secured: Platform, kcat: Kcat, partner: Partner) -> None:
+    """`partner.events` (one pseudonym shared by every partner) left by an older version goes with its rights."""
+    [retired] = RETIRED_TOPICS
+    client = admin_client(secured.kafka())
+    try:
+        client.create_topics([NewTopic(retired, 1, 1)])
+        user = partner_user(partner.name)
+        legacy = [acls.Rule(user, "topic", retired, op) for op in ("READ", "DESCRIBE")]
+        acls.apply(client, [*acls.partner_rules(partner.name), *legacy])
+        assert retired in kcat.topics(partner.access)
+        assert retire_topics(secured.kafka()) == [retired]
+        for attempt in Retrying(stop=stop_after_delay(60), wait=wait_fixed(0.5), reraise=True):
+            with attempt:  # topic deletion completes in the background
+                assert retired not in client.list_topics()
+        assert acls.current(client, {f"User:{user}"}) == {
+            rule.acl() for rule in acls.partner_rules(partner.name)}
+        assert kcat.topics(partner.access) == {PARTNER_FEEDS.address(partner.name)}
+        assert retire_topics(secured.kafka()) == [], "idempotent"
     finally:
         client.close()

@@ -19,7 +19,7 @@ from shared.messaging import acls
 from shared.messaging.access import KafkaAccess
 from shared.messaging.acls import PRINCIPALS
 from shared.messaging.kafka import admin_client, make_producer
-from shared.topics import PARTNER_EVENTS, PARTNER_FEEDS, PROFILE_SUBMITTED
+from shared.topics import DEAD_LETTER, PARTNER_FEEDS, PROFILE_SUBMITTED
 from tests.conftest import Infra
 from tests.support import read_topic
 
@@ -64,7 +64,7 @@ def test_the_controller_listener_refuses_an_outsider(secured: Platform) -> None:
 
 
 def test_the_admin_sees_every_topic(secured: Platform) -> None:
-    assert {PROFILE_SUBMITTED.name, PARTNER_EVENTS.name} <= topics_seen(secured.kafka())
+    assert {PROFILE_SUBMITTED.name, DEAD_LETTER.name} <= topics_seen(secured.kafka())
 
 
 def test_a_service_publishes_to_its_own_topic_as_itself(secured: Platform) -> None:
@@ -113,17 +113,22 @@ def partner(secured: Platform) -> Iterator[KafkaAccess]:
         admin.close()
 
 
+def _own_feed(partner: KafkaAccess) -> str:
+    assert partner.username is not None
+    return PARTNER_FEEDS.address(partner.username.removeprefix(acls.PARTNER_PREFIX))
+
+
 def test_a_partner_reads_its_topic_over_tls(secured: Platform, partner: KafkaAccess) -> None:
     key = uuid.uuid4().hex.encode()
-    producer = make_producer(secured.kafka("profile"))
+    producer = make_producer(secured.kafka("partners"))
     try:
-        producer.send(PARTNER_EVENTS.name, key=key, value=b"{}").get(timeout=30)
+        producer.send(_own_feed(partner), key=key, value=b"{}").get(timeout=30)
     finally:
         producer.close()
     assert partner.security_protocol == "SASL_SSL"
     consumer = KafkaConsumer(**partner.client_config(), **SHORT, group_id=None, enable_auto_commit=False)
     try:
-        partitions = [TopicPartition(PARTNER_EVENTS.name, p) for p in range(PARTNER_EVENTS.partitions)]
+        partitions = [TopicPartition(_own_feed(partner), p) for p in range(PARTNER_FEEDS.partitions)]
         consumer.assign(partitions)
         consumer.seek_to_beginning(*partitions)
         end = consumer.end_offsets(partitions)
@@ -136,9 +141,7 @@ def test_a_partner_reads_its_topic_over_tls(secured: Platform, partner: KafkaAcc
 
 
 def test_the_partner_listener_takes_tls_only(partner: KafkaAccess) -> None:
-    assert partner.username is not None
-    own = PARTNER_FEEDS.address(partner.username.removeprefix(acls.PARTNER_PREFIX))
-    assert topics_seen(partner) == {PARTNER_EVENTS.name, own}
+    assert topics_seen(partner) == {_own_feed(partner)}
     with pytest.raises(KafkaTimeoutError, match=REFUSED):
         topics_seen(replace(partner, ca_file=None))
 

@@ -11,17 +11,21 @@ import datetime as dt
 import json
 import uuid
 from collections.abc import Iterator
+from typing import Any
 
 import aiohttp
 import httpx
 import pytest
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
-from services.partners import metrics
+from services.partners import metrics, privacy
 from services.partners.domain import feed, webhooks
 from services.partners.domain.partner import SCOPES, Registration
 from services.partners.entrypoints.deps import Deps
-from services.partners.service import Registered, http_client
+from services.partners.service import Book, Registered, Sender, http_client
+from shared.messaging.envelope import Envelope
+from shared.messaging.factory import Outgoing
+from shared.topics import OPERATOR_ALERTS
 from tests.integration.partners_support import (
     NOW,
     Clock,
@@ -152,10 +156,10 @@ def test_receiver_down_then_back_every_event_arrives_in_order(mongo_url: str, db
     asyncio.run(flow())
 
 
-async def _tick_and_jump(deps: Deps, clock: Clock, client: aiohttp.ClientSession) -> int:
-    from services.partners.service import Sender
-
-    delivered = await Sender(deps.store, deps.keys, deps.settings, client, clock).tick()
+async def _tick_and_jump(deps: Deps, clock: Clock, client: aiohttp.ClientSession, alerts: Alerts | None = None
+                         ) -> int:
+    delivered = await Sender(deps.store, deps.keys, deps.settings, client, clock,
+                             alerts=None if alerts is None else (deps.factory, alerts)).tick()
     queued = await asyncio.to_thread(deps.store.queued)
     clock.now = min([d["next_at"] for d in queued if d["next_at"] > clock.now], default=clock.now)
     return delivered
@@ -180,27 +184,62 @@ def test_during_a_rotation_both_secrets_verify(mongo_url: str, db: str, receiver
     assert receiver.rejected  # the old one expired after the overlap
 
 
-def test_an_endpoint_failing_in_a_row_is_disabled_then_enabled(mongo_url: str, db: str, receiver: Receiver) -> None:
-    clock = Clock()
+class Alerts:
+    """Stands for the worker's producer (the e2e test mails operators through the real one): keeps what is sent,
+    or fails like a broker away."""
+
+    def __init__(self) -> None:
+        self.sent: list[Envelope[Any]] = []
+        self.failing = False
+
+    async def __call__(self, outgoing: list[Outgoing]) -> None:
+        if self.failing:
+            raise ConnectionError("broker away")
+        assert {topic for topic, _ in outgoing} == {OPERATOR_ALERTS.name}
+        self.sent.extend(event for _, event in outgoing)
+
+
+def test_an_endpoint_failing_in_a_row_is_disabled_operators_told_once_then_enabled(
+    mongo_url: str, db: str, receiver: Receiver,
+) -> None:
+    clock, alerts = Clock(), Alerts()
     deps = partners_deps(mongo_url, db, clock, disable_after_failures=3)
     register(deps, "acme", receiver.url, receiver)
-    receiver.down = True
+    receiver.down, alerts.failing = True, True
 
     async def flow() -> None:
         await consume(deps, [profile_event(uuid.uuid4().hex, 1) for _ in range(2)])
         async with http_client(deps.settings) as client:
             for _ in range(4):
-                await _tick_and_jump(deps, clock, client)
+                await _tick_and_jump(deps, clock, client, alerts)
             partner = deps.partners.get("acme")
             assert partner.webhook is not None
             assert not partner.webhook.enabled
+            assert partner.webhook.last_error == "HTTP 503"
             assert metrics.DISABLED.labels("acme")._value.get() == 1
             attempts = sum(d["attempts"] for d in await asyncio.to_thread(deps.store.queued))
             assert attempts == 3  # nothing sent once disabled
+            assert not alerts.sent  # Kafka away: told at a later pass
+
+            alerts.failing = False
+            for _ in range(3):  # later passes, and a restarted sender, tell nothing more
+                await _tick_and_jump(deps, clock, client, alerts)
+            [alert] = alerts.sent
+            assert alert.type == "operator.partner-endpoint-disabled"
+            assert (alert.subject, alert.data.partner, alert.data.failures_in_a_row) == ("acme", "acme", 3)
+            assert (alert.data.disabled_at, alert.data.last_error) == (partner.webhook.disabled_at, "HTTP 503")
+
             receiver.down = False
             deps.partners.enable_webhook("acme", clock())
             await deliver_all(deps, clock, client)
-        assert len(receiver.firsts()) == 2
+            assert len(receiver.firsts()) == 2
+
+            receiver.down = True  # failing again: disabled again, a new alert
+            await consume(deps, [profile_event(uuid.uuid4().hex, 1) for _ in range(3)])
+            for _ in range(4):
+                await _tick_and_jump(deps, clock, client, alerts)
+            assert len(alerts.sent) == 2
+            assert alerts.sent[1].id != alert.id
 
     asyncio.run(flow())
 
@@ -253,3 +292,58 @@ def test_a_replay_sends_again_what_was_delivered_in_the_range_with_the_same_webh
     assert not receiver.rejected
     assert [(m.webhook_id, m.body) for m in again] == [(m.webhook_id, m.body) for m in first[:2]]  # same ids, order
     assert all(m.data["data"]["pseudonym"] == first[0].data["data"]["pseudonym"] for m in again)
+
+
+def test_a_person_learns_which_partners_received_them_and_erasure_leaves_only_the_notice(
+    mongo_url: str, db: str, receiver: Receiver,
+) -> None:
+    clock = Clock()
+    deps = partners_deps(mongo_url, db, clock)
+    register(deps, "acme", receiver.url, receiver)
+    deps.partners.register(Registration(name="beta", title="beta org", contact="beta@partner.example",
+                                        scopes=[feed.FOLLOWUP], kafka=False, webhook_url=receiver.url), clock())
+    person, stranger = uuid.uuid4().hex, uuid.uuid4().hex
+    asyncio.run(_flow(deps, clock, [profile_event(person, 1), profile_event(stranger, 1)]))
+
+    def export(who: str) -> dict[str, Any]:
+        return privacy.export_person(deps.store, Book.load(deps.store, deps.keys), who)
+
+    mine = export(person)
+    [acme] = mine["partners"]  # beta's scopes never sent it this person
+    assert (acme["partner"], acme["title"], acme["contact"]) == ("acme", "acme org", "acme@partner.example")
+    assert acme["pseudonym"] in {m.data["subject"] for m in receiver.received}
+    assert [(d["partner"], d["type"], d["status"]) for d in mine["deliveries"]] == [
+        ("acme", feed.PROFILE, "delivered")]
+    assert "body" not in mine["deliveries"][0]
+
+    erasure = erasure_event(person)
+    produced = asyncio.run(consume(deps, [erasure]))
+    [answer] = [e for _, e in produced if e.type == "privacy.erasure.completed"]
+    assert (answer.data.service, answer.data.person_id, answer.data.counts) == (
+        "partners", person, {"log": 1, "recipients": 1})
+    asyncio.run(_flow(deps, clock, []))
+    assert [m.data["type"] for m in receiver.firsts()][-1] == feed.ERASED
+
+    after = export(person)
+    assert after["partners"] == []
+    assert [(d["type"], d["status"]) for d in after["deliveries"]] == [(feed.ERASED, "delivered")]
+    assert [d["type"] for d in export(stranger)["deliveries"]] == [feed.PROFILE]  # others keep theirs
+    [again] = [e for _, e in asyncio.run(consume(deps, [erasure])) if e.type == "privacy.erasure.completed"]
+    assert again.id == answer.id  # a replayed request: the same answer, nothing more erased
+
+
+def test_the_delivery_log_keeps_settled_entries_for_the_retention_period_only(
+    mongo_url: str, db: str, receiver: Receiver,
+) -> None:
+    clock = Clock()
+    deps = partners_deps(mongo_url, db, clock)
+    register(deps, "acme", receiver.url, receiver)
+    asyncio.run(_flow(deps, clock, [profile_event(uuid.uuid4().hex, 1)]))
+    receiver.down = True
+    asyncio.run(consume(deps, [profile_event(uuid.uuid4().hex, 1)]))
+    waiting = {d["_id"] for d in deps.store.queued()}
+    assert len(deps.store.log_of("acme", 10)) == 2
+
+    assert deps.store.expire_log(NOW) == 0  # nothing settled before then
+    assert deps.store.expire_log(NOW + dt.timedelta(days=1)) == 1
+    assert {d["_id"] for d in deps.store.log_of("acme", 10)} == waiting  # the queued one waits for its outcome

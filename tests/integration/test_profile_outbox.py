@@ -31,10 +31,9 @@ from shared.messaging.envelope import Envelope
 from shared.messaging.factory import EventFactory
 from shared.messaging.outbox import ORPHAN_AGE, Outbox, Relay
 from shared.schemas.notification import NotificationRequested
-from shared.schemas.partner import PartnerProfileSubmitted
 from shared.schemas.privacy import PrivacyRequested
 from shared.schemas.profile import ProfileIn, SealedProfileSubmitted
-from shared.topics import NOTIFICATIONS, PARTNER_EVENTS, PRIVACY_REQUESTS, PROFILE_SUBMITTED, REGISTRY
+from shared.topics import NOTIFICATIONS, PRIVACY_REQUESTS, PROFILE_SUBMITTED, REGISTRY
 from tests.support import read_topic, scratch_db
 
 pytestmark = [pytest.mark.integration]
@@ -75,7 +74,7 @@ def down(outbox: Outbox, monkeypatch: pytest.MonkeyPatch) -> Iterator[Relay]:
 
 @pytest.fixture
 def profiles(outbox: Outbox, down: Relay, keys: KeyStore) -> Profiles:
-    return Profiles(outbox, down, FACTORY, SETTINGS.key, keys)
+    return Profiles(outbox, down, FACTORY, keys)
 
 
 def data_key(keys: KeyStore, person_id: str) -> bytes:
@@ -123,7 +122,7 @@ def test_a_profile_stored_while_kafka_is_down_is_relayed_exactly_once(
     assert doc.outbox_entry == entry["_id"]
     assert entry["requires"] == {"collection": "profile_versions", "id": f"{profile_id}:1"}
     stored_ids = {r["topic"]: REGISTRY.decode(r["value"]).id for r in entry["records"]}
-    assert set(stored_ids) == {PROFILE_SUBMITTED.name, PARTNER_EVENTS.name}
+    assert set(stored_ids) == {PROFILE_SUBMITTED.name}  # partners get theirs from the partners service
 
     # Kafka unreachable: the version is stored, its events stay in the outbox.
     fails(down)
@@ -134,7 +133,7 @@ def test_a_profile_stored_while_kafka_is_down_is_relayed_exactly_once(
     assert stored.profile["email"] == "outbox@example.org"
     assert on_topic(kafka_bootstrap, PROFILE_SUBMITTED.name, profile_id) == []
 
-    # Kafka back: exactly one internal and one partner event, the ones stored with the version.
+    # Kafka back: exactly one event, the one stored with the version.
     assert relay.relay_once() == 1
     assert outbox.count() == 0
     [event] = on_topic(kafka_bootstrap, PROFILE_SUBMITTED.name, profile_id)
@@ -146,15 +145,6 @@ def test_a_profile_stored_while_kafka_is_down_is_relayed_exactly_once(
     opened = event.data.opened(data_key(keys, profile_id), with_contact=True)
     assert opened.profile == a_profile()
     assert "outbox@example.org" not in event.to_json().decode()
-
-    partner_key = next(r["key"] for r in entry["records"] if r["topic"] == PARTNER_EVENTS.name)
-    [partner] = on_topic(kafka_bootstrap, PARTNER_EVENTS.name, partner_key)
-    assert partner.id == stored_ids[PARTNER_EVENTS.name]
-    assert isinstance(partner.data, PartnerProfileSubmitted)
-    raw_partner = partner.to_json().decode()
-    assert profile_id not in raw_partner
-    assert "outbox@example.org" not in raw_partner
-    assert "SEX_DISCRIMINATION" not in raw_partner
 
     # Nothing pending: a second pass sends nothing more.
     assert relay.relay_once() == 0
@@ -170,7 +160,6 @@ def test_a_profile_stored_while_kafka_is_down_is_relayed_exactly_once(
     versions = {e.data.version: e.data.opened(data_key(keys, profile_id)) for e in events}
     assert sorted(versions) == [1, 2]
     assert versions[2].profile.year_of_birth == 1986
-    assert len(on_topic(kafka_bootstrap, PARTNER_EVENTS.name, partner_key)) == 2  # one pseudonym for both
 
     first = asyncio.run(profiles.read(profile_id, 1))
     assert first.profile["year_of_birth"] == 1985

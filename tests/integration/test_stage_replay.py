@@ -20,7 +20,7 @@ from shared.messaging.kafka import make_producer, send
 from shared.messaging.tracing import trace_id
 from shared.results import decode_result
 from shared.schemas.deadletter import DeadLetter
-from shared.schemas.partner import PartnerProfileSubmitted
+from shared.schemas.partner import FeedPersonErased
 from shared.schemas.profile import ProfileIn, ProfileSubmitted
 from shared.topics import DEAD_LETTER, DIAGNOSIS_COMPLETED, PROFILE_SUBMITTED, REGISTRY
 from tests import support
@@ -75,12 +75,9 @@ def submitted(profile_id: str, version: int, profile: ProfileIn) -> Envelope[Any
 
 
 def for_partners(profile_id: str) -> Envelope[Any]:
-    data = PartnerProfileSubmitted(
-        pseudonym=profile_id, version=1, submitted_at=dt.datetime.now(dt.UTC), age_band="35-44",
-        highest_degree=None, rome_code="M1607", departement_id="31", mobility_area="CITY", project_kind="FIND_A_JOB",
-        search_started=False, frustrations=[],
-    )
-    return EVENTS.event("partner.profile.submitted", profile_id, data, entity=profile_id).event
+    """A well-formed event of a type that belongs on another topic."""
+    data = FeedPersonErased(pseudonym=profile_id, day=dt.datetime.now(dt.UTC).date())
+    return EVENTS.event("partner.person-erased", profile_id, data, entity=profile_id).event
 
 
 def publish(producer: KafkaProducer, topic: str, *events: Envelope[Any]) -> None:
@@ -161,6 +158,6 @@ def test_unreadable_records_go_to_the_dead_letter_topic_with_their_raw_value(
     for letter in found.values():
         assert letter.source_topic == PROFILE_SUBMITTED.name
         assert letter.error
-    assert "partner.profile.submitted" in found["wrong type"].error or "validation error" in found["wrong type"].error
+    assert "partner.person-erased" in found["wrong type"].error or "validation error" in found["wrong type"].error
     assert found["garbage"].raw_text.startswith(f"not json at all {marker}")
     assert diagnoses.count_documents({"profile_id": profile_id}) == 0

@@ -1,5 +1,6 @@
 """Faust worker of the notifier: sends the emails of `notification.requested` over SMTP, retries the failed ones,
-learns helper unsubscribes from `pledges.helpers` and answers privacy requests (`privacy.requests`)."""
+mails operators their alerts (`operator.alerts`), learns helper unsubscribes from `pledges.helpers` and answers
+privacy requests (`privacy.requests`)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from services.notifier import service
 from services.notifier.adapters import mailer
 from services.notifier.adapters.store import ensure_indexes
 from services.notifier.config import NotifierSettings
+from services.notifier.domain import operator_alerts
 from services.notifier.service import Notifier
 from shared.crypto.keystore import person_keys
 from shared.logs import configure_logging
@@ -21,8 +23,9 @@ from shared.messaging.privacy import PrivacyAnswers
 from shared.messaging.worker import create_faust_app, run_worker
 from shared.mongo import connect, run_sync
 from shared.schemas.notification import NotificationRequested
+from shared.schemas.operator import PartnerEndpointDisabled
 from shared.schemas.pledges import HelperChanged
-from shared.topics import NOTIFICATIONS, PLEDGES_HELPERS
+from shared.topics import NOTIFICATIONS, OPERATOR_ALERTS, PLEDGES_HELPERS
 
 settings = NotifierSettings()
 configure_logging(f"{settings.service_name}-worker", settings.log_level)
@@ -55,6 +58,25 @@ class Deliveries(Consumer[NotificationRequested]):
         return Output()
 
 
+class OperatorAlerts(Consumer[PartnerEndpointDisabled]):
+    """Mails operators what they must act on (once per alert: the event id is the idempotency key)."""
+
+    name = "notifier-operator-alerts"
+    topic = OPERATOR_ALERTS
+    attempts = None  # an operator must be told
+
+    async def handle(self, events: list[Envelope[PartnerEndpointDisabled]]) -> Output:
+        for event in events:
+            if settings.operator_email is None:
+                log.warning("operator alert not mailed: no operator_email", extra={"alert": event.data.model_dump(
+                    mode="json")})
+                continue
+            note = operator_alerts.endpoint_disabled(event.data, event.id, settings.operator_email,
+                                                     settings.public_url)
+            await run_sync(notifier.deliver, note, now())
+        return Output()
+
+
 class Unsubscribes(Consumer[HelperChanged]):
     name = "notifier-unsubscribes"
     topic = PLEDGES_HELPERS
@@ -80,6 +102,7 @@ def main() -> None:
     factory = EventFactory(settings.service_name, settings.public_url)
     attach(app, Deliveries(), factory)
     attach(app, Unsubscribes(), factory)
+    attach(app, OperatorAlerts(), factory)
     answers = PrivacyAnswers(settings.service_name, service.export_person, service.erase_person, factory, keys)
     attach(app, answers, factory)
     app.timer(settings.retry_scan_seconds)(retry_due)

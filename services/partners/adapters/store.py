@@ -5,7 +5,8 @@ partners    one per partner, `_id` its name: what it subscribes to, how it recei
 recipients  `<partner>:<pseudonym>`: this partner received this person, so it gets the person's erasure notice.
 queue       `<partner>:<event id>`: webhook deliveries not yet done; small (a delivered one leaves), so the sender
             reads it whole each tick (FerretDB would scan for any filter but `_id` anyway).
-log         `<partner>:<event id>`: every delivery with its status and attempts, and its body for replays.
+log         `<partner>:<event id>`: every delivery with its status and attempts, and its body for replays; kept
+            for the retention period (PARTNERS_LOG_RETENTION_DAYS), a person's entries erased with them.
 
 Every write is by a deterministic `_id`: a redelivered event or a replay finds its document already there."""
 
@@ -69,6 +70,9 @@ class Store:
     def recipients_among(self, ids: list[str]) -> set[str]:
         return {str(d["_id"]) for d in self.recipients.find({"_id": {"$in": ids}}, {"_id": 1})}
 
+    def recipients_of(self, ids: list[str]) -> list[Doc]:
+        return list(self.recipients.find({"_id": {"$in": ids}}))
+
     def forget_recipients(self, ids: list[str]) -> None:
         if ids:
             self.recipients.delete_many({"_id": {"$in": ids}})
@@ -125,6 +129,29 @@ class Store:
         if since is not None or until is not None:
             query["created_at"] = {k: v for k, v in (("$gte", since), ("$lt", until)) if v is not None}
         return list(self.log.find(query).sort("created_at", -1).limit(limit))
+
+
+    # A person's deliveries (GDPR requests) and the log's retention: scans of the log, rare and bounded by it.
+    def deliveries_in_lanes(self, lanes: list[str]) -> list[Doc]:
+        return list(self.log.find({"lane": {"$in": lanes}}, {"body": 0}).sort("created_at", 1)) if lanes else []
+
+    def erase_lanes(self, lanes: list[str], keep_type: str) -> int:
+        """Deletes the lanes' deliveries, logged and queued, but those of `keep_type` (the erasure notices, which
+        must still go); returns how many log entries went."""
+        if not lanes:
+            return 0
+        query = {"lane": {"$in": lanes}, "type": {"$ne": keep_type}}
+        self.queue.delete_many(query)
+        return int(self.log.delete_many(query).deleted_count)
+
+    def expire_log(self, before: dt.datetime) -> int:
+        """Deletes the log entries settled before `before` (those still queued stay: their outcome is to come)."""
+        old = [d["_id"] for d in self.log.find({"updated_at": {"$lt": before}}, {"_id": 1})]
+        waiting = {d["_id"] for d in self.queue.find({"_id": {"$in": old}}, {"_id": 1})} if old else set()
+        gone = [i for i in old if i not in waiting]
+        for start in range(0, len(gone), IDS_PER_QUERY):
+            self.log.delete_many({"_id": {"$in": gone[start:start + IDS_PER_QUERY]}})
+        return len(gone)
 
 
 def _log_entry(queued: Doc) -> Doc:

@@ -50,6 +50,7 @@ class Webhook(BaseModel):
     enabled: bool = True
     failures_in_a_row: int = 0
     disabled_at: dt.datetime | None = None
+    last_error: str | None = None  # why the last delivery failed, when it was disabled
 
 
 class Partner(BaseModel):

@@ -7,24 +7,28 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import functools
 import logging
 from abc import abstractmethod
 from typing import Any
 
+from services.partners import privacy
 from services.partners.config import PartnersSettings
 from services.partners.domain import feed
 from services.partners.entrypoints.deps import Deps, resolve, wire
 from services.partners.service import Book, Feeds, Made, Sender, View, http_client
 from shared.crypto.keystore import PersonKeys, person_keys
 from shared.logs import configure_logging
-from shared.messaging.consumer import Consumer, Output, attach
+from shared.messaging.consumer import Consumer, Output, attach, send_all
 from shared.messaging.envelope import Envelope
+from shared.messaging.factory import Outgoing
+from shared.messaging.privacy import PrivacyAnswers
 from shared.messaging.worker import create_faust_app, run_worker
 from shared.mongo import run_sync
 from shared.schemas.advice import SealedAdviceGenerated
 from shared.schemas.diagnosis import SealedDiagnosisCompleted
 from shared.schemas.followup import SurveyAnswered
-from shared.schemas.privacy import PrivacyRequested
+from shared.schemas.privacy import ErasureCompleted, PrivacyRequested
 from shared.schemas.profile import SealedProfileSubmitted
 from shared.topics import ADVICE_GENERATED, DIAGNOSIS_COMPLETED, PRIVACY_REQUESTS, PROFILE_SUBMITTED, SURVEYS
 
@@ -114,15 +118,16 @@ class Answers(FeedConsumer):
 
 class Erasures(Consumer[PrivacyRequested]):
     """A person erased: every partner that received them gets the notice, whatever its scopes (it must delete), and
-    forgets them. Needs no person key: the pseudonym is of the person id."""
+    forgets them; the person's logged and queued deliveries go, and the service answers the request. Needs no
+    person key: the pseudonym is of the person id."""
 
     name = "partners-erasures"
     topic = PRIVACY_REQUESTS
     types = ("privacy.erasure.requested",)
     attempts = None  # an erasure must never be skipped
 
-    def __init__(self, deps: Deps, queued: asyncio.Event | None = None) -> None:
-        self.deps, self.feeds = deps, Feeds(deps.factory)
+    def __init__(self, deps: Deps, keys: PersonKeys, queued: asyncio.Event | None = None) -> None:
+        self.deps, self.keys, self.feeds = deps, keys, Feeds(deps.factory)
         self.queued = queued or asyncio.Event()
 
     async def handle(self, events: list[Envelope[PrivacyRequested]]) -> Output:
@@ -132,6 +137,17 @@ class Erasures(Consumer[PrivacyRequested]):
         received = await run_sync(self.deps.store.recipients_among, candidates)
         items = [(feed.ERASED, e.id, _erased(e.data.person_id, e.time)) for e in events]
         made = self.feeds.make(book, items, now, only_to=lambda p, lane: f"{p.name}:{lane}" in received)
+        answers = []
+        for event in events:
+            person = event.data.person_id
+            counts = await run_sync(privacy.erase_person, self.deps.store, book, person)
+            lanes = privacy.lanes(book, person)
+            counts["recipients"] = sum(f"{n}:{lane}" in received for n, lane in lanes.items())
+            self.keys.forget(person)  # their in-flight events find no key: skipped
+            answers.append(self.deps.factory.event(
+                "privacy.erasure.completed", person, ErasureCompleted(
+                    request_id=event.data.request_id, person_id=person, service="partners", counts=counts),
+                entity=event.data.request_id, time=now, cause=event))
 
         async def store() -> int:
             duplicates = await run_sync(store_made, self.deps, made, now, sorted(received))
@@ -139,11 +155,32 @@ class Erasures(Consumer[PrivacyRequested]):
                 self.queued.set()
             return duplicates
 
-        return Output(made.events, store)
+        return Output([*made.events, *answers], store)
+
+
+class Exports(PrivacyAnswers):
+    """A person's export: the partners that received their pseudonymised data, and the deliveries logged."""
+
+    topic = PRIVACY_REQUESTS
+    types = ("privacy.export.requested",)
+
+    def __init__(self, deps: Deps, keys: PersonKeys) -> None:
+        def export(person_id: str) -> dict[str, Any]:
+            return privacy.export_person(deps.store, Book.load(deps.store, deps.keys), person_id)
+
+        def erase(person_id: str, now: dt.datetime) -> dict[str, int]:
+            return privacy.erase_person(deps.store, Book.load(deps.store, deps.keys), person_id)
+
+        super().__init__("partners", export, erase, deps.factory, keys)
 
 
 def _erased(person_id: str, at: dt.datetime) -> View:
     return lambda partner_key: feed.erased_view(partner_key, person_id, at)
+
+
+async def emit(app: Any, outgoing: list[Outgoing]) -> None:
+    """Produce and wait until Kafka took every event."""
+    await asyncio.gather(*await send_all(app, outgoing))
 
 
 async def send_webhooks(sender: Sender, pause: float, queued: asyncio.Event) -> None:
@@ -171,12 +208,25 @@ def main() -> None:
     attach(app, Diagnoses(deps, keys, queued), deps.factory)
     attach(app, Advice(deps, keys, queued), deps.factory)
     attach(app, Answers(deps, keys, queued), deps.factory)
-    attach(app, Erasures(deps, queued), deps.factory)
+    attach(app, Erasures(deps, keys, queued), deps.factory)
+    attach(app, Exports(deps, keys), deps.factory)
+
+    @app.timer(settings.log_sweep_seconds)  # type: ignore[untyped-decorator]
+    async def expire_log() -> None:
+        before = deps.clock() - dt.timedelta(days=settings.log_retention_days)
+        try:
+            gone = await run_sync(deps.store.expire_log, before)
+        except Exception:  # the next sweep catches up
+            log.exception("delivery log sweep failed")
+            return
+        if gone:
+            log.info("delivery log entries past retention deleted", extra={"deleted": gone})
 
     @app.task  # type: ignore[untyped-decorator]
     async def webhooks() -> None:
         async with http_client(settings) as client:
-            sender = Sender(deps.store, deps.keys, settings, client, deps.clock, resolve=resolve)
+            sender = Sender(deps.store, deps.keys, settings, client, deps.clock, resolve=resolve,
+                            alerts=(deps.factory, functools.partial(emit, app)))
             await send_webhooks(sender, settings.webhook_scan_seconds, queued)
 
     run_worker(app, settings)

@@ -141,7 +141,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 app = create_api(settings, [router, auth_routes.auth, auth_routes.me, privacy_routes.router], lifespan)
 app.add_exception_handler(errors.ProfileError, refused)
-app.state.profiles = Profiles(outbox, relay, factory, settings.key, keys)
+app.state.profiles = Profiles(outbox, relay, factory, keys)
 app.state.accounts = Accounts(settings, outbox, relay, factory, keys)
 app.state.privacy = Privacy(outbox, relay, factory)
 

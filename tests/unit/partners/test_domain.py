@@ -88,3 +88,31 @@ def test_the_profile_view_keeps_the_day_a_band_and_no_origin_health_or_family() 
                                              (80, "80-100"), (100, "80-100")])
 def test_score_bands(score: int, band: str) -> None:
     assert feed.score_band(score) == band
+
+
+def test_the_profile_view_carries_no_identity_city_or_exact_figures() -> None:
+    profile = ProfileIn.model_validate({
+        "email": "camille.dupont@example.org", "name": "Camille Dupont", "year_of_birth": 1987,
+        "frustrations": ["INTERVIEW", "SEX_DISCRIMINATION", "AGE_DISCRIMINATION", "NO_OFFERS"],
+        "projects": [{
+            "target_job": {"rome_code": "M1607", "job_title_code_ogr": "38972"},
+            "city": {"name": "Castelnau-d'Estrétefonds", "departement_id": "31", "latitude": 43.757,
+                     "longitude": 1.359},
+            "job_search_started_at": "2024-02-01", "min_salary": 23456,
+        }],
+    })
+    person = "3f2a9c1e5b7d4e6f8a0b1c2d3e4f5a6b"
+    view = feed.profile_view(b"k" * 32, ProfileSubmitted(profile_id=person, version=3, submitted_at=NOW,
+                                                          profile=profile))
+    text = view.model_dump_json().lower()
+    for secret in ("camille", "dupont", "castelnau", person, "43.757", "1.359", "38972", "23456", "2024-02-01",
+                   "1987", "discrimination"):
+        assert secret.lower() not in text, secret
+    assert (view.pseudonym, view.rome_code, view.departement_id) == (feed.pseudonym(b"k" * 32, person), "M1607", "31")
+    assert (view.frustrations, view.search_started) == (["INTERVIEW", "NO_OFFERS"], True)
+
+
+@pytest.mark.parametrize(("age", "band"), [(14, "<25"), (24, "<25"), (25, "25-34"), (34, "25-34"), (35, "35-44"),
+                                           (44, "35-44"), (45, "45-54"), (54, "45-54"), (55, "55+"), (80, "55+")])
+def test_age_bands(age: int, band: str) -> None:
+    assert feed.age_band(age) == band

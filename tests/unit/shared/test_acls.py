@@ -17,7 +17,7 @@ import shared.topics
 from shared import admin
 from shared.messaging import acls, catalogue
 from shared.messaging.contracts import Registry, Topic
-from shared.topics import ALL_TOPICS, DEAD_LETTER, PARTNER_EVENTS, REGISTRY
+from shared.topics import ALL_TOPICS, DEAD_LETTER, REGISTRY
 
 ROOT = Path(__file__).resolve().parents[3]
 TOPICS_BY_TYPE = {t: REGISTRY.topic_of(t).name for t in REGISTRY.event_types}
@@ -190,8 +190,7 @@ def test_diagnosis_cannot_touch_email_or_another_services_topic() -> None:
 def test_a_partner_reads_partner_visible_topics_and_its_own_groups_only() -> None:
     rules = acls.partner_rules("acme")
     assert {rule.user for rule in rules} == {"partner-acme"}
-    assert _rights(rules, "partner-acme") == {PARTNER_EVENTS.name: {"READ", "DESCRIBE"},
-                                              "partner.acme.events": {"READ", "DESCRIBE"}}
+    assert _rights(rules, "partner-acme") == {"partner.acme.events": {"READ", "DESCRIBE"}}
     assert "partner.beta.events" not in _rights(acls.partner_rules("acme"), "partner-acme")
     assert {(r.name, r.operation, r.prefixed) for r in rules if r.resource == "group"} == {
         ("partner-acme", "READ", False), ("partner-acme.", "READ", True),
@@ -217,9 +216,7 @@ def test_the_rules_become_literal_allow_acls() -> None:
 
 def test_by_resource_lists_principals_and_operations() -> None:
     table = acls.by_resource([*acls.service_rules(), *acls.partner_template()], "topic")
-    assert table[PARTNER_EVENTS.name] == {
-        "User:partner-<name>": ["DESCRIBE", "READ"], "User:profile": ["DESCRIBE", "WRITE"],
-    }
+    assert table["partner.*"] == {"User:partners": ["DESCRIBE", "WRITE"]}
     # A per-partner topic: its publisher's prefixed ACL and each partner's own.
     assert set(table) == {t.name for t in ALL_TOPICS if not t.per_partner} | {"partner.*", "partner.<name>.events"}
     assert table["partner.<name>.events"] == {"User:partner-<name>": ["DESCRIBE", "READ"]}

@@ -57,7 +57,7 @@ def test_every_topic_is_a_channel_with_its_key_partitions_visibility_and_message
             assert data == f"schemas/{contract.type}.v{contract.version}.json"
             assert set(message["headers"]["properties"]) == {"content-type", "traceparent"}
             assert message["bindings"]["kafka"]["key"]["type"] == "string"
-    assert [t.name for t in ALL_TOPICS if t.partner_visible] == ["partner.events", "partner.{partner}.events"]
+    assert [t.name for t in ALL_TOPICS if t.partner_visible] == ["partner.{partner}.events"]
     per_partner = doc["channels"]["partner.by-partner.events"]
     assert set(per_partner["parameters"]) == {"partner"}  # one topic per partner, its name in the address
 
@@ -76,7 +76,7 @@ def test_there_is_one_operation_per_party_and_channel_naming_the_party() -> None
     }
     assert found == expected
     assert len(operations) == len(expected)
-    assert operations["organisations.receive.partner.events"]["x-party"] == "organisations"
+    assert operations["organisations.receive.partner.by-partner.events"]["x-party"] == "organisations"
     assert operations["partners.send.partner.by-partner.events"]["x-service"] == "partners"
 
 
