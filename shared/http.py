@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 import uuid
@@ -18,9 +19,11 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from shared import logs, metrics
 from shared.auth.access import Public
 from shared.auth.tokens import TokenVerifier
+from shared.health import OUTAGES, Probe, outage
+from shared.idempotency import Idempotency
 from shared.messaging import tracing
 from shared.messaging.kafka import kafka_ready
-from shared.mongo import ping, run_sync
+from shared.mongo import ping
 from shared.settings import ServiceSettings
 
 REQUEST_ID_HEADER = "X-Request-ID"
@@ -122,16 +125,7 @@ def _route_template(scope: Scope) -> str:
 
 def health_router(settings: ServiceSettings) -> APIRouter:
     router = APIRouter(tags=["health"], dependencies=[Public])
-    cache: dict[str, tuple[float, bool]] = {}
-
-    async def _kafka_ok() -> bool:
-        now = time.monotonic()
-        hit = cache.get("kafka")
-        if hit and now - hit[0] < 2:
-            return hit[1]
-        ok = await run_sync(kafka_ready, settings.kafka)
-        cache["kafka"] = (now, ok)
-        return ok
+    kafka, mongo = Probe(lambda: kafka_ready(settings.kafka)), Probe(ping, fresh_for=1.0)
 
     @router.get("/healthz")
     async def healthz() -> dict[str, str]:
@@ -139,7 +133,8 @@ def health_router(settings: ServiceSettings) -> APIRouter:
 
     @router.get("/readyz")
     async def readyz() -> JSONResponse:
-        checks = {"kafka": await _kafka_ok(), "mongo": await run_sync(ping)}
+        kafka_ok, mongo_ok = await asyncio.gather(kafka.ok(), mongo.ok())
+        checks = {"kafka": kafka_ok, "mongo": mongo_ok}
         status = 200 if all(checks.values()) else 503
         return JSONResponse({"ready": status == 200, "checks": checks}, status_code=status)
 
@@ -165,7 +160,11 @@ def create_api(
         detail = [{"loc": e["loc"], "msg": e["msg"], "type": e["type"]} for e in exc.errors()]
         return JSONResponse({"detail": detail}, status_code=422)
 
+    for outage_type in OUTAGES:
+        app.add_exception_handler(outage_type, outage)
+
     # Outermost last: the body-size limit refuses before the request is given an id, logged or counted.
+    app.add_middleware(Idempotency, service=settings.service_name)
     app.add_middleware(RequestContext, service=settings.service_name)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.include_router(health_router(settings))

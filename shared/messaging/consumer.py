@@ -27,8 +27,9 @@ from typing import Any, Generic, TypeVar
 
 import faust
 from faust.types import EventT
+from prometheus_client import Counter as PromCounter
 from pydantic import BaseModel
-from tenacity import AsyncRetrying, stop_after_attempt, stop_never, wait_exponential
+from tenacity import AsyncRetrying, RetryCallState, stop_after_attempt, stop_never, wait_exponential
 
 from shared import metrics
 from shared.messaging.binding import headers
@@ -42,6 +43,8 @@ from shared.topics import DEAD_LETTER, REGISTRY
 
 T = TypeVar("T", bound=BaseModel)
 log = logging.getLogger(__name__)
+STORE_RETRIES = PromCounter("bob_store_retries_total", "A batch's store retried after failing (database away)",
+                            ["consumer"])
 
 
 async def _nothing() -> None:
@@ -176,7 +179,7 @@ class Runner:
     async def finish(self, sends: Sequence[Awaitable[object]], batch: _Batch, outgoing: Counter[str],
                      started: float) -> None:
         await asyncio.gather(*sends)
-        duplicates = (await _retrying(batch.output.store) or 0) + batch.duplicates
+        duplicates = (await _retrying(batch.output.store, self.consumer.name) or 0) + batch.duplicates
         name, topic = self.consumer.name, self.consumer.topic.name
         for produced, count in outgoing.items():
             metrics.EVENTS_PRODUCED.labels(name, produced).inc(count)
@@ -197,6 +200,7 @@ class Runner:
 def attach(app: faust.App, consumer: Consumer[Any], factory: EventFactory) -> None:
     """Subscribe `consumer` on `app` (its consumer group is the app's id)."""
     runner = Runner(app, consumer, factory)
+    STORE_RETRIES.labels(consumer.name)  # at 0 from the start: rate() sees the first retry
 
     async def agent(stream: faust.StreamT[bytes]) -> None:
         await pipelined(stream, consumer.batch_size, consumer.within, consumer.max_in_flight, runner.handle_batch)
@@ -239,9 +243,16 @@ def _merge(outputs: list[Output]) -> Output:
     return Output(events=[e for output in outputs for e in output.events], store=store)
 
 
-async def _retrying(store: Callable[[], Awaitable[int | None]]) -> int | None:
-    """A store that fails (database away) is retried: its events stay unacked, so nothing is lost meanwhile."""
-    async for attempt in AsyncRetrying(wait=wait_exponential(max=10), reraise=True):
+async def _retrying(store: Callable[[], Awaitable[int | None]], consumer: str) -> int | None:
+    """A store that fails (database away) is retried, each retry logged and counted: its events stay unacked, so
+    nothing is lost meanwhile."""
+    def told(state: RetryCallState) -> None:
+        STORE_RETRIES.labels(consumer).inc()
+        error = state.outcome.exception() if state.outcome else None
+        log.warning("store failed; retrying", extra={"consumer": consumer, "attempt": state.attempt_number,
+                                                     "error": repr(error)[:200]})
+
+    async for attempt in AsyncRetrying(wait=wait_exponential(max=10), reraise=True, before_sleep=told):
         with attempt:
             return await store()
     return None

@@ -159,3 +159,23 @@ def test_a_consumer_of_types_its_topic_does_not_carry_is_refused() -> None:
 
     with pytest.raises(ValueError, match="not registered on privacy.requests"):
         runner(Wrong())
+
+
+async def test_a_failing_store_is_retried_each_retry_logged_and_counted(caplog: pytest.LogCaptureFixture) -> None:
+    from shared.messaging import consumer as kit
+
+    failures = [ConnectionError("database away")] * 2
+
+    async def store() -> int:
+        if failures:
+            raise failures.pop()
+        return 3
+
+    counter = kit.STORE_RETRIES.labels("flaky")
+    before = counter._value.get()
+    with caplog.at_level("WARNING", logger=kit.__name__):
+        assert await kit._retrying(store, "flaky") == 3
+    assert counter._value.get() - before == 2
+    lines = [r for r in caplog.records if r.getMessage() == "store failed; retrying"]
+    assert [(r.__dict__["consumer"], r.__dict__["attempt"]) for r in lines] == [("flaky", 1), ("flaky", 2)]
+    assert "database away" in lines[0].__dict__["error"]
