@@ -11,6 +11,7 @@ from contextlib import AbstractAsyncContextManager
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -171,6 +172,9 @@ def create_api(
     app.include_router(health_router(settings))
     for router in routers:
         app.include_router(router)
+    metrics.init_http(settings.service_name, [
+        (method, route.path) for route in app.routes if isinstance(route, APIRoute) for method in route.methods or ()
+    ])
     return app
 
 

@@ -20,12 +20,14 @@ from deploy.local.paths import REPO
 from deploy.local.services import PROCESSES
 from shared.auth.keys import generate
 from shared.database_access import ACCESS
+from shared.messaging.acls import MONITOR
+from shared.messaging.lag_exporter import LagSettings
 from shared.settings import ServiceSettings
 
 COMPOSE = yaml.safe_load((REPO / "docker-compose.yml").read_text())
 OURS = {name: spec for name, spec in COMPOSE["services"].items() if "build" in spec}
-# One-shot jobs built from a service image: they run no service, so they have no settings class.
-JOBS = frozenset({"init", "kafka-certs"})
+# Built from a service image but running no service (one-shot jobs, the lag exporter): no service settings class.
+JOBS = frozenset({"init", "kafka-certs", "lag-exporter"})
 
 
 def _settings_class(service: str) -> type[ServiceSettings]:
@@ -95,6 +97,14 @@ def test_init_provisions_every_database_user_from_the_table() -> None:
     assert "MONGO_INITDB_ROOT_PASSWORD" not in mongo["environment"]
     assert COMPOSE["secrets"]["mongo_admin_password"] == {"environment": "BOB_MONGO_ADMIN_PASSWORD"}
     assert "${BOB_MONGO_ADMIN_PASSWORD:?" in OURS["init"]["environment"]["BOB_MONGO_URL"]
+
+
+def test_the_lag_exporter_connects_as_the_monitor_principal() -> None:
+    environment = OURS["lag-exporter"]["environment"]
+    assert {v.removeprefix("LAG_EXPORTER_").lower() for v in environment} <= set(LagSettings.model_fields)
+    assert environment["LAG_EXPORTER_KAFKA_USERNAME"] == MONITOR
+    assert "BOB_KAFKA_MONITOR_PASSWORD" in environment["LAG_EXPORTER_KAFKA_PASSWORD"]
+    assert "BOB_KAFKA_MONITOR_PASSWORD" in OURS["init"]["environment"], "init creates the monitor user"
 
 
 def test_mounted_files_exist() -> None:
