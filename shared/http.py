@@ -11,13 +11,12 @@ from contextlib import AbstractAsyncContextManager
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from fastapi.routing import APIRoute
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared import logs, metrics
-from shared.auth.access import Public
+from shared.auth.access import Public, route_access
 from shared.auth.tokens import TokenVerifier
 from shared.messaging import tracing
 from shared.messaging.kafka import kafka_ready
@@ -173,7 +172,7 @@ def create_api(
     for router in routers:
         app.include_router(router)
     metrics.init_http(settings.service_name, [
-        (method, route.path) for route in app.routes if isinstance(route, APIRoute) for method in route.methods or ()
+        (method, route.path) for route in route_access(app) for method in route.methods - {"HEAD"}
     ])
     return app
 

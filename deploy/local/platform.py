@@ -119,6 +119,8 @@ class PlatformConfig:
             nginx_exporter_port=free_port(),
             gateway_status_port=free_port(),
             scrape_interval="1s",
+            # The impact and pledges gauges are recomputed every minute in production; tests read them sooner.
+            extra_env={"FOLLOWUP_FIGURES_INTERVAL_SECONDS": "5", "PLEDGES_FIGURES_INTERVAL_SECONDS": "5"},
             service_ports={name: free_port() for name in SERVICE_NAMES},
             worker_metrics_ports={name: free_port() for name in SERVICE_NAMES},
             environment=environment,

@@ -41,6 +41,7 @@ class AdviceStage(Consumer[SealedDiagnosisCompleted]):
         self.clock = clock
         self.batch_size = batch_size
         self.within = within
+        metrics.PIPELINE_LATENCY.labels(factory.service)  # at zero from the start (see shared/metrics.py)
 
     async def handle(self, events: list[Envelope[SealedDiagnosisCompleted]]) -> Output:
         # One result per profile version even if two events of the batch carry the same version.

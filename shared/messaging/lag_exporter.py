@@ -74,9 +74,9 @@ class Exporter:
             end: dict[TopicPartition, int] = consumer.end_offsets(partitions)
             for tp, offset in end.items():
                 END_OFFSET.labels(tp.topic, str(tp.partition)).set(offset)
+            offsets = admin.list_group_offsets(list(self.groups))  # one OffsetFetch for every group
             for group, read in self.groups.items():
-                committed = {tp: meta.offset for tp, meta in admin.list_consumer_group_offsets(group).items()
-                             if meta.offset >= 0}
+                committed = {tp: meta.offset for tp, meta in offsets.get(group, {}).items() if meta.offset >= 0}
                 mine = {tp: offset for tp, offset in end.items() if tp.topic in read}
                 for tp, behind in lag(mine, committed).items():
                     LAG.labels(group, tp.topic, str(tp.partition)).set(behind)

@@ -119,10 +119,16 @@ def test_compose_gateway_config_is_generated_from_the_template() -> None:
     assert gateway.COMPOSE_CONF.read_text() == gateway.render_for_compose(), "run python -m deploy.local.gateway"
 
 
-def test_grafana_dashboard_is_generated_from_code() -> None:
-    assert dashboard.OUTPUT.read_text() == dashboard.render(), "run python -m deploy.grafana.dashboard"
-    panels = json.loads(dashboard.OUTPUT.read_text())["panels"]
-    assert any("bob_consumer_lag" in p["targets"][0]["expr"] for p in panels)
+def test_grafana_dashboards_are_generated_from_code() -> None:
+    boards = dashboard.dashboards()
+    assert {p.name for p in dashboard.DASHBOARDS.glob("*.json")} == set(boards)
+    for name, board in boards.items():
+        assert (dashboard.DASHBOARDS / name).read_text() == dashboard.render(board), \
+            "run python -m deploy.grafana.dashboard"
+    exprs = [p["targets"][0]["expr"] for name in boards
+             for p in json.loads((dashboard.DASHBOARDS / name).read_text())["panels"]]
+    assert any("bob_consumer_group_lag" in e for e in exprs)
+    assert any("bob_followup_impact" in e for e in exprs)
 
 
 def test_local_processes_exist() -> None:
