@@ -42,8 +42,13 @@ def init_consumer(service: str, consumer: str, topic: str, produces: Iterable[st
     """Every outcome of one consumer, and every topic it may produce, at zero."""
     for outcome in CONSUMED_OUTCOMES:
         EVENTS_CONSUMED.labels(service, consumer, topic, outcome)
-    for produced in produces:
-        EVENTS_PRODUCED.labels(service, produced)
+    init_produced(service, produces)
+
+
+def init_produced(service: str, topics: Iterable[str]) -> None:
+    """Every topic a service (a consumer, or an outbox relay) may produce, at zero."""
+    for topic in topics:
+        EVENTS_PRODUCED.labels(service, topic)
 
 
 def init_http(service: str, routes: Iterable[tuple[str, str]]) -> None:

@@ -34,6 +34,7 @@ from shared.messaging.factory import Outgoing
 from shared.messaging.kafka import KafkaAccess, make_producer
 from shared.messaging.tracing import TRACEPARENT_HEADER
 from shared.mongo import MAX_WRITES_PER_COMMAND, as_utc, insert_ignoring_duplicates, run_sync
+from shared.topics import REGISTRY
 
 log = logging.getLogger(__name__)
 Doc = dict[str, Any]
@@ -141,6 +142,8 @@ class Relay:
         self._queue: deque[Doc] = deque()
         self._producer: KafkaProducer | None = None
         self._measured_at = float("-inf")
+        published = [t.name for t in REGISTRY.topics if service in t.publishers and not t.per_partner]
+        metrics.init_produced(service, published)
 
     def enqueue(self, entry: Doc) -> None:
         """Called once the entry and its state are stored, so its events leave at once."""

@@ -96,7 +96,8 @@ def test_a_job_seeker_cannot_open_the_operator_page(
     page = new_context().new_page()
     page.goto(f"{monitored.config.gateway_url}/")
     sign_in(page, monitored.config.maildir, unique_email("not-operator"), "Je cherche un emploi", shoot, "seeker")
-    expect(page.get_by_role("link", name="Mon compte")).to_be_visible(timeout=SLOW)  # signed in
+    # Landed (a new job seeker is sent on to the profile form): the address is ours to change now.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Votre profil", timeout=SLOW)
     expect(page.get_by_role("link", name="Tableau de bord")).to_have_count(0)
     page.goto(f"{monitored.config.gateway_url}/#/operator")
     expect(page.get_by_text("Cette page est réservée à l'équipe Bob")).to_be_visible()

@@ -27,6 +27,7 @@ def monitored(platform: Platform) -> Platform:
     """The platform with its Prometheus and exporters, the demo survey answers, and one journey run through it:
     a job seeker signs in from the email, submits a profile and reads the advice."""
     platform.seed_demo()
+    assert platform.seed_demo() == 0, "seeding again adds nothing"
     if "prometheus" not in platform.procs.running():
         platform.start_monitoring()
     with httpx.Client(base_url=platform.config.gateway_url, timeout=10) as client:

@@ -68,7 +68,9 @@ function impactChart(cohorts, stops) {
       line(t('operator.ci_high'), known.map((c) => c.impact.ci95_high), '#0b6b3a', [4, 4]),
     ],
   };
-  queueMicrotask(() => stops.push(lineChart(area, data, { format: percent })));
+  // The interval as a band between its bounds (uPlot counts series from 1: 4 is the low bound, 5 the high).
+  const bands = [{ series: [5, 4], fill: 'rgba(11, 107, 58, 0.12)' }];
+  queueMicrotask(() => stops.push(lineChart(area, data, { format: percent, bands })));
   return box;
 }
 

@@ -7,7 +7,9 @@ from prometheus_client import REGISTRY
 
 from services.notifier import service as notifier
 from shared.messaging import acls
+from shared.messaging.access import KafkaAccess
 from shared.messaging.lag_exporter import lag
+from shared.messaging.outbox import Outbox, Relay
 from shared.metrics import init_consumer
 from shared.topics import REGISTRY as REGISTRY_OF_TOPICS
 
@@ -40,3 +42,10 @@ def test_labelled_counters_exist_at_zero_before_the_first_event() -> None:
                                      {"service": "advice", "topic": "advice.generated"}) == 0
     for category in notifier.CATEGORIES:
         assert REGISTRY.get_sample_value("bob_notification_send_failures_total", {"category": category}) == 0
+
+
+def test_a_relay_creates_the_produced_counters_of_its_service() -> None:
+    Relay(Outbox(lambda: None), KafkaAccess("unused:9092"), "followup")  # type: ignore[arg-type, return-value]
+    for topic in ("followup.surveys", "notification.requested"):
+        assert REGISTRY.get_sample_value("bob_events_produced_total", {"service": "followup", "topic": topic}) \
+            is not None, topic
