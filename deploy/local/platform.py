@@ -118,9 +118,9 @@ class PlatformConfig:
             lag_exporter_port=free_port(),
             nginx_exporter_port=free_port(),
             gateway_status_port=free_port(),
-            scrape_interval="1s",
+            scrape_interval="2s",  # rate() over a minute has samples enough, at little cost to the suite
             # The impact and pledges gauges are recomputed every minute in production; tests read them sooner.
-            extra_env={"FOLLOWUP_FIGURES_INTERVAL_SECONDS": "5", "PLEDGES_FIGURES_INTERVAL_SECONDS": "5"},
+            extra_env={"FOLLOWUP_FIGURES_INTERVAL_SECONDS": "10", "PLEDGES_FIGURES_INTERVAL_SECONDS": "10"},
             service_ports={name: free_port() for name in SERVICE_NAMES},
             worker_metrics_ports={name: free_port() for name in SERVICE_NAMES},
             environment=environment,

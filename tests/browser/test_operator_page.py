@@ -22,7 +22,7 @@ pytestmark = [pytest.mark.integration, pytest.mark.e2e]
 
 NewContext = Callable[[], BrowserContext]
 README_PICTURE = REPO / "docs" / "operator-page.png"
-SLOW = 60_000  # ms: Prometheus scrapes every second in tests; charts need a few samples
+SLOW = 60_000  # ms: Prometheus scrapes every 2 s in tests; charts need a few samples
 
 
 @pytest.fixture(scope="module")
