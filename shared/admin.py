@@ -55,7 +55,7 @@ def upsert_users(admin: KafkaAccess, passwords: dict[str, str]) -> None:
 def apply_service_acls(admin: KafkaAccess) -> None:
     client = admin_client(admin)
     try:
-        acls.apply(client, acls.service_rules())
+        acls.apply(client, [*acls.service_rules(), *acls.monitor_rules()])
     finally:
         client.close()
 
@@ -140,12 +140,12 @@ def provision_command(
     bootstrap_servers: str = BOOTSTRAP, admin_password: str | None = ADMIN_PASSWORD,
     credentials: Path | None = CREDENTIALS, ca_file: str | None = CA_FILE,
 ) -> None:
-    """Topics, service users and ACLs (waits up to 2 min for Kafka). Each service's password comes from
-    BOB_KAFKA_<SERVICE>_PASSWORD (docker-compose) or from the credentials file."""
+    """Topics, service users (and the lag exporter's, `monitor`) and ACLs (waits up to 2 min for Kafka). Each
+    password comes from BOB_KAFKA_<SERVICE>_PASSWORD (docker-compose) or from the credentials file."""
     admin = _admin_access(bootstrap_servers, admin_password, credentials, ca_file)
     stored = json.loads(credentials.read_text()) if credentials is not None else {}
     passwords = {}
-    for service in acls.PRINCIPALS:
+    for service in (*acls.PRINCIPALS, acls.MONITOR):
         password = os.environ.get(f"BOB_KAFKA_{service.upper()}_PASSWORD") or stored.get(service)
         if not password:
             raise typer.BadParameter(f"no password for {service}: set BOB_KAFKA_{service.upper()}_PASSWORD")

@@ -17,7 +17,7 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared import logs, metrics
-from shared.auth.access import Public
+from shared.auth.access import Public, route_access
 from shared.auth.tokens import TokenVerifier
 from shared.health import OUTAGES, Probe, outage
 from shared.idempotency import Idempotency
@@ -170,6 +170,9 @@ def create_api(
     app.include_router(health_router(settings))
     for router in routers:
         app.include_router(router)
+    metrics.init_http(settings.service_name, [
+        (method, route.path) for route in route_access(app) for method in route.methods - {"HEAD"}
+    ])
     return app
 
 

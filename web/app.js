@@ -11,6 +11,7 @@ import helperPledge from './pages/helper-pledge.js';
 import helperReviews from './pages/helper-reviews.js';
 import home from './pages/home.js';
 import onboarding from './pages/onboarding.js';
+import operator from './pages/operator.js';
 import review from './pages/review.js';
 import signIn from './pages/sign-in.js';
 import survey from './pages/survey.js';
@@ -31,6 +32,7 @@ const ROUTES = [
   ['survey/:token', survey],
   ['unsubscribe/:kind/:token', unsubscribe],
   ['account', account],
+  ['operator', operator],
 ];
 
 const main = document.getElementById('main');
@@ -66,13 +68,14 @@ const NAV = {
   anonymous: [['#/', 'nav.home']],
   job_seeker: [['#/diagnosis', 'nav.diagnosis'], ['#/advice', 'nav.advice'], ['#/help', 'nav.help']],
   helper: [['#/helper/reviews', 'nav.helper_reviews'], ['#/helper', 'nav.helper_pledge']],
+  operator: [['#/operator', 'nav.operator']],
 };
 
 function renderNav() {
   const session = getSession();
   const links = session
     ? [...(hasRole('job_seeker') ? NAV.job_seeker : []), ...(hasRole('helper') ? NAV.helper : []),
-      ['#/account', 'nav.account']]
+      ...(hasRole('operator') ? NAV.operator : []), ['#/account', 'nav.account']]
     : NAV.anonymous;
   const current = `#/${parseHash().path}`;
   replace(document.getElementById('nav'), h('ul', {},
@@ -91,7 +94,7 @@ function renderLangToggle() {
 function forbidden(role) {
   return h('section', {},
     h('h1', { tabindex: '-1', ...T('error.wrong_role_title') }),
-    h('p', T(role === 'helper' ? 'error.helpers_only' : 'error.job_seekers_only')),
+    h('p', T({ helper: 'error.helpers_only', operator: 'error.operators_only' }[role] ?? 'error.job_seekers_only')),
     h('p', {}, h('a', { href: '#/account', ...T('nav.account') })));
 }
 

@@ -42,5 +42,6 @@ export function landingFor(session) {
   const preferHelper = localStorage.getItem(ROLE_KEY) === 'helper';
   if (roles.includes('helper') && (preferHelper || !roles.includes('job_seeker'))) return '#/helper/reviews';
   if (roles.includes('job_seeker')) return '#/diagnosis';
+  if (roles.includes('operator')) return '#/operator';
   return '#/account';
 }

@@ -1,50 +1,114 @@
-"""The operators' Grafana dashboard, as code (grafanalib). `python -m deploy.grafana.dashboard` rewrites
-deploy/grafana/dashboards/bob.json; a test checks the committed file matches."""
+"""The operators' Grafana dashboards, as code (grafanalib's public API): pipeline health and impact.
+`python -m deploy.grafana.dashboard` rewrites deploy/grafana/dashboards/*.json (provisioned under compose); a test
+checks the committed files match, and tests/e2e/test_dashboards.py evaluates every panel's query against a live
+platform's Prometheus."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
-from grafanalib._gen import DashboardEncoder  # type: ignore[import-untyped]
-from grafanalib.core import Dashboard, GridPos, Target, TimeSeries  # type: ignore[import-untyped]
+from grafanalib.core import Dashboard, GridPos, Stat, Target, TimeSeries  # type: ignore[import-untyped]
 
-OUTPUT = Path(__file__).parent / "dashboards" / "bob.json"
+DASHBOARDS = Path(__file__).parent / "dashboards"
 DATASOURCE = {"type": "prometheus", "uid": "prometheus"}
+WIDTH, HEIGHT = 12, 8
 
 
-def _panel(title: str, expr: str, legend: str, x: int, y: int, unit: str = "short") -> TimeSeries:
-    return TimeSeries(
-        title=title, dataSource=DATASOURCE, unit=unit, gridPos=GridPos(h=8, w=12, x=x, y=y),
-        targets=[Target(expr=expr, legendFormat=legend, refId="A")],
-    )
+def _series(title: str, expr: str, legend: str, unit: str = "short") -> TimeSeries:
+    return TimeSeries(title=title, dataSource=DATASOURCE, unit=unit,
+                      targets=[Target(expr=expr, legendFormat=legend, refId="A")])
 
 
-def build() -> Dashboard:
-    return Dashboard(
-        title="Bob platform", uid="bob-platform", timezone="browser",
-        panels=[
-            _panel("HTTP requests / s", "sum by (service, status) (rate(bob_http_requests_total[1m]))",
-                   "{{service}} {{status}}", 0, 0, "reqps"),
-            _panel("HTTP p95 latency", "histogram_quantile(0.95, sum by (le, service) "
-                   "(rate(bob_http_request_seconds_bucket[5m])))", "{{service}}", 12, 0, "s"),
-            _panel("Events consumed / s", "sum by (service, outcome) (rate(bob_events_consumed_total[1m]))",
-                   "{{service}} {{outcome}}", 0, 8, "ops"),
-            _panel("Events produced / s", "sum by (topic) (rate(bob_events_produced_total[1m]))",
-                   "{{topic}}", 12, 8, "ops"),
-            _panel("Consumer lag", "sum by (service, topic) (bob_consumer_lag)", "{{service}} {{topic}}", 0, 16),
-            _panel("Outbox pending", "bob_outbox_pending", "{{service}}", 12, 16),
-            _panel("Batch processing p95", "histogram_quantile(0.95, sum by (le, service) "
-                   "(rate(bob_event_processing_seconds_bucket[5m])))", "{{service}}", 0, 24, "s"),
-            _panel("Dead letters / s", 'sum by (service) (rate(bob_events_consumed_total{outcome="dead_letter"}[5m]))',
-                   "{{service}}", 12, 24, "ops"),
-        ],
-    ).auto_panel_ids()
+def _stat(title: str, expr: str, legend: str, unit: str = "short") -> Stat:
+    return Stat(title=title, dataSource=DATASOURCE, format=unit, reduceCalc="lastNotNull",
+                targets=[Target(expr=expr, legendFormat=legend, refId="A")])
 
 
-def render() -> str:
-    return json.dumps(build().to_json_data(), cls=DashboardEncoder, indent=2, sort_keys=True) + "\n"
+def _laid_out(title: str, uid: str, panels: list[Any]) -> Dashboard:
+    """Two panels a row, in the order given."""
+    for i, panel in enumerate(panels):
+        panel.gridPos = GridPos(h=HEIGHT, w=WIDTH, x=(i % 2) * WIDTH, y=(i // 2) * HEIGHT)
+    return Dashboard(title=title, uid=uid, timezone="browser", panels=panels).auto_panel_ids()
+
+
+def pipeline() -> Dashboard:
+    return _laid_out("Bob: pipeline health", "bob-pipeline", [
+        _series("HTTP requests / s", "sum by (service, status) (rate(bob_http_requests_total[1m]))",
+                "{{service}} {{status}}", "reqps"),
+        _series("HTTP p95 latency", "histogram_quantile(0.95, sum by (le, service) "
+                "(rate(bob_http_request_seconds_bucket[5m])))", "{{service}}", "s"),
+        _series("Events consumed / s", "sum by (service, outcome) (rate(bob_events_consumed_total[1m]))",
+                "{{service}} {{outcome}}", "ops"),
+        _series("Records appended / s, by topic", "sum by (topic) (rate(bob_topic_end_offset[1m]))", "{{topic}}",
+                "ops"),
+        _series("Consumer lag (from the group offsets)", "sum by (group, topic) (bob_consumer_group_lag)",
+                "{{group}} {{topic}}"),
+        _series("Dead letters (last 5 min)",
+                'sum by (service, consumer) (increase(bob_events_consumed_total{outcome="dead_letter"}[5m]))',
+                "{{service}} {{consumer}}"),
+        _series("Outbox: oldest pending event", "max by (service) (bob_outbox_oldest_pending_seconds)",
+                "{{service}}", "s"),
+        _series("Outbox: events pending", "max by (service) (bob_outbox_pending)", "{{service}}"),
+        _series("Profile submitted to advice stored, p95",
+                "histogram_quantile(0.95, sum by (le) (rate(bob_pipeline_seconds_bucket[5m])))", "p95", "s"),
+        _series("Batch processing p95", "histogram_quantile(0.95, sum by (le, service) "
+                "(rate(bob_event_processing_seconds_bucket[5m])))", "{{service}}", "s"),
+        _series("Emails / s", "sum by (outcome) (rate(bob_notifications_total[5m]))", "{{outcome}}", "ops"),
+        _series("Gateway connections", "sum by (job) (nginx_connections_active)", "active"),
+        _series("Processes up", "up", "{{process}}"),
+        _series("Follow-up people overdue", "max(bob_followup_overdue_people)", "overdue"),
+    ])
+
+
+def impact() -> Dashboard:
+    return _laid_out("Bob: impact", "bob-impact", [
+        _series("Back at work: treated minus control, 95% interval",
+                'max by (bound) (bob_followup_impact{signup_month="all"})', "{{bound}}", "percentunit"),
+        _series("Back at work by sign-up month and group",
+                'max by (signup_month, group) (bob_followup_back_at_work_rate{signup_month!="all"})',
+                "{{signup_month}} {{group}}", "percentunit"),
+        _series("Effect by sign-up month (treated minus control)",
+                'max by (signup_month, bound) (bob_followup_impact{signup_month!="all"})',
+                "{{signup_month}} {{bound}}", "percentunit"),
+        _series("Sign-ups by month and group", "max by (signup_month, group) (bob_followup_signups)",
+                "{{signup_month}} {{group}}"),
+        _series("Survey response rate by sign-up month",
+                'max by (signup_month) (bob_followup_share{figure="response_rate",signup_month!="all"})',
+                "{{signup_month}}", "percentunit"),
+        _series("Satisfied, helped (all months)",
+                'max by (figure) (bob_followup_share{signup_month="all",figure!="response_rate"})', "{{figure}}",
+                "percentunit"),
+        _stat("Surveys sent", 'max(bob_followup_surveys_sent{signup_month="all"})', "sent"),
+        _stat("Respondents by group", 'max by (group) (bob_followup_respondents{signup_month="all"})', "{{group}}"),
+        _series("Pledges by kind", "max by (kind, state) (bob_pledges)", "{{kind}} {{state}}"),
+        _series("Reviews by state", "max by (kind, state) (bob_reviews)", "{{kind}} {{state}}"),
+        _stat("Confirmed helpers", "max(bob_helpers)", "helpers"),
+        _stat("Coffees matched", "max(bob_coffees)", "coffees"),
+    ])
+
+
+def dashboards() -> dict[str, Dashboard]:
+    return {"pipeline.json": pipeline(), "impact.json": impact()}
+
+
+def _plain(value: Any) -> Any:
+    """json.dumps' `default`: grafanalib objects turn into JSON through their public `to_json_data`."""
+    return value.to_json_data()
+
+
+def render(board: Dashboard) -> str:
+    return json.dumps(board.to_json_data(), default=_plain, indent=2, sort_keys=True) + "\n"
+
+
+def queries(board: Dashboard) -> list[tuple[str, str]]:
+    """(panel title, PromQL) of every panel."""
+    return [(panel.title, target.expr) for panel in board.panels for target in panel.targets]
 
 
 if __name__ == "__main__":
-    OUTPUT.write_text(render())
+    for stale in DASHBOARDS.glob("*.json"):
+        stale.unlink()
+    for name, board in dashboards().items():
+        (DASHBOARDS / name).write_text(render(board))

@@ -32,6 +32,7 @@ def up() -> None:
             platform.start_infra()
         with console.status("Loading the demo seed..."):
             platform.seed()
+            platform.seed_demo()
         if ROME_DATA.is_dir():
             with console.status("Importing the ROME referential from ../shared/data (about 11,000 job titles)..."):
                 subprocess.run(
@@ -40,6 +41,8 @@ def up() -> None:
                 )
         with console.status("Starting services and the gateway..."):
             platform.start_services()
+        with console.status("Starting Prometheus and the exporters..."):
+            platform.start_monitoring()
     except Exception:
         platform.down()
         raise
@@ -56,6 +59,8 @@ def up() -> None:
     table.add_row("kafka CA certificate", str(cfg.kafka_ca_file))
     table.add_row("mongodb (FerretDB, SCRAM-SHA-256)", f"127.0.0.1:{cfg.mongo_port}")
     table.add_row("mongodb credentials (0600)", str(cfg.mongo_credentials_file))
+    table.add_row("operator page (role operator)", f"{cfg.gateway_url}/#/operator")
+    table.add_row("prometheus (alerts: /alerts)", platform.prometheus_url)
     table.add_row("logs", str(cfg.state_dir / "logs"))
     table.add_row("emails (sign-in links)", str(cfg.maildir))
     console.print(table)

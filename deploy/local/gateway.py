@@ -23,12 +23,15 @@ SIGNIN_RATE_PER_MINUTE = 5
 
 def render(
     *, listen: str, upstreams: Mapping[str, str], state_dir: Path, rate_per_second: int, run_as_root: bool,
-    signin_rate_per_minute: int = SIGNIN_RATE_PER_MINUTE, web_root: Path = WEB_ROOT, events_root: Path = EVENTS_ROOT,
+    status_listen: str, signin_rate_per_minute: int = SIGNIN_RATE_PER_MINUTE, web_root: Path = WEB_ROOT,
+    events_root: Path = EVENTS_ROOT,
 ) -> str:
+    """`upstreams`: each service's API and `prometheus`; `status_listen`: nginx's stub_status, for its exporter."""
     return TEMPLATE.read_text().format(
         user_directive="user root;" if run_as_root else "",
         state_dir=state_dir,
         listen=listen,
+        status_listen=status_listen,
         rate_per_second=rate_per_second,
         rate_burst=rate_per_second * 2,
         signin_rate_per_minute=signin_rate_per_minute,
@@ -43,7 +46,9 @@ def render_for_compose() -> str:
     """The same gateway for docker-compose, where each service is a host named <service>-api."""
     return render(
         listen="0.0.0.0:8000",
-        upstreams={name: f"{name}-api:{port}" for name, port in COMPOSE_PORTS.items()},
+        upstreams={name: f"{name}-api:{port}" for name, port in COMPOSE_PORTS.items()}
+        | {"prometheus": "prometheus:9090"},
+        status_listen="8081",  # on the compose network only: the port is not published
         state_dir=Path("/tmp/gateway"),
         rate_per_second=200,
         run_as_root=False,

@@ -86,6 +86,21 @@ def ensure_nginx() -> None:
     subprocess.run(["apt-get", "install", "-y", "-qq", "nginx-light"], check=True, env=env)
 
 
+PROMETHEUS = "/usr/bin/prometheus"
+PROMTOOL = "/usr/bin/promtool"
+NGINX_EXPORTER = "/usr/bin/prometheus-nginx-exporter"
+
+
+def ensure_monitoring() -> None:
+    """Debian's Prometheus (with promtool) and nginx exporter. Their packaged services are not started: the
+    platform runs its own instances on loopback."""
+    if not (os.path.exists(PROMETHEUS) and os.path.exists(PROMTOOL) and os.path.exists(NGINX_EXPORTER)):
+        subprocess.run(["apt-get", "update", "-qq"], check=True)
+        env = {**_env(), "DEBIAN_FRONTEND": "noninteractive"}
+        subprocess.run(["apt-get", "install", "-y", "-qq", "prometheus", "prometheus-nginx-exporter"], check=True,
+                       env=env)
+
+
 CHROMIUM = "/usr/bin/chromium"
 
 
@@ -116,6 +131,7 @@ def ensure_all() -> None:
     ensure_kafka()
     ensure_ferretdb()
     ensure_nginx()
+    ensure_monitoring()
 
 
 def _env() -> dict[str, str]:

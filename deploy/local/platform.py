@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import functools
 import json
 import os
@@ -18,13 +19,13 @@ import httpx
 import pymongo
 from tenacity import Retrying, retry_if_result, stop_after_delay, wait_fixed
 
-from deploy.local import gateway, install, tls
+from deploy.local import demo, gateway, install, monitoring, tls
 from deploy.local.paths import DEPLOY, FERRETDB_BIN, KAFKA_LIBS, LOCAL, REPO, VENV_PYTHON
 from deploy.local.procs import ProcessGroup
 from deploy.local.services import PROCESSES, SERVICE_NAMES
 from shared import database_access
 from shared.admin import new_password, provision
-from shared.messaging.acls import ADMIN, PRINCIPALS
+from shared.messaging.acls import ADMIN, MONITOR, PRINCIPALS
 from shared.messaging.kafka import KafkaAccess, kafka_ready
 from shared.referential.connection import MONGO_URL_ENV
 
@@ -57,7 +58,14 @@ class PlatformConfig:
     mongo_port: int = 27017
     gateway_port: int = 8000
     smtp_port: int = 1025
-    notifier_metrics_port: int = 9150
+    notifier_metrics_port: int = monitoring.NOTIFIER_METRICS_PORT
+    # Monitoring (`start_monitoring`): Prometheus, the consumer-lag exporter, the nginx exporter and the
+    # gateway's loopback-only stub_status listener it reads.
+    prometheus_port: int = monitoring.PROMETHEUS_PORT
+    lag_exporter_port: int = monitoring.LAG_EXPORTER_PORT
+    nginx_exporter_port: int = monitoring.NGINX_EXPORTER_PORT
+    gateway_status_port: int = monitoring.GATEWAY_STATUS_PORT
+    scrape_interval: str = "15s"
     service_ports: dict[str, int] = field(default_factory=dict)
     worker_metrics_ports: dict[str, int] = field(default_factory=dict)
     environment: str = "dev"
@@ -76,7 +84,7 @@ class PlatformConfig:
     def from_env(cls) -> PlatformConfig:
         """Defaults for `make run`; every port can be overridden by a BOB_* variable."""
         base = _env_int("BOB_SERVICE_PORT_BASE", 8101)
-        metrics_base = _env_int("BOB_WORKER_METRICS_PORT_BASE", 9101)
+        metrics_base = _env_int("BOB_WORKER_METRICS_PORT_BASE", monitoring.WORKER_METRICS_PORT_BASE)
         return cls(
             state_dir=Path(os.environ.get("BOB_STATE_DIR", LOCAL / "platform")),
             kafka_port=_env_int("BOB_KAFKA_PORT", 9092),
@@ -85,7 +93,11 @@ class PlatformConfig:
             mongo_port=_env_int("BOB_MONGO_PORT", 27017),
             gateway_port=_env_int("BOB_GATEWAY_PORT", 8000),
             smtp_port=_env_int("BOB_SMTP_PORT", 1025),
-            notifier_metrics_port=_env_int("BOB_NOTIFIER_METRICS_PORT", 9150),
+            notifier_metrics_port=_env_int("BOB_NOTIFIER_METRICS_PORT", monitoring.NOTIFIER_METRICS_PORT),
+            prometheus_port=_env_int("BOB_PROMETHEUS_PORT", monitoring.PROMETHEUS_PORT),
+            lag_exporter_port=_env_int("BOB_LAG_EXPORTER_PORT", monitoring.LAG_EXPORTER_PORT),
+            nginx_exporter_port=_env_int("BOB_NGINX_EXPORTER_PORT", monitoring.NGINX_EXPORTER_PORT),
+            gateway_status_port=_env_int("BOB_GATEWAY_STATUS_PORT", monitoring.GATEWAY_STATUS_PORT),
             service_ports={name: base + i for i, name in enumerate(SERVICE_NAMES)},
             worker_metrics_ports={name: metrics_base + i for i, name in enumerate(SERVICE_NAMES)},
             gateway_rate_per_second=_env_int("BOB_GATEWAY_RATE", 200),
@@ -105,14 +117,21 @@ class PlatformConfig:
             gateway_port=free_port(),
             smtp_port=free_port(),
             notifier_metrics_port=free_port(),
+            prometheus_port=free_port(),
+            lag_exporter_port=free_port(),
+            nginx_exporter_port=free_port(),
+            gateway_status_port=free_port(),
+            scrape_interval="2s",  # rate() over a minute has samples enough, at little cost to the suite
+            # The impact and pledges gauges are recomputed every minute in production; tests read them sooner. A
+            # failing webhook endpoint is disabled (and operators told) after a few failures, not a hundred.
+            extra_env={"FOLLOWUP_FIGURES_INTERVAL_SECONDS": "10", "PLEDGES_FIGURES_INTERVAL_SECONDS": "10",
+                       "PARTNERS_DISABLE_AFTER_FAILURES": "3"},
             service_ports={name: free_port() for name in SERVICE_NAMES},
             worker_metrics_ports={name: free_port() for name in SERVICE_NAMES},
             environment=environment,
             gateway_rate_per_second=1000,
             gateway_signin_rate_per_minute=6000,  # tests sign many people in from 127.0.0.1
             die_with_parent=True,
-            # A failing webhook endpoint is disabled (and operators told) after a few failures, not a hundred.
-            extra_env={"PARTNERS_DISABLE_AFTER_FAILURES": "3"},
         )
 
     @property
@@ -210,7 +229,7 @@ class Platform:
         file = self.config.kafka_credentials_file
         if not file.exists():
             shutil.rmtree(self.config.kafka_dir / "data", ignore_errors=True)
-        wanted = {ADMIN, *PRINCIPALS}
+        wanted = {ADMIN, MONITOR, *PRINCIPALS}
         if not wanted <= self.credentials.keys():
             self.credentials = {p: self.credentials.get(p) or new_password() for p in sorted(wanted)}
             file.parent.mkdir(parents=True, exist_ok=True)
@@ -226,7 +245,7 @@ class Platform:
         passwords = self._ensure_mongo_credentials()
         database_access.provision(self.config.mongo_url, {s: passwords[s] for s in database_access.ACCESS})
         self._wait("kafka", lambda: kafka_ready(self.kafka()), 90)
-        provision(self.kafka(), {p: self.credentials[p] for p in PRINCIPALS})
+        provision(self.kafka(), {p: self.credentials[p] for p in (*PRINCIPALS, MONITOR)})
 
     def _start_kafka(self) -> None:
         cfg = self.config
@@ -331,7 +350,9 @@ class Platform:
         conf.write_text(
             gateway.render(
                 listen=f"127.0.0.1:{cfg.gateway_port}",
-                upstreams={name: f"127.0.0.1:{port}" for name, port in cfg.service_ports.items()},
+                upstreams={name: f"127.0.0.1:{port}" for name, port in cfg.service_ports.items()}
+                | {"prometheus": f"127.0.0.1:{cfg.prometheus_port}"},
+                status_listen=f"127.0.0.1:{cfg.gateway_status_port}",
                 state_dir=cfg.state_dir,
                 rate_per_second=cfg.gateway_rate_per_second,
                 signin_rate_per_minute=cfg.gateway_signin_rate_per_minute,
@@ -341,6 +362,53 @@ class Platform:
         nginx = install.nginx_binary()
         assert nginx is not None
         self.procs.start("nginx", [nginx, "-c", str(conf), "-p", str(cfg.state_dir / "nginx")])
+
+    # Monitoring
+    def metrics_addresses(self) -> dict[str, str]:
+        """{process: host:port} of every process serving metrics (an API's are on its HTTP port)."""
+        cfg = self.config
+        ports = {f"{name}-api": port for name, port in cfg.service_ports.items()}
+        ports |= {f"{name}-worker": port for name, port in cfg.worker_metrics_ports.items()}
+        ports |= {"notifier-worker": cfg.notifier_metrics_port, "lag-exporter": cfg.lag_exporter_port,
+                  "nginx-exporter": cfg.nginx_exporter_port}
+        return {name: f"127.0.0.1:{port}" for name, port in ports.items()}
+
+    def start_monitoring(self) -> None:
+        """The consumer-lag exporter, the nginx exporter and Prometheus (with the rules of deploy/prometheus/),
+        all on loopback; Prometheus's configuration is generated from this platform's ports."""
+        install.ensure_monitoring()
+        cfg = self.config
+        monitor = self.kafka(MONITOR)
+        env = {"LAG_EXPORTER_KAFKA_BOOTSTRAP_SERVERS": monitor.bootstrap_servers,
+               "LAG_EXPORTER_PORT": str(cfg.lag_exporter_port), "PYTHONPATH": str(REPO)}
+        if monitor.username is not None and monitor.password is not None:
+            env |= {"LAG_EXPORTER_KAFKA_USERNAME": monitor.username, "LAG_EXPORTER_KAFKA_PASSWORD": monitor.password}
+        self.procs.start("lag-exporter", [str(VENV_PYTHON), "-m", "shared.messaging.lag_exporter"], env=env, cwd=REPO)
+        self.procs.start("nginx-exporter", [
+            install.NGINX_EXPORTER, f"-nginx.scrape-uri=http://127.0.0.1:{cfg.gateway_status_port}/stub_status",
+            f"-web.listen-address=127.0.0.1:{cfg.nginx_exporter_port}",
+        ])
+        home = cfg.state_dir / "prometheus"
+        (home / "data").mkdir(parents=True, exist_ok=True)
+        (home / "prometheus.yml").write_text(monitoring.render(
+            monitoring.targets(self.metrics_addresses()), rule_files=[str(monitoring.RULES)],
+            scrape_interval=cfg.scrape_interval,
+        ))
+        self.procs.start("prometheus", [
+            install.PROMETHEUS, f"--config.file={home / 'prometheus.yml'}", f"--storage.tsdb.path={home / 'data'}",
+            f"--web.listen-address=127.0.0.1:{cfg.prometheus_port}", "--log.level=warn",
+        ])
+        self._wait("prometheus", self._prometheus_ready, 60)
+
+    @property
+    def prometheus_url(self) -> str:
+        return f"http://127.0.0.1:{self.config.prometheus_port}"
+
+    def _prometheus_ready(self) -> bool:
+        try:
+            return httpx.get(f"{self.prometheus_url}/-/ready", timeout=2).status_code == 200
+        except httpx.HTTPError:
+            return False
 
     def _healthy(self, service: str) -> bool:
         try:
@@ -356,6 +424,10 @@ class Platform:
             check=True, cwd=REPO, stdout=subprocess.DEVNULL, env=self.admin_env(),
         )
 
+    def seed_demo(self) -> int:
+        """Made-up follow-up answers with a control group (deploy/local/demo.py), for `make run`'s impact charts."""
+        return demo.seed(self.config.mongo_url, dt.datetime.now(dt.UTC))
+
     def admin_env(self) -> dict[str, str]:
         """For the referential's commands, as the admin: the URL in the environment, not on the command line."""
         return {**os.environ, MONGO_URL_ENV: self.config.mongo_url}
@@ -363,7 +435,9 @@ class Platform:
     def up(self) -> None:
         self.start_infra()
         self.seed()
+        self.seed_demo()
         self.start_services()
+        self.start_monitoring()
 
     def down(self) -> None:
         # Services first, so workers leave their consumer groups while Kafka still answers.

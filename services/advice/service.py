@@ -9,6 +9,7 @@ from collections.abc import Callable
 from services.advice.adapters import experiment
 from services.advice.adapters.results import AdviceList
 from services.advice.domain.advise import advise
+from shared import metrics
 from shared.crypto.keystore import PersonKeys
 from shared.messaging.consumer import Consumer, Output
 from shared.messaging.envelope import Envelope
@@ -40,6 +41,7 @@ class AdviceStage(Consumer[SealedDiagnosisCompleted]):
         self.clock = clock
         self.batch_size = batch_size
         self.within = within
+        metrics.PIPELINE_LATENCY.labels(factory.service)  # at zero from the start (see shared/metrics.py)
 
     async def handle(self, events: list[Envelope[SealedDiagnosisCompleted]]) -> Output:
         # One result per profile version even if two events of the batch carry the same version.
@@ -70,6 +72,12 @@ class AdviceStage(Consumer[SealedDiagnosisCompleted]):
 
         async def store() -> int:
             stored_before = await run_sync(insert_ignoring_duplicates, collection(AdviceList), documents)
+            if not stored_before:  # a replay's times would measure the replay, not the pipeline
+                stored = self.clock()
+                for e in fresh:
+                    if e.data.submitted_at is not None:
+                        metrics.PIPELINE_LATENCY.labels(self.factory.service).observe(
+                            max(0.0, (stored - e.data.submitted_at).total_seconds()))
             return stored_before + len(events) - len(unique)
 
         return Output(events=outgoing, store=store)

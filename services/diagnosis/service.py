@@ -78,7 +78,7 @@ class DiagnosisStage(Consumer[SealedProfileSubmitted]):
                            self.clock())
         outgoing = [
             self.factory.event(
-                COMPLETED, c.profile_id, c.sealed(keys[c.profile_id], event.data.contact),
+                COMPLETED, c.profile_id, c.sealed(keys[c.profile_id], event.data.contact, event.time),
                 entity=doc_id(c.profile_id, c.profile_version), time=c.computed_at, cause=event,
             )
             for event, c in zip(fresh, computed, strict=True)

@@ -26,6 +26,7 @@ class FollowupSettings(ServiceSettings):
     assignment_seed: Annotated[str, Field(min_length=1, max_length=100)] = "dev-trial"
     scheduler_interval_seconds: float = 30.0  # surveys are due by the day; each tick scans due people
     scheduler_batch_size: Annotated[int, Field(ge=1, le=MAX_WRITES_PER_COMMAND)] = MAX_WRITES_PER_COMMAND
+    figures_interval_seconds: float = 60.0  # the impact gauges (metrics.py) are recomputed this often
 
     @model_validator(mode="after")
     def _trial_explicit_in_prod(self) -> FollowupSettings:

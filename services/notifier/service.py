@@ -25,6 +25,14 @@ from shared.schemas.notification import Notification, NotificationRequested
 log = logging.getLogger(__name__)
 NOTIFICATIONS = Metric("bob_notifications_total", "Notifications handled", ["category", "outcome"])
 SEND_FAILURES = Metric("bob_notification_send_failures_total", "Failed SMTP attempts", ["category"])
+# The categories the services send today, at zero from the start so the first failure shows in `rate()`; another
+# category still works, its series starting at its first notification.
+CATEGORIES = ("sign-in", "survey", "helper-welcome", "help-offered", "review-assigned", "review-done",
+              "coffee-matched")
+for _category in CATEGORIES:
+    SEND_FAILURES.labels(_category)
+    for _outcome in ("sent", "failed", "skipped", "duplicate", "unreadable"):
+        NOTIFICATIONS.labels(_category, _outcome)
 
 Sender = Callable[[Notification], None]
 

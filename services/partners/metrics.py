@@ -3,8 +3,9 @@
 from prometheus_client import Counter, Gauge
 
 FEED_EVENTS = Counter("bob_partner_feed_events_total", "Feed events made for partners", ["partner", "type", "channel"])
+DELIVERY_OUTCOMES = ("delivered", "failed", "given-up")  # failed: to be retried
 DELIVERIES = Counter("bob_partner_webhook_deliveries_total", "Webhook delivery attempts by outcome",
-                     ["partner", "outcome"])  # delivered, failed (retried), given-up
+                     ["partner", "outcome"])
 PENDING = Gauge("bob_partner_webhook_pending", "Webhook deliveries waiting (first try or retry)", ["partner"])
 RETRIES_PENDING = Gauge("bob_partner_webhook_retries_pending", "Deliveries waiting after a failed attempt",
                         ["partner"])

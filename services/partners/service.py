@@ -387,3 +387,5 @@ class Sender:
             oldest = min((d["created_at"] for d in mine), default=now)
             metrics.OLDEST_UNDELIVERED.labels(name).set((now - oldest).total_seconds())
             metrics.DISABLED.labels(name).set(0 if endpoint.enabled else 1)
+            for outcome in metrics.DELIVERY_OUTCOMES:  # at zero before the first delivery (see shared/metrics.py)
+                metrics.DELIVERIES.labels(name, outcome)

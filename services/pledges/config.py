@@ -18,4 +18,5 @@ class PledgesSettings(ServiceSettings):
     unsubscribe_link_ttl_days: float = 365
     review_timeout_seconds: float = 7 * 24 * 3600
     timeout_scan_seconds: float = 30  # a safety net (matching is event-driven); FerretDB scans cost
+    figures_interval_seconds: float = 60.0  # the Bob Action gauges (metrics.py) are recounted this often
     relay_scan_seconds: float = 0.3

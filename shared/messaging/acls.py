@@ -42,6 +42,9 @@ from shared.topics import REGISTRY
 # The platform's services, each its own Kafka principal (SCRAM user name).
 PRINCIPALS: tuple[str, ...] = ("profile", "diagnosis", "advice", "pledges", "followup", "notifier", "partners")
 ADMIN = "admin"
+# The consumer-lag exporter (shared/messaging/lag_exporter.py): it may only DESCRIBE the services' groups and the
+# topics they read, which is what fetching committed offsets, end offsets and metadata takes. It reads no record.
+MONITOR = "monitor"
 PARTNER_PREFIX = "partner-"
 ANY_HOST = "*"
 # A partner's name becomes part of a user name and of group names: short, lower case, no dot.
@@ -110,6 +113,23 @@ def service_rules(registry: Registry = REGISTRY) -> list[Rule]:
             rules.update(_topic(service, topic.name, "READ"))
             rules.add(Rule(service, "group", consumer_group(service), "READ"))
     return sorted(rules)
+
+
+def subscriptions(registry: Registry = REGISTRY) -> dict[str, list[str]]:
+    """{consumer group: the topics it reads}, for the services' groups."""
+    groups: defaultdict[str, set[str]] = defaultdict(set)
+    for topic in registry.topics:
+        for service in set(topic.subscribers) & set(PRINCIPALS):
+            groups[consumer_group(service)].add(topic.name)
+    return {group: sorted(topics) for group, topics in sorted(groups.items())}
+
+
+def monitor_rules(registry: Registry = REGISTRY) -> list[Rule]:
+    """The lag exporter's rules: DESCRIBE the services' consumer groups and the topics they read, nothing else."""
+    groups = subscriptions(registry)
+    topics = {topic for read in groups.values() for topic in read}
+    return sorted([*(Rule(MONITOR, "group", g, "DESCRIBE") for g in groups),
+                   *(Rule(MONITOR, "topic", t, "DESCRIBE") for t in topics)])
 
 
 def _partner(user: str, registry: Registry) -> list[Rule]:

@@ -104,6 +104,8 @@ class Runner:
             raise ValueError(f"{consumer.name}: {unknown} are not registered on {consumer.topic.name}")
         # Looked up once per record: sets, not the properties' tuples rebuilt on each call.
         self.wanted, self.carried = frozenset(wanted), frozenset(consumer.topic.event_types)
+        produces = [t.name for t in REGISTRY.topics if factory.service in t.publishers and not t.per_partner]
+        metrics.init_consumer(factory.service, consumer.name, consumer.topic.name, produces)
 
     def dead_letter(self, raw: bytes, error: str) -> Outgoing:
         topic, name = self.consumer.topic.name, self.consumer.name
@@ -180,16 +182,16 @@ class Runner:
                      started: float) -> None:
         await asyncio.gather(*sends)
         duplicates = (await _retrying(batch.output.store, self.consumer.name) or 0) + batch.duplicates
-        name, topic = self.consumer.name, self.consumer.topic.name
+        service, name, topic = self.factory.service, self.consumer.name, self.consumer.topic.name
         for produced, count in outgoing.items():
-            metrics.EVENTS_PRODUCED.labels(name, produced).inc(count)
+            metrics.EVENTS_PRODUCED.labels(service, produced).inc(count)
         consumed = metrics.EVENTS_CONSUMED
-        consumed.labels(name, topic, "processed").inc(batch.good - (duplicates - batch.duplicates))
-        consumed.labels(name, topic, "duplicate").inc(duplicates)
-        consumed.labels(name, topic, "dead_letter").inc(len(batch.dead))
-        consumed.labels(name, topic, "skipped").inc(batch.skipped)
+        consumed.labels(service, name, topic, "processed").inc(batch.good - (duplicates - batch.duplicates))
+        consumed.labels(service, name, topic, "duplicate").inc(duplicates)
+        consumed.labels(service, name, topic, "dead_letter").inc(len(batch.dead))
+        consumed.labels(service, name, topic, "skipped").inc(batch.skipped)
         elapsed = time.perf_counter() - started
-        metrics.EVENT_LATENCY.labels(name, topic).observe(elapsed)
+        metrics.EVENT_LATENCY.labels(service, name, topic).observe(elapsed)
         log.info("batch handled", extra={
             "consumer": name, "topic": topic, "processed": batch.good, "duplicates": duplicates,
             "dead_letters": len(batch.dead), "skipped": batch.skipped, "produced": sum(outgoing.values()),

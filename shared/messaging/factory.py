@@ -37,6 +37,7 @@ def event_id(source: str, event_type: str, entity: str) -> str:
 
 class EventFactory:
     def __init__(self, service: str, public_url: str, registry: Registry | None = None) -> None:
+        self.service = service
         self.source = f"/services/{service}"
         self.public_url = public_url
         self.registry = registry or REGISTRY

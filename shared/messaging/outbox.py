@@ -34,6 +34,7 @@ from shared.messaging.factory import Outgoing
 from shared.messaging.kafka import KafkaAccess, make_producer
 from shared.messaging.tracing import TRACEPARENT_HEADER
 from shared.mongo import MAX_WRITES_PER_COMMAND, as_utc, insert_ignoring_duplicates, run_sync
+from shared.topics import REGISTRY
 
 log = logging.getLogger(__name__)
 Doc = dict[str, Any]
@@ -105,6 +106,14 @@ class Outbox:
     def count(self) -> int:
         return self.collection().count_documents({})
 
+    def backlog(self, now: dt.datetime) -> tuple[int, float]:
+        """How many entries wait, and the age in seconds of the oldest (0 when none); orphans included until
+        dropped, since they too wait. Two small queries on a collection that relayed entries leave."""
+        oldest = next(iter(self.collection().find({}, {"created_at": 1}).sort("created_at", 1).limit(1)), None)
+        if oldest is None:
+            return 0, 0.0
+        return self.count(), max(0.0, (now - as_utc(oldest["created_at"])).total_seconds())
+
     def recorded(self, topics: Iterable[str]) -> list[tuple[str, bytes, bytes]]:
         """Every record stored for these topics (archived and pending), oldest first: (topic, key, value)."""
         wanted = set(topics)
@@ -132,6 +141,9 @@ class Relay:
         self.wake = asyncio.Event()
         self._queue: deque[Doc] = deque()
         self._producer: KafkaProducer | None = None
+        self._measured_at = float("-inf")
+        published = [t.name for t in REGISTRY.topics if service in t.publishers and not t.per_partner]
+        metrics.init_produced(service, published)
 
     def enqueue(self, entry: Doc) -> None:
         """Called once the entry and its state are stored, so its events leave at once."""
@@ -149,6 +161,10 @@ class Relay:
         while True:
             batch = [self._queue.popleft() for _ in range(min(len(self._queue), self.batch_size))]
             try:
+                # Measured apart from sending, so the gauges keep moving while Kafka refuses the batch.
+                if loop.time() - self._measured_at >= self.scan_seconds:
+                    self._measured_at = loop.time()
+                    await run_sync(self.measure)
                 if batch:
                     await run_sync(self.relay, batch)
                 else:
@@ -163,16 +179,19 @@ class Relay:
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 10.0)
                 continue
-            metrics.OUTBOX_PENDING.labels(self.service).set(len(self._queue))
             if not self._queue:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self.wake.wait(), max(0.0, next_scan - loop.time()))
 
     def relay_once(self) -> int:
         """Relay one batch of the stored entries (synchronous); returns how many entries were sent."""
-        entries = self.outbox.pending(self.batch_size, dt.datetime.now(dt.UTC))
-        metrics.OUTBOX_PENDING.labels(self.service).set(len(entries))
-        return self.relay(entries)
+        return self.relay(self.outbox.pending(self.batch_size, dt.datetime.now(dt.UTC)))
+
+    def measure(self) -> None:
+        """The outbox's backlog, read from the database, into the gauges (synchronous)."""
+        pending, oldest = self.outbox.backlog(dt.datetime.now(dt.UTC))
+        metrics.OUTBOX_PENDING.labels(self.service).set(pending)
+        metrics.OUTBOX_OLDEST.labels(self.service).set(oldest)
 
     def relay(self, entries: list[Doc]) -> int:
         if not entries:

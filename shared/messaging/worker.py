@@ -10,7 +10,6 @@ from prometheus_client import start_http_server
 
 from shared.messaging.access import MECHANISM, KafkaAccess
 from shared.messaging.contracts import Topic
-from shared.metrics import CONSUMER_LAG
 from shared.settings import ServiceSettings
 
 
@@ -56,17 +55,6 @@ def source_topic(app: faust.App, spec: Topic) -> faust.TopicT:
     )
 
 
-def watch_consumer_lag(app: faust.App, service: str, interval: float = 5.0) -> None:
-    """Publish end offset minus committed offset per partition, from Faust's own monitor."""
-
-    @app.timer(interval)  # type: ignore[untyped-decorator]
-    async def report_lag() -> None:
-        monitor = app.monitor
-        for tp, end in (monitor.tp_end_offsets or {}).items():
-            committed = (monitor.tp_committed_offsets or {}).get(tp, 0)
-            CONSUMER_LAG.labels(service, tp.topic, str(tp.partition)).set(max(0, end - committed))
-
-
 def tune_gc() -> None:
     """Call once caches are loaded. Batches make little cyclic garbage, but the default thresholds run full
     collections that walk every live object (caches, model, batch) again and again: measured 5-10x slower
@@ -79,7 +67,6 @@ def tune_gc() -> None:
 def run_worker(app: faust.App, settings: ServiceSettings) -> None:
     """Start the worker with Prometheus metrics on their own port (the Faust web server stays off)."""
     start_http_server(settings.worker_metrics_port, addr=settings.http_host)
-    watch_consumer_lag(app, settings.service_name)
     tune_gc()
     # At start Faust replaces the root logger's handlers with its own text format, dropping the JSON lines and
     # their fields (trace ids): hand it the handlers shared.logs configured and leave the rest as it is.

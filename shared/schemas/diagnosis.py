@@ -94,11 +94,14 @@ class DiagnosisCompleted(BaseModel):
     market: MarketFacts | None = Field(description="The target job's market in the target département, if known")
     diagnosis: DiagnosisResult
 
-    def sealed(self, key: bytes, contact: str | None) -> SealedDiagnosisCompleted:
+    def sealed(
+        self, key: bytes, contact: str | None, submitted_at: dt.datetime | None = None
+    ) -> SealedDiagnosisCompleted:
         """The event data, sealed with `key` (the person's data key); `contact` is forwarded as it came, unopened."""
         return SealedDiagnosisCompleted(
             profile_id=self.profile_id, profile_version=self.profile_version, computed_at=self.computed_at,
             sealed=seal_model(key, self, EVENT_TYPE, self.profile_id, include=_SEALED), contact=contact,
+            submitted_at=submitted_at,
         )
 
 
@@ -123,6 +126,9 @@ class SealedDiagnosisCompleted(BaseModel):
     computed_at: dt.datetime
     sealed: Sealed = Field(description="`profile` (no name, no email), `market` and `diagnosis`, sealed")
     contact: Contact = None
+    submitted_at: dt.datetime | None = Field(
+        None, description="The time of the profile.submitted event diagnosed: the pipeline's end-to-end latency"
+    )
 
     def opened(self, key: bytes) -> DiagnosisCompleted:
         """Raises SealError when `key` is not the person's."""

@@ -56,8 +56,10 @@ def strict_gateway(platform: Platform, tmp_path: Path) -> Iterator[str]:
     conf = tmp_path / "nginx.conf"
     conf.write_text(gateway.render(
         listen=f"127.0.0.1:{port}",
-        upstreams={name: f"127.0.0.1:{p}" for name, p in platform.config.service_ports.items()},
-        state_dir=tmp_path, rate_per_second=200, run_as_root=os.geteuid() == 0,
+        upstreams={name: f"127.0.0.1:{p}" for name, p in platform.config.service_ports.items()}
+        | {"prometheus": f"127.0.0.1:{platform.config.prometheus_port}"},
+        status_listen=f"127.0.0.1:{free_port()}", state_dir=tmp_path, rate_per_second=200,
+        run_as_root=os.geteuid() == 0,
         signin_rate_per_minute=gateway.SIGNIN_RATE_PER_MINUTE,
     ))
     nginx = install.nginx_binary()

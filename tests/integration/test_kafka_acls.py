@@ -21,12 +21,13 @@ from kafka import KafkaAdminClient, KafkaConsumer, TopicPartition  # type: ignor
 from kafka.admin import NewTopic  # type: ignore[import-untyped]
 from kafka.errors import GroupAuthorizationFailedError  # type: ignore[import-untyped]
 from kafka.structs import OffsetAndMetadata  # type: ignore[import-untyped]
+from prometheus_client import REGISTRY as REGISTRY_METRICS
 from tenacity import Retrying, stop_after_delay, wait_fixed
 from typer.testing import CliRunner
 
 from deploy.local.platform import Platform
 from shared.admin import cli, retire_topics
-from shared.messaging import acls
+from shared.messaging import acls, lag_exporter
 from shared.messaging.access import MECHANISM, KafkaAccess
 from shared.messaging.acls import ADMIN, PRINCIPALS, consumer_group, partner_user
 from shared.messaging.binding import record
@@ -350,3 +351,20 @@ def test_provisioning_deletes_a_retired_topic_and_every_acl_naming_it(
         assert retire_topics(secured.kafka()) == [], "idempotent"
     finally:
         client.close()
+
+
+def test_the_lag_exporter_reads_offsets_but_no_record(secured: Platform, kcat: Kcat) -> None:
+    monitor = secured.kafka(acls.MONITOR)
+    assert denied(kcat.consume(monitor, PROFILE_SUBMITTED.name))
+    assert denied(kcat.produce(monitor, PROFILE_SUBMITTED.name, _any_event()))
+    # What it is for: every service group's committed offsets and every subscribed topic's end offsets.
+    lag_exporter.Exporter(monitor, acls.subscriptions()).measure()
+    assert acls.consumer_group("advice") in {s.labels["group"] for m in REGISTRY_METRICS.collect()
+                                             if m.name == "bob_consumer_group_lag" for s in m.samples}
+    assert lag_exporter.ERRORS._value.get() == 0
+
+
+def _any_event() -> Envelope[Any]:
+    data = DeadLetter(source_topic="t", consumer="c", error="e", raw_base64="", raw_text="",
+                      failed_at=NOW)
+    return EventFactory("monitor", "https://bob.example").event("deadletter", "t", data, entity="e").event

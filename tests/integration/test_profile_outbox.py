@@ -23,18 +23,19 @@ from services.profile.privacy import store as privacy_store
 from services.profile.privacy.own_data import OwnData
 from services.profile.privacy.service import Privacy
 from services.profile.service import Profiles
+from shared import metrics
 from shared.auth.tokens import Role
 from shared.crypto.keystore import KekRing, KeyStore, collection
 from shared.messaging.access import KafkaAccess
 from shared.messaging.binding import CONTENT_TYPE, header
 from shared.messaging.envelope import Envelope
-from shared.messaging.factory import EventFactory
+from shared.messaging.factory import EventFactory, Outgoing
 from shared.messaging.outbox import ORPHAN_AGE, Outbox, Relay
 from shared.schemas.notification import NotificationRequested
 from shared.schemas.privacy import PrivacyRequested
 from shared.schemas.profile import ProfileIn, SealedProfileSubmitted
 from shared.topics import NOTIFICATIONS, PRIVACY_REQUESTS, PROFILE_SUBMITTED, REGISTRY
-from tests.support import read_topic, scratch_db
+from tests.support import read_topic, scratch_db, wait_for
 
 pytestmark = [pytest.mark.integration]
 
@@ -273,3 +274,34 @@ def test_erasure_deletes_the_events_still_waiting(outbox: Outbox, profiles: Prof
     assert counts["profile_versions"] == 2
     assert outbox.count() == 0
     assert repository.latest_version(profile_id) is None
+
+
+def test_the_outbox_gauges_read_the_backlog_from_the_database_while_kafka_is_down(
+    outbox: Outbox, profiles: Profiles, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asyncio.run(profiles.create(uuid.uuid4().hex, a_profile(), now()))
+    # Left by an earlier process five minutes ago: in no relay's memory.
+    outbox.add([Outbox.entry([request_of(uuid.uuid4().hex)], now() - dt.timedelta(minutes=5))])
+    monkeypatch.setitem(KafkaProducer.DEFAULT_CONFIG, "bootstrap_timeout_ms", SHORT_BOOTSTRAP_MS)
+    restarted = Relay(outbox, UNREACHABLE_KAFKA, "profile-restarted", scan_seconds=0.1)
+    pending, oldest = metrics.OUTBOX_PENDING.labels("profile-restarted"), metrics.OUTBOX_OLDEST.labels(
+        "profile-restarted")
+
+    async def run_until_measured() -> None:
+        running = asyncio.create_task(restarted.run())
+        try:
+            # The relay keeps failing to send, and keeps measuring.
+            await asyncio.to_thread(wait_for, "the backlog in the gauge", lambda: pending._value.get() == 2 or None)
+        finally:
+            running.cancel()
+            restarted.close()
+
+    asyncio.run(run_until_measured())
+    assert oldest._value.get() >= 300
+    assert outbox.count() == 2, "nothing was sent"
+
+
+def request_of(person: str) -> Outgoing:
+    return FACTORY.event("privacy.export.requested", person,
+                         PrivacyRequested(request_id=f"r-{person}", person_id=person, kind="export"),
+                         entity=f"r-{person}")

@@ -19,7 +19,8 @@ from pymongo.database import Database
 from pymongo.errors import BulkWriteError
 
 from shared.messaging.outbox import Outbox
-from shared.mongo import DUPLICATE_KEY, insert_ignoring_duplicates
+from shared.mongo import DUPLICATE_KEY, as_utc, insert_ignoring_duplicates
+from shared.schemas.followup import Group
 
 Doc = dict[str, Any]
 
@@ -132,3 +133,12 @@ class Store:
 
     def answer_data(self) -> list[Doc]:
         return [d["data"] for d in self.answers.find({}, {"data": 1})]
+
+    def signups(self) -> list[tuple[str, Group]]:
+        """(sign-up month "YYYY-MM", trial group) of everyone signed up."""
+        return [(as_utc(p["signed_up_at"]).strftime("%Y-%m"), Group(p["group"]))
+                for p in self.people.find({}, {"signed_up_at": 1, "group": 1})]
+
+    def overdue(self, before: dt.datetime) -> int:
+        """People due before `before` whom the scheduler has not handled yet."""
+        return self.people.count_documents({"due_at": {"$lte": before}})

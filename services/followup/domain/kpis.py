@@ -37,6 +37,7 @@ class CohortKpis(BaseModel):
     satisfied: Share  # mean score >= 4, among respondents who gave a score
     helped_back_at_work: Share  # said it helped (YES, YES_A_LOT), among those back at work who answered it
     helped_still_seeking: Share  # same, among those still seeking
+    impact: ImpactEstimate  # treated minus control among this cohort's respondents
 
 
 class GroupOutcome(BaseModel):
@@ -55,6 +56,9 @@ class ImpactEstimate(BaseModel):
     ci95_low: float | None
     ci95_high: float | None
     method: str = "Newcombe hybrid score interval (method 10, Wilson intervals), 95%"
+
+
+CohortKpis.model_rebuild()
 
 
 class Kpis(BaseModel):
@@ -108,6 +112,7 @@ def _cohort(month: str, sent: int, outcomes: list[Outcome]) -> CohortKpis:
         satisfied=_share(sum((o.mean_score or 0) >= SATISFIED_MEAN_SCORE for o in rated), len(rated)),
         helped_back_at_work=_share(sum(o.helped in HELPED for o in back_helped), len(back_helped)),
         helped_still_seeking=_share(sum(o.helped in HELPED for o in seeking_helped), len(seeking_helped)),
+        impact=impact(outcomes),
     )
 
 

@@ -106,6 +106,11 @@ def router(deps: Deps) -> APIRouter:
             [SurveySent.model_validate(s) for s in sent], [SurveyAnswered.model_validate(a) for a in answered]
         )
 
+    @api.get("/operator-access", status_code=204)
+    async def operator_access(_: Operator) -> None:
+        """The gateway asks this before proxying an operator's Prometheus query (nginx `auth_request`): 204 for an
+        operator, 401 or 403 for anyone else."""
+
     api.include_router(signed)
     return api
 

@@ -22,16 +22,20 @@ from services.followup.domain.emails import (
     UNSUBSCRIBE_LINK_LIFETIME,
     survey_email,
 )
-from services.followup.domain.schedule import Action, PersonState, Release, Send, Skip, plan
+from services.followup.domain.schedule import Action, PersonState, Release, Send, Skip, SkipReason, plan
 from shared.auth import links
 from shared.crypto.keystore import person_keys
 from shared.messaging.factory import EventFactory, Outgoing
 from shared.messaging.outbox import Outbox
-from shared.schemas.followup import AdviceReleased, Group, SurveySent
+from shared.schemas.followup import AdviceReleased, Group, SurveyKind, SurveySent
 from shared.schemas.notification import Notification
 
 # outcome: "sent", "released", or the reason a survey was skipped
 DECISIONS = Counter("bob_followup_decisions_total", "Scheduler decisions", ["kind", "outcome"])
+DECISIONS.labels("release", "released")
+for _kind in SurveyKind:
+    for _outcome in ("sent", "no_data_key", *SkipReason):
+        DECISIONS.labels(_kind.value, _outcome)
 
 
 def state(person: dict[str, Any]) -> PersonState:

@@ -3,12 +3,14 @@ late reviews, relays the stored events to Kafka, and answers privacy requests (`
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import functools
 import logging
 from collections.abc import Callable
 from typing import Any
 
+from services.pledges import metrics
 from services.pledges.adapters.db import OUTBOX, ensure_indexes
 from services.pledges.config import PledgesSettings
 from services.pledges.domain.kinds import PledgeKind
@@ -28,7 +30,7 @@ from shared.topics import ADVICE_GENERATED, DIAGNOSIS_COMPLETED, PLEDGES_TOPICS
 settings = PledgesSettings()
 configure_logging(f"{settings.service_name}-worker", settings.log_level)
 app = create_faust_app("bob-pledges", settings)
-relay = Relay(OUTBOX, settings.kafka, f"{settings.service_name}-worker",
+relay = Relay(OUTBOX, settings.kafka, settings.service_name,
               scan_seconds=settings.relay_scan_seconds)
 log = logging.getLogger(__name__)
 
@@ -72,6 +74,15 @@ async def relay_forever() -> None:
     await relay.run()
 
 
+async def figures_forever() -> None:
+    while True:
+        try:
+            await run_sync(metrics.publish)
+        except Exception:  # the database away: the gauges keep their last values until the next round
+            log.exception("could not count the pledges")
+        await asyncio.sleep(settings.figures_interval_seconds)
+
+
 def main() -> None:
     connect(settings.mongo_url, settings.mongo_db)
     ensure_indexes()
@@ -84,6 +95,7 @@ def main() -> None:
     attach(app, PrivacyAnswers(settings.service_name, privacy.export_person, erase, factory, person_keys(settings)),
            factory)
     app.task(relay_forever)
+    app.task(figures_forever)
     app.timer(settings.timeout_scan_seconds)(sweep_now)
     run_worker(app, settings)
 

@@ -20,12 +20,14 @@ from deploy.local.paths import REPO
 from deploy.local.services import PROCESSES
 from shared.auth.keys import generate
 from shared.database_access import ACCESS
+from shared.messaging.acls import MONITOR
+from shared.messaging.lag_exporter import LagSettings
 from shared.settings import ServiceSettings
 
 COMPOSE = yaml.safe_load((REPO / "docker-compose.yml").read_text())
 OURS = {name: spec for name, spec in COMPOSE["services"].items() if "build" in spec}
-# One-shot jobs built from a service image: they run no service, so they have no settings class.
-JOBS = frozenset({"init", "kafka-certs"})
+# Built from a service image but running no service (one-shot jobs, the lag exporter): no service settings class.
+JOBS = frozenset({"init", "kafka-certs", "lag-exporter"})
 
 
 def _settings_class(service: str) -> type[ServiceSettings]:
@@ -97,6 +99,14 @@ def test_init_provisions_every_database_user_from_the_table() -> None:
     assert "${BOB_MONGO_ADMIN_PASSWORD:?" in OURS["init"]["environment"]["BOB_MONGO_URL"]
 
 
+def test_the_lag_exporter_connects_as_the_monitor_principal() -> None:
+    environment = OURS["lag-exporter"]["environment"]
+    assert {v.removeprefix("LAG_EXPORTER_").lower() for v in environment} <= set(LagSettings.model_fields)
+    assert environment["LAG_EXPORTER_KAFKA_USERNAME"] == MONITOR
+    assert "BOB_KAFKA_MONITOR_PASSWORD" in environment["LAG_EXPORTER_KAFKA_PASSWORD"]
+    assert "BOB_KAFKA_MONITOR_PASSWORD" in OURS["init"]["environment"], "init creates the monitor user"
+
+
 def test_mounted_files_exist() -> None:
     for spec in COMPOSE["services"].values():
         for volume in spec.get("volumes", []):
@@ -109,10 +119,16 @@ def test_compose_gateway_config_is_generated_from_the_template() -> None:
     assert gateway.COMPOSE_CONF.read_text() == gateway.render_for_compose(), "run python -m deploy.local.gateway"
 
 
-def test_grafana_dashboard_is_generated_from_code() -> None:
-    assert dashboard.OUTPUT.read_text() == dashboard.render(), "run python -m deploy.grafana.dashboard"
-    panels = json.loads(dashboard.OUTPUT.read_text())["panels"]
-    assert any("bob_consumer_lag" in p["targets"][0]["expr"] for p in panels)
+def test_grafana_dashboards_are_generated_from_code() -> None:
+    boards = dashboard.dashboards()
+    assert {p.name for p in dashboard.DASHBOARDS.glob("*.json")} == set(boards)
+    for name, board in boards.items():
+        assert (dashboard.DASHBOARDS / name).read_text() == dashboard.render(board), \
+            "run python -m deploy.grafana.dashboard"
+    exprs = [p["targets"][0]["expr"] for name in boards
+             for p in json.loads((dashboard.DASHBOARDS / name).read_text())["panels"]]
+    assert any("bob_consumer_group_lag" in e for e in exprs)
+    assert any("bob_followup_impact" in e for e in exprs)
 
 
 def test_local_processes_exist() -> None:

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import pytest
 from fastapi import APIRouter
 from fastapi.testclient import TestClient
+from prometheus_client import REGISTRY
 from pydantic import BaseModel
 from pydantic_settings import SettingsConfigDict
 
@@ -117,3 +118,10 @@ def test_a_handler_that_raises_is_logged_as_500_with_its_ids_and_answered_500(ac
     assert response.status_code == 500
     [line] = [json.loads(text) for text in access_log.getvalue().splitlines()]
     assert (line["route"], line["status"], line["request_id"]) == ("/broken", 500, REQUEST_ID)
+
+
+def test_a_500_of_every_route_is_counted_from_zero_before_the_first_one() -> None:
+    """So that the gateway's error alert sees the first 5xx (a series born at 1 has no increase)."""
+    labels = {"service": "tiny", "method": "GET", "route": "/trace", "status": "500"}
+    assert REGISTRY.get_sample_value("bob_http_requests_total", labels) == 0
+    assert REGISTRY.get_sample_value("bob_http_requests_total", {**labels, "method": "POST", "route": "/echo"}) == 0

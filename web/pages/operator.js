@@ -1,0 +1,144 @@
+// The operator page, for a machine without Grafana: the pipeline (throughput, lag, errors, oldest pending event)
+// from Prometheus through the gateway, the impact by sign-up month (treated against control, with the interval)
+// from the follow-up figures, and Bob Action's pledges and reviews.
+import { api } from '../api.js';
+import { append, h, T } from '../dom.js';
+import { t } from '../i18n.js';
+import {
+  columns, count, instantQuery, lineChart, loadStyles, percent, rangeQuery, seconds,
+} from './operator-charts.js';
+
+const WINDOW = { minutes: 30, stepSeconds: 15 };
+
+// Each pipeline chart: its title and hint, its PromQL queries and how each names its series.
+const PIPELINE = [
+  { key: 'operator.throughput', hint: 'operator.throughput_hint', format: count, queries: [
+    ['sum by (service) (rate(bob_events_consumed_total{outcome="processed"}[1m]))', (m) => m.service]] },
+  { key: 'operator.lag', hint: 'operator.lag_hint', format: count, queries: [
+    ['sum by (group) (bob_consumer_group_lag)', (m) => m.group]] },
+  { key: 'operator.errors', hint: 'operator.errors_hint', format: count, queries: [
+    ['sum(increase(bob_events_consumed_total{outcome="dead_letter"}[5m]))', () => t('operator.dead_letters')],
+    ['sum(increase(bob_http_requests_total{status=~"5.."}[5m]))', () => t('operator.http_errors')]] },
+  { key: 'operator.oldest', hint: 'operator.oldest_hint', format: seconds, queries: [
+    ['max by (service) (bob_outbox_oldest_pending_seconds)', (m) => m.service]] },
+];
+
+function figure(key, hint, ...children) {
+  return h('figure', { class: 'card operator-chart', 'data-testid': key },
+    h('figcaption', {}, h('h3', T(key)), h('p', { class: 'muted', ...T(hint) })), ...children);
+}
+
+async function pipelineChart(spec, signal, stops) {
+  const named = await Promise.all(spec.queries.map(async ([expr, name]) => {
+    const result = await rangeQuery(expr, { ...WINDOW, signal });
+    return result.map((s) => ({ name: name(s.metric), values: s.values }));
+  }));
+  const data = columns(named.flat());
+  const area = h('div', { class: 'chart-area' });
+  const box = figure(spec.key, spec.hint, area);
+  if (!data.times.length) {
+    append(area, h('p', T('operator.no_data')));
+    return box;
+  }
+  // Drawn once the figure is in the page (uPlot measures its container).
+  queueMicrotask(() => stops.push(lineChart(area, data, { format: spec.format })));
+  return box;
+}
+
+function monthSeconds(month) {
+  return Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)) - 1, 1) / 1000;
+}
+
+function impactChart(cohorts, stops) {
+  const known = cohorts.filter((c) => c.impact.treated.rate !== null || c.impact.control.rate !== null);
+  const area = h('div', { class: 'chart-area' });
+  const box = figure('operator.impact', 'operator.impact_hint', area, impactTable(cohorts));
+  if (!known.length) {
+    append(area, h('p', T('operator.no_answers')));
+    return box;
+  }
+  const line = (label, values, colour, dash) => ({ label, values, colour, dash });
+  const data = {
+    times: known.map((c) => monthSeconds(c.signup_month)),
+    series: [
+      line(t('operator.treated'), known.map((c) => c.impact.treated.rate), '#1f4fbf'),
+      line(t('operator.control'), known.map((c) => c.impact.control.rate), '#8a4b00'),
+      line(t('operator.difference'), known.map((c) => c.impact.difference), '#0b6b3a'),
+      line(t('operator.ci_low'), known.map((c) => c.impact.ci95_low), '#0b6b3a', [4, 4]),
+      line(t('operator.ci_high'), known.map((c) => c.impact.ci95_high), '#0b6b3a', [4, 4]),
+    ],
+  };
+  // The interval as a band between its bounds (uPlot counts series from 1: 4 is the low bound, 5 the high).
+  const bands = [{ series: [5, 4], fill: 'rgba(11, 107, 58, 0.12)' }];
+  queueMicrotask(() => stops.push(lineChart(area, data, { format: percent, bands })));
+  return box;
+}
+
+const cell = (value, format = percent) => h('td', {}, value === null || value === undefined ? '–' : format(value));
+
+function impactTable(cohorts) {
+  const head = ['operator.col.month', 'operator.col.sent', 'operator.col.response', 'operator.col.treated',
+    'operator.col.control', 'operator.col.difference', 'operator.col.interval'];
+  return h('div', { class: 'table-scroll' }, h('table', { class: 'operator-table', 'data-testid': 'impact-table' },
+    h('caption', T('operator.impact_table')),
+    h('thead', {}, h('tr', {}, head.map((key) => h('th', { scope: 'col', ...T(key) })))),
+    h('tbody', {}, cohorts.map((c) => h('tr', {},
+      h('th', { scope: 'row' }, c.signup_month),
+      h('td', {}, String(c.sent)),
+      cell(c.response_rate.share),
+      cell(c.impact.treated.rate), cell(c.impact.control.rate), cell(c.impact.difference),
+      h('td', {}, c.impact.ci95_low === null ? '–'
+        : `[${percent(c.impact.ci95_low)} ; ${percent(c.impact.ci95_high)}]`))))));
+}
+
+async function actionTable(signal) {
+  const [pledges, reviews] = await Promise.all([
+    instantQuery('max by (kind, state) (bob_pledges)', { signal }),
+    instantQuery('max by (kind, state) (bob_reviews)', { signal }),
+  ]);
+  const value = (rows, kind, state) => rows.find((r) => r.metric.kind === kind && r.metric.state === state)
+    ?.value[1] ?? '–';
+  const pledgeKinds = [...new Set(pledges.map((r) => r.metric.kind))].sort();
+  const documentKinds = [...new Set(reviews.map((r) => r.metric.kind))].sort();
+  return h('section', { class: 'card', 'data-testid': 'operator-action' },
+    h('h2', T('operator.action')),
+    h('div', { class: 'table-scroll' }, h('table', { class: 'operator-table' },
+      h('caption', T('operator.pledges')),
+      h('thead', {}, h('tr', {}, h('th', { scope: 'col', ...T('operator.col.kind') }),
+        h('th', { scope: 'col', ...T('operator.col.confirmed') }),
+        h('th', { scope: 'col', ...T('operator.col.fulfilled') }))),
+      h('tbody', {}, pledgeKinds.map((kind) => h('tr', {}, h('th', { scope: 'row', ...T(`pledge.${kind}`) }),
+        h('td', {}, value(pledges, kind, 'confirmed')), h('td', {}, value(pledges, kind, 'fulfilled'))))))),
+    h('div', { class: 'table-scroll' }, h('table', { class: 'operator-table' },
+      h('caption', T('operator.reviews')),
+      h('thead', {}, h('tr', {}, h('th', { scope: 'col', ...T('operator.col.document') }),
+        ['SENT', 'DONE', 'TIME_OUT'].map((state) => h('th', { scope: 'col', ...T(`review.state.${state}`) })))),
+      h('tbody', {}, documentKinds.map((kind) => h('tr', {}, h('th', { scope: 'row', ...T(`doc.${kind}`) }),
+        ['SENT', 'DONE', 'TIME_OUT'].map((state) => h('td', {}, value(reviews, kind, state)))))))));
+}
+
+export default {
+  title: 'operator.title',
+  auth: 'operator',
+  async render({ main, signal }) {
+    loadStyles();
+    const stops = [];
+    signal.addEventListener('abort', () => stops.forEach((stop) => stop()));
+    const [kpis, pipeline, action] = await Promise.all([
+      api.get('/api/v1/followup/kpis', { signal }),
+      Promise.all(PIPELINE.map((spec) => pipelineChart(spec, signal, stops))),
+      actionTable(signal),
+    ]);
+    append(main,
+      h('h1', T('operator.title')),
+      h('p', T('operator.intro')),
+      h('section', { 'aria-labelledby': 'operator-pipeline' },
+        h('h2', { id: 'operator-pipeline', ...T('operator.pipeline') }),
+        h('div', { class: 'operator-grid' }, pipeline)),
+      h('section', { 'aria-labelledby': 'operator-impact' },
+        h('h2', { id: 'operator-impact', ...T('operator.impact_title') }),
+        h('p', { class: 'muted' }, kpis.impact.method),
+        impactChart(kpis.cohorts, stops)),
+      action);
+  },
+};
