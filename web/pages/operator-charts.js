@@ -77,5 +77,8 @@ export function lineChart(container, { times, series }, { format = (v) => String
 }
 
 export const percent = (v) => `${Math.round(v * 1000) / 10} %`;
-export const seconds = (v) => (v >= 120 ? `${Math.round(v / 60)} min` : `${Math.round(v * 10) / 10} s`);
+export const seconds = (v) => {
+  if (v >= 120) return `${Math.round(v / 60)} min`;
+  return v >= 1 || v === 0 ? `${Math.round(v * 10) / 10} s` : `${Math.round(v * 1000)} ms`;
+};
 export const count = (v) => String(Math.abs(v) >= 100 ? Math.round(v) : Number(v.toPrecision(2)));

@@ -142,7 +142,7 @@ OPERATOR_VALUES = {
     "BOB_AUTH_KEY_ID": _KEY_ID, "BOB_AUTH_PRIVATE_KEY": _PRIVATE,
     "BOB_AUTH_PUBLIC_KEYS": json.dumps({_KEY_ID: _PUBLIC}),
     "BOB_DATA_KEKS": json.dumps({"kek-1": base64.b64encode(bytes(32)).decode()}), "BOB_DATA_KEK_ID": "kek-1",
-    "BOB_OPERATOR_EMAIL": "operators@bob.example.org",
+    "BOB_OPERATOR_EMAIL": "operators@bob.example.org", "BOB_GRAFANA_ADMIN_PASSWORD": "grafana-secret",
 }
 
 
