@@ -27,6 +27,25 @@ class DiplomaRequirement(BaseModel):
     percent_offers: Annotated[float, Field(ge=0, le=100)]
 
 
+class JobMarket(BaseModel):
+    """Another job group's market in the same département."""
+
+    model_config = ConfigDict(frozen=True)
+
+    rome_code: str
+    name: str | None = None
+    offers_per_10_candidates: Annotated[float, Field(ge=0)]
+
+
+class PlaceMarket(BaseModel):
+    """The same job group's market in another département."""
+
+    model_config = ConfigDict(frozen=True)
+
+    departement_id: str
+    offers_per_10_candidates: Annotated[float, Field(ge=0)]
+
+
 class MarketFacts(BaseModel):
     """Everything known about one job group in one département. Every field may be unknown."""
 
@@ -42,6 +61,12 @@ class MarketFacts(BaseModel):
     typical_unemployment_days: Annotated[int, Field(ge=0)] | None = None
     related_rome_codes: list[str] = []
     better_departements: list[str] = []  # nearby départements with a less stressed market
+    # Close job groups (same ROME subdomain) with strictly more offers per candidate in this département, best
+    # first; never one whose figure is worse or unknown, and none when this market's own figure is unknown.
+    better_related_jobs: list[JobMarket] = []
+    better_departement_markets: list[PlaceMarket] = []  # the figures of better_departements, same order
+    # True when no local statistics row exists and only the job group's national figures are given.
+    national_only: bool = False
     synthetic: bool = False  # True when figures come from the demo seed, not official statistics
 
     @property

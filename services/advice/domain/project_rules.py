@@ -15,6 +15,7 @@ from services.advice.domain.labels import (
 )
 from services.advice.domain.phrases import Phrase, reason
 from services.advice.domain.rule_args import parse_enum, parse_int, parse_list
+from shared import texts
 from shared.schemas.profile import (
     AreaType,
     ContractType,
@@ -23,10 +24,8 @@ from shared.schemas.profile import (
     Seniority,
 )
 
-JOB_GROUP = Phrase("parce que vous visez un métier du groupe {}", "because you target a job in group {}")
-DEPARTEMENT = Phrase(
-    "parce que vous cherchez dans le département {}", "because you are searching in département {}"
-)
+JOB_GROUP = Phrase("parce que vous visez {}", "because you target {}")
+DEPARTEMENT = Phrase("parce que vous cherchez {}", "because you are searching {}")
 MOBILITY = Phrase("parce que vous cherchez {}", "because you are searching {}")
 SENIORITY = Phrase("parce que vous avez {}", "because you have {}")
 KIND = Phrase("parce que vous {}", "because you {}")
@@ -52,7 +51,11 @@ def for_job_group(kind: str, arg: str) -> RuleFn:
         if target is None:
             return None
         code = target.rome_code
-        return (3, ((JOB_GROUP, (code,)),)) if code.startswith(prefixes) else NO
+        if not code.startswith(prefixes):
+            return NO
+        market = facts.market
+        name = market.job_group_name if market is not None and market.rome_code == code else None
+        return (3, (reason(JOB_GROUP, texts.the_job(code, name)),))
 
     return rule
 
@@ -63,7 +66,7 @@ def for_departement(kind: str, arg: str) -> RuleFn:
 
     def rule(facts: Facts) -> Verdict:
         departement = facts.project.city.departement_id
-        return (3, ((DEPARTEMENT, (departement,)),)) if departement in wanted else NO
+        return (3, (reason(DEPARTEMENT, texts.in_departement(departement)),)) if departement in wanted else NO
 
     return rule
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from services.diagnosis.domain.situation import Situation
+from shared import texts
 from shared.schemas.diagnosis import ChallengeId, Text
 from shared.schemas.market import MarketState
 from shared.schemas.profile import ProjectKind
@@ -18,25 +19,19 @@ DEGREE_LABELS: tuple[tuple[str, str], ...] = (
 )
 
 
-def _number(value: float) -> tuple[str, str]:
-    """One decimal at most; French decimal comma."""
-    text = f"{round(value, 1):g}"
-    return text.replace(".", ","), text
-
-
 def _count(value: float, fr_word: str, en_word: str) -> tuple[str, str]:
-    """"2 offres" / "2 offers": French plural from 2, English singular only for exactly 1."""
-    fr, en = _number(value)
-    return f"{fr} {fr_word}{'s' if value >= 2 else ''}", f"{en} {en_word}{'' if value == 1 else 's'}"
+    """"2 offres" / "2 offers", with shared.texts' singular rules."""
+    text = texts.count(value, (fr_word, fr_word + "s"), (en_word, en_word + "s"))
+    return text.fr, text.en
 
 
 def _where(s: Situation) -> tuple[str, str]:
-    if s.job_group_name:
-        return (
-            f"pour {s.job_group_name} dans le département {s.departement_id}",
-            f"for {s.job_group_name} in département {s.departement_id}",
-        )
-    return f"pour ce métier dans le département {s.departement_id}", f"for this job in département {s.departement_id}"
+    """"pour « Secrétariat » en Haute-Garonne" / "for secretarial work in Haute-Garonne"."""
+    job = texts.job_name(s.rome_code, s.job_group_name) if s.rome_code else None
+    place = texts.in_departement(s.departement_id)
+    if job is None or not s.job_group_name:
+        return f"pour ce métier {place.fr}", f"for this job {place.en}"
+    return f"pour {job.fr} {place.fr}", f"for {job.en} {place.en}"
 
 
 def _undefined_project(s: Situation) -> tuple[str, str]:
@@ -81,13 +76,11 @@ def _find_what_you_like(s: Situation) -> tuple[str, str]:
             "Votre recherche n'a pas commencé et ce métier ne vous passionne pas : explorez d'abord ce qui vous plaît.",
             "Your search has not started and this job does not excite you: first explore what you like.",
         )
-    months_fr, months_en = _number(s.search_months)
+    since = texts.months(s.search_months)
     return (
-        (
-            f"Votre recherche commence (depuis {months_fr} mois) et ce métier ne vous passionne pas : "
-            "explorez ce qui vous plaît."
-        ),
-        f"Your search is young ({months_en} months) and this job does not excite you: explore what you like.",
+        f"Votre recherche commence (depuis {since.fr}) et ce métier ne vous passionne pas : "
+        "explorez ce qui vous plaît.",
+        f"Your search is young ({since.en}) and this job does not excite you: explore what you like.",
     )
 
 
@@ -97,7 +90,7 @@ def _missing_diploma(gap: tuple[float, int] | None) -> tuple[str, str]:
             "Les offres pour ce métier demandent souvent un diplôme que vous n'êtes pas sûr d'avoir.",
             "Offers for this job often require a degree you are not sure you have.",
         )
-    percent_fr, percent_en = _number(gap[0])
+    percent_fr, percent_en = texts.number(gap[0], "fr"), texts.number(gap[0], "en")
     label_fr, label_en = DEGREE_LABELS[gap[1]]
     return (
         (
@@ -110,13 +103,10 @@ def _missing_diploma(gap: tuple[float, int] | None) -> tuple[str, str]:
 
 def _enhance_methods(s: Situation) -> tuple[str, str]:
     interviews_fr, interviews_en = _count(s.interview_count or 0, "entretien", "interview")
-    months_fr, months_en = _number(s.search_months or 0.0)
+    length = texts.months(s.search_months or 0.0)
     return (
-        f"{interviews_fr} en {months_fr} mois de recherche, moins d'un par mois : travaillons vos candidatures.",
-        (
-            f"{interviews_en} in {months_en} months of search, fewer than one a month: "
-            "let's work on your applications."
-        ),
+        f"{interviews_fr} en {length.fr} de recherche, moins d'un par mois : travaillons vos candidatures.",
+        f"{interviews_en} in {length.en} of search, fewer than one a month: let's work on your applications.",
     )
 
 
@@ -131,9 +121,10 @@ def _bravo(s: Situation) -> tuple[str, str]:
 
 
 def _market_note(s: Situation) -> tuple[str, str]:
+    place = texts.in_departement(s.departement_id)
     return (
-        f" (Pas de statistiques de marché pour ce métier dans le département {s.departement_id}.)",
-        f" (No market statistics for this job in département {s.departement_id}.)",
+        f" (Pas de statistiques de marché pour ce métier {place.fr}.)",
+        f" (No market statistics for this job {place.en}.)",
     )
 
 

@@ -44,6 +44,7 @@ F_DEGREE = "highest_degree"
 @dataclass(slots=True)
 class Situation:
     has_target_job: bool
+    rome_code: str | None
     clear_project: bool | None
     kind: ProjectKind
     age: int
@@ -101,6 +102,7 @@ def read_situation(profile: ProfileIn, market: MarketFacts | None, today: dt.dat
         ) or None  # only unknown degree names: no usable data
     return Situation(
         has_target_job=project.target_job is not None,
+        rome_code=project.target_job.rome_code if project.target_job is not None else None,
         clear_project=project.has_clear_project,
         kind=project.kind,
         age=today.year - profile.year_of_birth,

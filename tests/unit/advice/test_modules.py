@@ -11,7 +11,10 @@ from services.advice.domain.modules import MODULES
 from services.advice.domain.rules import compile_rule
 from tests.unit.advice.factories import TODAY, born_aged, make_event, started_days_ago
 
-STUCK_WITH_CLOSE_JOBS = {"offers_per_10_candidates": 2.0, "related_rome_codes": ["M1602"]}
+STUCK_WITH_CLOSE_JOBS = {
+    "offers_per_10_candidates": 2.0,
+    "better_related_jobs": [{"rome_code": "M1602", "offers_per_10_candidates": 4.0}],
+}
 MISSING_BTS = {
     "profile": {"highest_degree": "BAC_BACPRO"},
     "project": {"training_fulfillment": "NOT_SURE"},
@@ -47,7 +50,7 @@ CASES: dict[str, tuple[dict[str, Any], dict[str, Any], int]] = {
     ),
     "reorient-to-close-job": (
         {"market": STUCK_WITH_CLOSE_JOBS, "project": {"job_search_started_at": started_days_ago(200)}},
-        {"market": {**STUCK_WITH_CLOSE_JOBS, "related_rome_codes": []}},
+        {"market": {**STUCK_WITH_CLOSE_JOBS, "better_related_jobs": []}},
         3,
     ),
     "relocate": (

@@ -92,7 +92,9 @@ def test_stuck_sentence_names_the_ratio(offers: float, fr: str, en: str) -> None
     result = run(profile(), market(offers, job_group_name="Assistanat de direction"))
     assert fr in result.sentence.fr
     assert en in result.sentence.en
-    assert "Assistanat de direction" in result.sentence.en
+    # M1607 is named in English from our table, in French by its ROME title.
+    assert "for secretarial work in Haute-Garonne" in result.sentence.en
+    assert "pour « Assistanat de direction » en Haute-Garonne" in result.sentence.fr
 
 
 def test_no_offers_at_all_is_stuck() -> None:
