@@ -12,6 +12,7 @@ from services.advice.domain.labels import (
     PASSIONS,
     PROJECT_KINDS,
     SENIORITIES,
+    TRAININGS,
 )
 from services.advice.domain.phrases import Phrase, reason
 from services.advice.domain.rule_args import parse_enum, parse_int, parse_list
@@ -22,6 +23,7 @@ from shared.schemas.profile import (
     PassionLevel,
     ProjectKind,
     Seniority,
+    TrainingFulfillment,
 )
 
 JOB_GROUP = Phrase("parce que vous visez {}", "because you target {}")
@@ -32,6 +34,7 @@ KIND = Phrase("parce que vous {}", "because you {}")
 PASSION = Phrase("parce que ce métier est pour vous {}", "because you describe this job as {}")
 NETWORK = Phrase("parce que vous estimez votre réseau {}", "because you rate your network as {}")
 CONTRACT = Phrase("parce que vous envisagez {}", "because you consider {}")
+TRAINING = Phrase("parce que vous nous avez dit {}", "because you told us {}")
 NO_RESUME = Phrase("parce que vous n'avez pas encore de CV", "because you do not have a resume yet")
 UNCLEAR_PROJECT = Phrase(
     "parce que votre projet professionnel n'est pas encore arrêté", "because your job project is not settled yet"
@@ -106,6 +109,19 @@ def for_project_kind(kind: str, arg: str) -> RuleFn:
     return rule
 
 
+def for_training_fulfillment(kind: str, arg: str) -> RuleFn:
+    """The person's answer about diplomas is among the comma-separated values; None when unanswered."""
+    wanted = frozenset(parse_enum(kind, item, TrainingFulfillment) for item in parse_list(kind, arg, r"[A-Z_]+"))
+
+    def rule(facts: Facts) -> Verdict | None:
+        answer = facts.project.training_fulfillment
+        if answer is None:
+            return None
+        return (3 if answer in wanted else 0, (reason(TRAINING, TRAININGS[answer]),))
+
+    return rule
+
+
 def for_passion(kind: str, arg: str) -> RuleFn:
     """Passion for the target job at least X (ALIMENTARY_JOB < ... < LIFE_GOAL_JOB); None when unknown."""
     floor = _PASSION_RANK[parse_enum(kind, arg, PassionLevel)]
@@ -169,6 +185,7 @@ PARAMETRIC: dict[str, Callable[[str, str], RuleFn]] = {
     "for-mobility": for_mobility,
     "for-seniority": for_seniority,
     "for-project-kind": for_project_kind,
+    "for-training-fulfillment": for_training_fulfillment,
     "for-passion": for_passion,
     "for-network": for_network,
     "for-contract": for_contract,

@@ -61,12 +61,17 @@ def _stuck_market(s: Situation) -> tuple[str, str]:
 
 
 def _find_what_you_like(s: Situation) -> tuple[str, str]:
+    if s.kind is ProjectKind.CREATE_OR_TAKE_OVER_COMPANY:
+        return (
+            "Vous voulez créer votre entreprise mais la motivation vous manque : vérifions d'abord ce qui vous plaît.",
+            "You want to start a business but lack motivation: let's first check what you like.",
+        )
     if s.kind is ProjectKind.REORIENTATION:
         return (
             "Vous êtes en reconversion : prenez le temps de trouver un métier qui vous plaît.",
             "You are changing careers: take the time to find a job you like.",
         )
-    if s.age < 25:
+    if s.age <= 30:
         return (
             f"À {s.age} ans, avec un métier qui ne vous passionne pas, prenez le temps de trouver ce qui vous plaît.",
             f"At {s.age}, with a job that does not excite you, take the time to find what you like.",
@@ -78,9 +83,9 @@ def _find_what_you_like(s: Situation) -> tuple[str, str]:
         )
     since = texts.months(s.search_months)
     return (
-        f"Votre recherche commence (depuis {since.fr}) et ce métier ne vous passionne pas : "
+        f"Vous visez un métier nouveau pour vous depuis {since.fr} et qui ne vous passionne pas : "
         "explorez ce qui vous plaît.",
-        f"Your search is young ({since.en}) and this job does not excite you: explore what you like.",
+        f"For {since.en} you have been aiming at a job new to you that does not excite you: explore what you like.",
     )
 
 
@@ -110,7 +115,35 @@ def _enhance_methods(s: Situation) -> tuple[str, str]:
     )
 
 
-def _bravo(s: Situation) -> tuple[str, str]:
+# Field paths of TrainStep.missing_fields, as the person would name them.
+FIELD_LABELS: dict[str, tuple[str, str]] = {
+    "projects[0].target_job": ("quel métier vous visez", "which job you aim at"),
+    "projects[0].has_clear_project": ("si votre projet est clair", "whether your project is clear"),
+    "projects[0].passion_level": ("ce que ce métier représente pour vous", "what this job means to you"),
+    "projects[0].job_search_started_at": ("depuis quand vous cherchez", "since when you have been searching"),
+    "projects[0].total_interview_count": ("combien d'entretiens vous avez passés", "how many interviews you had"),
+    "projects[0].training_fulfillment": ("si vous avez les diplômes demandés", "whether you have the diplomas"),
+    "highest_degree": ("quel est votre plus haut diplôme", "your highest degree"),
+    "projects[0].seniority": ("quelle expérience vous avez de ce métier", "how experienced you are in this job"),
+    "projects[0].previous_job_similarity": ("si vous avez déjà fait ce métier", "whether you did this job before"),
+}
+
+
+def _unknowns(missing: list[str]) -> tuple[str, str]:
+    labels = [FIELD_LABELS.get(field, (field, field)) for field in missing]
+    joined = texts.join([Text(fr=fr, en=en) for fr, en in labels])
+    return joined.fr, joined.en
+
+
+def _bravo(s: Situation, missing: list[str]) -> tuple[str, str]:
+    if missing:  # "nothing blocks" would claim more than we know
+        unknown_fr, unknown_en = _unknowns(missing)
+        return (
+            f"Rien ne bloque d'après vos réponses, mais nous ne savons pas encore {unknown_fr} : "
+            "complétez votre profil pour en être sûrs.",
+            f"Nothing blocks you as far as your answers tell, but we do not know yet {unknown_en}: "
+            "complete your profile to be sure.",
+        )
     if s.interviews_per_month is not None and s.interviews_per_month >= 1:
         per_month_fr, per_month_en = _count(s.interviews_per_month, "entretien", "interview")
         return (
@@ -128,7 +161,9 @@ def _market_note(s: Situation) -> tuple[str, str]:
     )
 
 
-def sentence_for(challenge: ChallengeId, s: Situation, gap: tuple[float, int] | None) -> Text:
+def sentence_for(
+    challenge: ChallengeId, s: Situation, gap: tuple[float, int] | None, missing: list[str] | None = None
+) -> Text:
     if challenge is ChallengeId.UNDEFINED_PROJECT:
         fr, en = _undefined_project(s)
     elif challenge is ChallengeId.STUCK_MARKET:
@@ -145,7 +180,7 @@ def sentence_for(challenge: ChallengeId, s: Situation, gap: tuple[float, int] | 
     elif challenge is ChallengeId.ENHANCE_METHODS_TO_INTERVIEW:
         fr, en = _enhance_methods(s)
     else:
-        fr, en = _bravo(s)
+        fr, en = _bravo(s, missing or [])
     if s.has_target_job and s.market_state is MarketState.MISSING_DATA:
         note_fr, note_en = _market_note(s)
         fr, en = fr + note_fr, en + note_en

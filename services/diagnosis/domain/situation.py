@@ -18,7 +18,9 @@ from shared.schemas.market import (
 from shared.schemas.profile import (
     AreaType,
     Degree,
+    Frustration,
     PassionLevel,
+    PreviousJobSimilarity,
     ProfileIn,
     ProjectKind,
     Seniority,
@@ -39,6 +41,8 @@ F_SEARCH_START = "projects[0].job_search_started_at"
 F_INTERVIEWS = "projects[0].total_interview_count"
 F_TRAINING = "projects[0].training_fulfillment"
 F_DEGREE = "highest_degree"
+F_SENIORITY = "projects[0].seniority"
+F_SIMILARITY = "projects[0].previous_job_similarity"
 
 
 @dataclass(slots=True)
@@ -51,6 +55,8 @@ class Situation:
     passion_rank: int | None
     degree_rank: int | None
     seniority_rank: int | None
+    similarity: PreviousJobSimilarity | None
+    lacks_motivation: bool  # MOTIVATION among the frustrations
     training: TrainingFulfillment | None
     search_not_started: bool
     search_months: float | None  # None when not started or unknown
@@ -109,6 +115,8 @@ def read_situation(profile: ProfileIn, market: MarketFacts | None, today: dt.dat
         passion_rank=None if passion is None else PASSION_RANK[passion],
         degree_rank=None if degree is None else DEGREE_RANK[degree],
         seniority_rank=None if project.seniority is None else SENIORITY_RANK[project.seniority],
+        similarity=project.previous_job_similarity,
+        lacks_motivation=Frustration.MOTIVATION in profile.frustrations,
         training=project.training_fulfillment,
         search_not_started=not_started,
         search_months=months,
