@@ -79,8 +79,14 @@ def will_never_exist(document: type[ResultDocument], profile_id: str, version: i
     """True for a version that is not stored and cannot be coming: versions of a person are computed in order,
     so one below the newest computed was refused, and one far beyond it was never submitted (at most IN_FLIGHT
     versions are taken to be on their way; more are submitted in a burst only by a script)."""
-    newest = latest(document, profile_id, None)
-    newest_version = 0 if newest is None else newest.profile_version
+    newest_version, probe, missing = 0, 1, 0
+    results = collection(document)
+    while missing < GAP_TOLERATED:  # by `_id`, over the gaps refused versions leave
+        if results.find_one({"_id": doc_id(profile_id, probe)}, {"_id": True}) is None:
+            missing += 1
+        else:
+            newest_version, missing = probe, 0
+        probe += 1
     return version < newest_version or version > newest_version + IN_FLIGHT
 
 

@@ -53,7 +53,7 @@ ENGLISH_PROBLEMS = {
     ),
 }
 BOTH_PROBLEMS = {
-    "raw ROME code": re.compile(r"\b[A-N]\d{4}\b"),
+    "raw ROME code": re.compile(r"\b[A-N]\d{4}\b(?!-)"),  # not a law article (L1132-1)
     "raw département number": re.compile(r"départements? (\d|2[AB])|: (\d{2}|2[AB]|97\d)(, |$)"),
     "unfilled template": re.compile(r"\{\}|\bNone\b"),
     "double space": re.compile(r"  "),
@@ -132,6 +132,10 @@ def everything_read(profile: ProfileIn, market: MarketFacts | None) -> list[Text
     read = [result.sentence]
     for item in advise(event, TODAY):
         read += [item.title, *item.explanations]
+        for section in item.card.sections if item.card else ():
+            read.append(section.title)
+            for entry in section.entries:  # resource names are proper nouns: French in both languages
+                read += [text for text in (None if section.kind == "resources" else entry.text, entry.detail) if text]
     return read
 
 
