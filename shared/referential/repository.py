@@ -20,7 +20,7 @@ from shared.referential.records import (
 )
 from shared.referential.seed_files import SEED_DIR, read_seed
 from shared.referential.text_search import TitleIndex
-from shared.schemas.market import DiplomaRequirement, JobMarket, MarketFacts, PlaceMarket
+from shared.schemas.market import ContractShare, DiplomaRequirement, JobMarket, MarketFacts, PlaceMarket
 
 MAX_BETTER_DEPARTEMENTS = 3
 MAX_BETTER_RELATED = 3
@@ -160,6 +160,13 @@ class ReferentialCache:
             better_departement_markets=[
                 PlaceMarket(departement_id=dep, offers_per_10_candidates=offers) for dep, offers in better
             ],
+            contract_mix=[
+                ContractShare(contract=share.contract, percent_offers=share.percent_offers)
+                for share in stat.contract_mix
+            ],
+            hiring_projects=stat.hiring_projects,
+            difficult_hiring_percent=stat.difficult_hiring_percent,
+            seasonal_hiring_percent=stat.seasonal_hiring_percent,
             synthetic=synthetic,
         )
 

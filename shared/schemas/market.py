@@ -27,6 +27,13 @@ class DiplomaRequirement(BaseModel):
     percent_offers: Annotated[float, Field(ge=0, le=100)]
 
 
+class ContractShare(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    contract: str  # CDI, CDD_SHORT (<= 3 months), CDD_LONG, INTERIM
+    percent_offers: Annotated[float, Field(ge=0, le=100)]
+
+
 class JobMarket(BaseModel):
     """Another job group's market in the same département."""
 
@@ -67,6 +74,12 @@ class MarketFacts(BaseModel):
     better_departement_markets: list[PlaceMarket] = []  # the figures of better_departements, same order
     # True when no local statistics row exists and only the job group's national figures are given.
     national_only: bool = False
+    contract_mix: list[ContractShare] = []  # share of this market's offers per contract type, largest first
+    # BMO survey (the job group's FAP family in this département): hiring projects this year, and the shares of them
+    # employers judge difficult and seasonal.
+    hiring_projects: Annotated[float, Field(ge=0)] | None = None
+    difficult_hiring_percent: Annotated[float, Field(ge=0, le=100)] | None = None
+    seasonal_hiring_percent: Annotated[float, Field(ge=0, le=100)] | None = None
     synthetic: bool = False  # True when figures come from the demo seed, not official statistics
 
     @property

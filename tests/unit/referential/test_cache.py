@@ -6,6 +6,7 @@ import pytest
 
 from shared.referential.parsers import rome_job_titles
 from shared.referential.records import (
+    ContractShare,
     DepartementRecord,
     DiplomaShare,
     JobGroupRecord,
@@ -139,6 +140,15 @@ def test_close_jobs_are_named_and_only_better_known_markets(referential: Referen
     assert [(j.rome_code, j.name, j.offers_per_10_candidates) for j in crowded.better_related_jobs] == [
         ("M1602", "Opérations administratives", 6.0)
     ]
+
+
+def test_contract_mix_and_hiring_intentions_reach_the_market_facts() -> None:
+    stat = MarketStatRecord("31", "M1607", 2.0, source="test", contract_mix=(ContractShare("CDI", 70.0),),
+                            hiring_projects=160.0, difficult_hiring_percent=50.0, seasonal_hiring_percent=10.0)
+    facts = ReferentialCache(GROUPS, DEPARTEMENTS, [stat]).market_facts("31", "M1607")
+    assert facts is not None
+    assert [(share.contract, share.percent_offers) for share in facts.contract_mix] == [("CDI", 70.0)]
+    assert (facts.hiring_projects, facts.difficult_hiring_percent, facts.seasonal_hiring_percent) == (160.0, 50.0, 10.0)
 
 
 def test_better_departements_carry_their_figures(referential: ReferentialCache) -> None:
