@@ -52,6 +52,10 @@ class ReferentialCache:
             for key, stat in stats.items()
         }
         self._national_facts: dict[tuple[str, str], MarketFacts] = {}
+        self._figures: dict[str, dict[str, float]] = {}  # job group -> département -> offers per 10 candidates
+        for (dep_id, code), stat in stats.items():
+            if stat.offers_per_10_candidates is not None:
+                self._figures.setdefault(code, {})[dep_id] = stat.offers_per_10_candidates
 
     @classmethod
     def load(cls) -> ReferentialCache:
@@ -110,6 +114,32 @@ class ReferentialCache:
             facts = facts.model_copy(update={"national_only": True})
             self._national_facts[key] = facts
         return facts
+
+    def regional_figures(self, departement_id: str, rome_code: str) -> list[tuple[str, float]]:
+        """Offers per 10 candidates for the job group in every département of this one's region that has a figure
+        (this one included), best first."""
+        dep = self._departements.get(departement_id)
+        if dep is None:
+            return []
+        figures = self._figures.get(rome_code, {})
+        region = [
+            (other, figures[other]) for other, record in self._departements.items()
+            if record.region_id == dep.region_id and other in figures
+        ]
+        return sorted(region, key=lambda item: (-item[1], item[0]))
+
+    def national_median(self, rome_code: str) -> tuple[float | None, int]:
+        """The median over départements of offers per 10 candidates for the job group, and how many have one."""
+        values = sorted(self._figures.get(rome_code, {}).values())
+        if not values:
+            return None, 0
+        middle = len(values) // 2
+        median = values[middle] if len(values) % 2 else (values[middle - 1] + values[middle]) / 2
+        return round(median, 1), len(values)
+
+    def hiring_channel_percents(self, rome_code: str) -> dict[str, float]:
+        national = self._national.get(rome_code)
+        return dict(national.hiring_channel_percents) if national is not None else {}
 
     def search_job_titles(self, query: str, limit: int = 10) -> list[JobTitleRecord]:
         return self._titles.search(query, limit)
