@@ -1,6 +1,7 @@
-"""Expanded advice cards in headless Chromium for three personas (profiles posted through the API by people signed in
-from their emailed link): each opens three cards and finds steps for their job and city, close jobs or départements
-by name with figures, templates, rights and resources. Screenshots on a desktop and a phone."""
+"""Expanded advice cards and the local-market page in headless Chromium for three personas (profiles posted through
+the API by people signed in from their emailed link): each opens three cards and finds steps for their job and city,
+close jobs or départements by name with figures, templates, rights and resources; then their market page, its chart
+and figures. Screenshots on a desktop and a phone."""
 
 from __future__ import annotations
 
@@ -34,6 +35,7 @@ class Persona:
     name: str
     profile: dict[str, Any]
     cards: dict[str, tuple[str, str]]  # module id -> (section kind it must show, a text it must contain)
+    market_figure: str  # their département's figure, as the market page says it
 
 
 SETTLED = {"passion_level": "PASSIONATING_JOB", "has_clear_project": True, "training_fulfillment": "ENOUGH_DIPLOMAS",
@@ -51,6 +53,7 @@ PERSONAS = (
             "commute": ("places", "le Lot (46)"),
             "spontaneous-application": ("template", "à Toulouse"),
         },
+        "3 offres pour 10 candidats",
     ),
     Persona(
         "handler-lyon",  # 69 N1105, a disability, discrimination about their origins, ready to move in the region
@@ -64,6 +67,7 @@ PERSONAS = (
             "needs-for-handicap": ("resources", "Agefiph"),
             "relocate": ("places", "le Puy-de-Dôme (63)"),
         },
+        "1,4 offre pour 10 candidats",
     ),
     Persona(
         "young-clerk-lille",  # 59 M1602, 22 years old, no diploma, a weak network
@@ -77,6 +81,7 @@ PERSONAS = (
             "network-application-weak": ("template", "« Opérations administratives »"),
             "reorient-to-close-job": ("jobs", "« Secrétariat »"),
         },
+        "1,8 offre pour 10 candidats",
     ),
 )
 
@@ -131,4 +136,22 @@ def test_three_expanded_cards_fit_the_persona(
     page.get_by_role("button", name="Switch to English").click()
     expect(page.get_by_text("What to do, and where").first).to_be_visible()
     shoot(page, f"{persona.name}-cards-english")
+    page.get_by_role("button", name="Passer en français").click()
+
+    # The local market: the person's figure, the region's départements by name in a chart and a list.
+    page.get_by_role("link", name="Voir mon marché local").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Votre marché local", timeout=SLOW)
+    own = persona.market_figure
+    expect(page.get_by_test_id("market-own")).to_have_text(own)
+    expect(page.get_by_test_id("market-chart").locator("canvas")).to_be_visible()
+    places = page.get_by_test_id("market-places")
+    expect(places.locator("li.own")).to_contain_text(own)
+    assert places.locator("li").count() >= 2
+    assert not re.search(r"\b[A-N]\d{4}\b", page.locator("main").inner_text())
+    expect(page.get_by_test_id("market-synthetic")).to_be_visible()  # the seed's figures are not statistics
+    shoot(page, f"{persona.name}-market")
+    page.set_viewport_size(PHONE)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], f"{persona.name}: the market page scrolls sideways on a phone ({width}px)"
+    shoot(page, f"{persona.name}-market-phone")
     assert errors.messages == []

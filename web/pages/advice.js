@@ -56,6 +56,7 @@ export default {
       list.length ? h('ol', { class: 'plain-list' }, list.map(item)) : h('p', T('advice.none')),
       h('div', { class: 'actions' },
         h('a', { class: 'button', href: '#/help', ...T('diag.get_help') }),
+        h('a', { class: 'button secondary', href: '#/market', ...T('advice.see_market') }),
         h('a', { class: 'button secondary', href: '#/diagnosis', ...T('advice.back_to_diagnosis') })));
     return undefined;
   },

@@ -4,6 +4,7 @@ contrast. What needs a browser (labels, keyboard, layout) is checked by tests/br
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from enum import StrEnum
@@ -13,6 +14,7 @@ import pytest
 
 from deploy.local.paths import REPO
 from shared.auth.tokens import Role
+from shared.referential.parsers import imt_application_modes, imt_employment_types
 from shared.schemas import profile
 from shared.schemas.diagnosis import ChallengeId, TrainStatus
 from shared.schemas.followup import Helped, Scores, Situation
@@ -20,7 +22,13 @@ from shared.schemas.pledges import DocumentKind, Kind, ReviewChanged
 
 WEB = REPO / "web"
 STRINGS: dict[str, dict[str, str]] = json.loads((WEB / "strings.json").read_text())
-SCRIPTS = sorted(WEB.rglob("*.js"))
+VENDOR = WEB / "vendor"
+# Ours: the vendored libraries are third-party code, checked by their digests instead.
+SCRIPTS = sorted(p for p in WEB.rglob("*.js") if not p.is_relative_to(VENDOR))
+VENDORED = {  # web/vendor/uplot/README.md: uPlot 1.6.32 from the npm registry, MIT
+    "uplot/uPlot.esm.js": "5dd9b3281aa64b461b42d9945f6adb2649d346502b12281a9ae0d46599a80eba",
+    "uplot/uPlot.min.css": "df630c6a8d6f8eeaff264b50f73ce5b114f646ffd9a0bb74f049b0a00135fa04",
+}
 SOURCES = {path.relative_to(WEB).as_posix(): path.read_text() for path in [*SCRIPTS, WEB / "index.html"]}
 NAMESPACES = {key.split(".")[0] for key in STRINGS}
 # Keys built at run time from a value (`enum.${name}.${value}`); each family is checked for completeness below.
@@ -28,7 +36,7 @@ DYNAMIC_PREFIXES = (
     "enum.", "challenge.", "train.", "review.state.", "helper.state.", "doc.", "pledge.", "domain.", "lang.",
     "situation.",
     "survey.feature.", "survey.score.", "survey.score_", "survey.nps_", "advice.priority_", "role.",
-    "unsubscribe.intro_",
+    "unsubscribe.intro_", "market.channel_", "market.contract_",
 )
 
 
@@ -41,6 +49,13 @@ def static_keys() -> dict[str, set[str]]:
             if re.fullmatch(r"[a-z_]+(\.[A-Za-z0-9_-]+)+", literal) and literal.split(".")[0] in NAMESPACES:
                 found.setdefault(literal, set()).add(name)
     return found
+
+
+def test_vendored_files_are_the_published_ones_with_their_licence() -> None:
+    for name, digest in VENDORED.items():
+        assert hashlib.sha256((VENDOR / name).read_bytes()).hexdigest() == digest, name
+        assert (VENDOR / name).parent.joinpath("LICENSE").is_file()
+    assert {p.relative_to(VENDOR).as_posix() for p in VENDOR.rglob("*") if p.suffix in {".js", ".css"}} == set(VENDORED)
 
 
 def test_every_string_has_both_languages() -> None:
@@ -100,6 +115,8 @@ def _family(prefix: str, values: object, suffixes: tuple[str, ...] = ("",)) -> l
     pytest.param(_family("survey.helped_", [h.value for h in Helped]), id="helped"),
     pytest.param(_family("survey.score.", list(Scores.model_fields)), id="scores"),
     pytest.param(_family("role.", [r.value for r in Role]), id="roles"),
+    pytest.param(_family("market.channel_", imt_application_modes.CHANNELS.values()), id="hiring channels"),
+    pytest.param(_family("market.contract_", imt_employment_types.CONTRACTS.values()), id="contracts"),
 ])
 def test_every_value_shown_has_a_label(keys: list[str]) -> None:
     assert [key for key in keys if key not in STRINGS] == []
