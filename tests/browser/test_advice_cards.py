@@ -119,7 +119,7 @@ def test_three_expanded_cards_fit_the_persona(
         item = page.locator(f'[data-testid="advice-item"][data-module="{module_id}"]')
         expect(item).to_be_visible()
         card = item.get_by_test_id("advice-card")
-        expect(card.locator("section")).not_to_be_visible()  # folded until asked
+        expect(card.locator("section").first).not_to_be_visible()  # folded until asked
         card.get_by_text("Que faire, et où").click()
         expect(card.locator('section[data-kind="steps"] li').first).to_be_visible()
         section = card.locator(f'section[data-kind="{kind}"]')
