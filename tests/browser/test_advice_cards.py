@@ -149,6 +149,7 @@ def test_three_expanded_cards_fit_the_persona(
     assert places.locator("li").count() >= 2
     assert not re.search(r"\b[A-N]\d{4}\b(?!-)", page.locator("main").inner_text())
     expect(page.get_by_test_id("market-synthetic")).to_be_visible()  # the seed's figures are not statistics
+    expect(page.get_by_test_id("market-first-channel")).to_be_visible()
     shoot(page, f"{persona.name}-market")
     page.set_viewport_size(PHONE)
     width = page.evaluate("document.documentElement.scrollWidth")

@@ -38,6 +38,13 @@ function percent(value) {
   return { fr: `${n.fr} %`, en: `${n.en}%` };
 }
 
+/** A search length as shared/texts words it: whole months elapsed, "moins d'un mois" under one. */
+function months(days) {
+  const whole = Math.floor(days / 30.5);
+  if (whole === 0) return { fr: "moins d'un mois", en: 'less than a month' };
+  return { fr: `${whole} mois`, en: `${whole} month${whole === 1 ? '' : 's'}` };
+}
+
 function labelled(key, value) {
   return h('li', {}, h('span', T(key)), ' ', h('strong', bi(value)));
 }
@@ -142,7 +149,13 @@ export default {
       Object.keys(market.hiring_channel_percents).length ? section('market.channels',
         h('ul', { class: 'plain-list' }, Object.entries(market.hiring_channel_percents)
           .sort((a, b) => b[1] - a[1])
-          .map(([channel, share]) => labelled(`market.channel_${channel}`, percent(share))))) : null,
+          .map(([channel, share]) => labelled(`market.channel_${channel}`, percent(share)))))
+        : facts.first_hiring_channel ? section('market.channels',
+          h('p', { 'data-testid': 'market-first-channel' }, h('span', T('market.first_channel')), ' ',
+            h('strong', T(`market.via_${facts.first_hiring_channel}`)))) : null,
+      facts.typical_unemployment_days !== null ? section('market.duration',
+        h('p', {}, h('span', T('market.typical_search')), ' ',
+          h('strong', bi(months(facts.typical_unemployment_days))))) : null,
       facts.contract_mix.length ? section('market.contracts',
         h('ul', { class: 'plain-list', 'data-testid': 'market-contracts' }, facts.contract_mix.map((share) =>
           labelled(`market.contract_${share.contract}`, percent(share.percent_offers))))) : null,
