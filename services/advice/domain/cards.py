@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from services.advice.domain.facts import Facts
@@ -36,19 +37,16 @@ class Resource:
     min_degree: str | None
     handicap: bool
 
-    def fits(self, facts: Facts) -> bool:
-        target = facts.project.target_job
-        if self.domains and (target is None or not target.rome_code.startswith(self.domains)):
+    def fits(self, rome_code: str | None, age: int, degree: str | None, handicap: bool) -> bool:
+        if self.domains and (rome_code is None or not rome_code.startswith(self.domains)):
             return False
-        if self.max_age is not None and facts.age > self.max_age:
+        if self.max_age is not None and age > self.max_age:
             return False
-        if self.handicap and not facts.profile.has_handicap:
+        if self.handicap and not handicap:
             return False
-        if self.min_degree is not None:
-            degree = facts.profile.highest_degree
-            if degree is None or _DEGREE_RANK[degree] < _DEGREE_RANK[self.min_degree]:
-                return False
-        return True
+        if self.min_degree is None:
+            return True
+        return degree is not None and _DEGREE_RANK[degree] >= _DEGREE_RANK[self.min_degree]
 
 
 def load_resources(path: Path = RESOURCES_FILE) -> tuple[Resource, ...]:
@@ -81,10 +79,16 @@ class Person:
         self.place = texts.in_departement(facts.project.city.departement_id)
 
     def fill(self, fr: str, en: str) -> Text:
-        return Text(
-            fr=texts.elide(fr.format(job=self.job.fr, city=self.city, place=self.place.fr)),
-            en=en.format(job=self.job.en, city=self.city, place=self.place.en),
-        )
+        return _fill(fr, en, self.job, self.city, self.place)
+
+
+# Cards are built for every kept item of every advice: what depends only on the words is built once per words.
+@lru_cache(maxsize=8192)
+def _fill(fr: str, en: str, job: Text, city: str, place: Text) -> Text:
+    return Text(
+        fr=texts.elide(fr.format(job=job.fr, city=city, place=place.fr)),
+        en=en.format(job=job.en, city=city, place=place.en),
+    )
 
 
 Lines = tuple[tuple[str, str], ...]
@@ -399,21 +403,44 @@ DYNAMIC: dict[str, tuple[Callable[[Facts, Person], CardSection | None], ...]] = 
 def card_for(module_id: str, facts: Facts, person: Person | None = None) -> Card | None:
     """The expanded card of a module for this person; None for a module without one."""
     group = MODULE_GROUP.get(module_id, module_id)
-    steps = STEPS.get(group)
-    if steps is None:
+    if group not in STEPS:
         return None
     person = person or Person(facts)
-    sections = [CardSection(kind="steps", title=STEPS_TITLE, entries=[
-        CardEntry(text=person.fill(fr, en)) for fr, en in steps])]
+    sections = [_steps_section(group, person.job, person.city, person.place)]
     sections += [section for build in DYNAMIC.get(module_id, ()) if (section := build(facts, person))]
+    sections += _fixed_sections(group, person.job, person.city, person.place)
+    target = facts.project.target_job
+    resources = _resources_section(module_id, target.rome_code if target else None, facts.age,
+                                   facts.profile.highest_degree, facts.profile.has_handicap)
+    if resources is not None:
+        sections.append(resources)
+    return Card(sections=sections)
+
+
+@lru_cache(maxsize=4096)
+def _steps_section(group: str, job: Text, city: str, place: Text) -> CardSection:
+    return CardSection(kind="steps", title=STEPS_TITLE, entries=[
+        CardEntry(text=_fill(fr, en, job, city, place)) for fr, en in STEPS[group]])
+
+
+@lru_cache(maxsize=4096)
+def _fixed_sections(group: str, job: Text, city: str, place: Text) -> tuple[CardSection, ...]:
+    sections = []
     if group in TEMPLATES:
         sections.append(CardSection(kind="template", title=TEMPLATE_TITLE,
-                                    entries=[CardEntry(text=person.fill(*TEMPLATES[group]))]))
+                                    entries=[CardEntry(text=_fill(*TEMPLATES[group], job, city, place))]))
     if group in RIGHTS:
         sections.append(CardSection(kind="rights", title=RIGHTS_TITLE,
                                     entries=[CardEntry(text=Text(fr=fr, en=en)) for fr, en in RIGHTS[group]]))
-    resources = [r for r in RESOURCES if module_id in r.modules and r.fits(facts)][:MAX_RESOURCES]
-    if resources:
-        sections.append(CardSection(kind="resources", title=RESOURCES_TITLE, entries=[
-            CardEntry(text=Text(fr=r.name, en=r.name), detail=r.audience, url=r.url) for r in resources]))
-    return Card(sections=sections)
+    return tuple(sections)
+
+
+@lru_cache(maxsize=4096)
+def _resources_section(
+    module_id: str, rome_code: str | None, age: int, degree: str | None, handicap: bool
+) -> CardSection | None:
+    resources = [r for r in RESOURCES if module_id in r.modules and r.fits(rome_code, age, degree, handicap)]
+    if not resources:
+        return None
+    return CardSection(kind="resources", title=RESOURCES_TITLE, entries=[
+        CardEntry(text=Text(fr=r.name, en=r.name), detail=r.audience, url=r.url) for r in resources[:MAX_RESOURCES]])
