@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 
 import orjson
 from bson import Binary
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, HTTPException, Query
 from mongoengine import BinaryField, DateTimeField, Document, IntField, StringField  # type: ignore[import-untyped]
 from pydantic import BaseModel
 from pymongo.collection import Collection
@@ -71,6 +71,28 @@ def latest(document: type[ResultDocument], profile_id: str, version: int | None)
 # A version that could not be computed (dead-lettered) leaves a gap in the versions: probing a person's results
 # stops only after this many missing versions in a row.
 GAP_TOLERATED = 3
+# Versions beyond the newest computed that may still be on their way (submitted, not yet computed).
+IN_FLIGHT = 3
+
+
+def will_never_exist(document: type[ResultDocument], profile_id: str, version: int) -> bool:
+    """True for a version that is not stored and cannot be coming: versions of a person are computed in order,
+    so one below the newest computed was refused, and one far beyond it was never submitted (at most IN_FLIGHT
+    versions are taken to be on their way; more are submitted in a burst only by a script)."""
+    newest_version, probe, missing = 0, 1, 0
+    results = collection(document)
+    while missing < GAP_TOLERATED:  # by `_id`, over the gaps refused versions leave
+        if results.find_one({"_id": doc_id(profile_id, probe)}, {"_id": True}) is None:
+            missing += 1
+        else:
+            newest_version, missing = probe, 0
+        probe += 1
+    return version < newest_version or version > newest_version + IN_FLIGHT
+
+
+class VersionNotFound(HTTPException):
+    def __init__(self, version: int) -> None:
+        super().__init__(404, f"profile version {version} has no result and never will")
 
 
 def person_results(document: type[ResultDocument], profile_id: str) -> list[dict[str, Any]]:
@@ -116,11 +138,14 @@ def result_router(document: type[ResultDocument], name: str) -> APIRouter:
     """GET /api/v1/profiles/{id}/<name>[?version=N]: that version, or the latest computed."""
     router = APIRouter(prefix="/api/v1", tags=[name])
 
-    @router.get(f"/profiles/{{profile_id}}/{name}", name=f"read_{name}")
+    @router.get(f"/profiles/{{profile_id}}/{name}", name=f"read_{name}",
+                responses={404: {"description": "A version that has no result and never will"}})
     async def read_result(
         profile_id: ProfileIdPath, _: ProfileOwner, version: Annotated[int | None, Query(ge=1)] = None
     ) -> ResultOut:
         doc = await run_sync(latest, document, profile_id, version)
+        if doc is None and version is not None and await run_sync(will_never_exist, document, profile_id, version):
+            raise VersionNotFound(version)
         if doc is None:
             return ResultOut(status="pending", profile_id=profile_id, profile_version=version)
         return ResultOut(

@@ -10,6 +10,7 @@ import help from './pages/help.js';
 import helperPledge from './pages/helper-pledge.js';
 import helperReviews from './pages/helper-reviews.js';
 import home from './pages/home.js';
+import market from './pages/market.js';
 import onboarding from './pages/onboarding.js';
 import operator from './pages/operator.js';
 import review from './pages/review.js';
@@ -25,6 +26,7 @@ const ROUTES = [
   ['onboarding', onboarding],
   ['diagnosis', diagnosis],
   ['advice', advice],
+  ['market', market],
   ['help', help],
   ['helper', helperPledge],
   ['helper/reviews', helperReviews],

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any, TypeVar
 
-from shared.referential.records import DiplomaShare
+from shared.referential.records import ContractShare, DiplomaShare
 
 RecordT = TypeVar("RecordT")
 
@@ -38,6 +38,8 @@ def from_document(record_type: type[RecordT], document: dict[str, Any]) -> Recor
         value = document[field.name]
         if field.name == "diploma_requirements":
             value = tuple(DiplomaShare(item["degree"], item["percent_offers"]) for item in value or ())
+        elif field.name == "contract_mix":
+            value = tuple(ContractShare(item["contract"], item["percent_offers"]) for item in value or ())
         elif field.name == "hiring_channel_percents":
             value = dict(value or {})
         values[field.name] = value

@@ -16,7 +16,7 @@ import mongoengine as me  # type: ignore[import-untyped]
 from shared.referential import models
 from shared.referential.bulk_upsert import ProgressCallback, UpsertCounts, upsert_documents
 from shared.referential.codec import to_document
-from shared.referential.imt_mapping import hiring_channel_stats, market_stats_from_tension
+from shared.referential.imt_mapping import hiring_channel_stats, market_stats_from_tension, with_offer_details
 from shared.referential.parsers import (
     fap_crosswalk,
     imt_application_modes,
@@ -121,7 +121,8 @@ def _find(name: str, *folders: Path | None) -> Path | None:
 def import_imt(
     imt_dir: Path, rome_dir: Path | None = None, progress: ProgressCallback | None = None
 ) -> list[StepReport]:
-    """Market tension per (département, job group), hiring channels per job group; other IMT files parsed only."""
+    """Market tension, contract mix and BMO hiring intentions per (département, job group), hiring channels per job
+    group; salaries parsed only."""
     known = KnownCodes(_known(models.JobGroup, "rome_code"), _known(models.Departement, "departement_id"))
     monthly, scores = imt_dir / imt_monthly_tension.FILE_NAME, imt_dir / imt_market_score.FILE_NAME
     tension_report = ParseReport(f"{monthly.name} + {scores.name}")
@@ -136,29 +137,41 @@ def import_imt(
         tensions.extend(imt_market_score.parse_market_scores(scores, score_report, known))
         tension_report.merge(score_report)
     market = market_stats_from_tension(tensions)
-    reports = [_store("market stats", models.MarketStat, market, tension_report, progress)]
+
+    # Contract mix and BMO hiring intentions go with the market stats; salaries are keyed by PCS profession,
+    # which no crosswalk we hold maps to job groups: parsed and counted only.
+    crosswalk = _find(fap_crosswalk.FILE_NAME, rome_dir, imt_dir)
+    mappings = list(fap_crosswalk.parse_fap_crosswalk(crosswalk)) if crosswalk else []
+    detail_reports = []
+    contracts: list[Any] = []
+    bmo: list[Any] = []
+    for step, name, parse, into in (
+        ("contract mix", imt_employment_types.FILE_NAME, imt_employment_types.parse_employment_types, contracts),
+        ("BMO hiring needs", imt_bmo.FILE_NAME, imt_bmo.parse_bmo, bmo),
+    ):
+        if (imt_dir / name).exists():
+            report = ParseReport(name)
+            into.extend(parse(imt_dir / name, report))
+            detail_reports.append(StepReport(step, report, note="stored with the market stats"))
+    if bmo and not mappings:
+        detail_reports[-1].note = f"{fap_crosswalk.FILE_NAME} not found: no FAP → ROME mapping, not stored"
+    market = with_offer_details(market, contracts, bmo, mappings, known.rome_codes)
+    reports = [_store("market stats", models.MarketStat, market, tension_report, progress), *detail_reports]
 
     modes = imt_dir / imt_application_modes.FILE_NAME
-    crosswalk = _find(fap_crosswalk.FILE_NAME, rome_dir, imt_dir)
     if modes.exists():
         channel_report = ParseReport(modes.name)
         records = imt_application_modes.parse_application_modes(modes, channel_report)
-        mappings = fap_crosswalk.parse_fap_crosswalk(crosswalk) if crosswalk else ()
         stats = hiring_channel_stats(records, mappings, known.rome_codes)
         note = "" if crosswalk else f"{fap_crosswalk.FILE_NAME} not found: no FAP → ROME mapping"
         reports.append(_store("hiring channels", models.JobGroupStat, stats, channel_report, progress, note))
 
-    parse_only = (
-        ("contract mix", imt_employment_types.FILE_NAME, imt_employment_types.parse_employment_types),
-        ("salaries", imt_salaries.FILE_NAME, imt_salaries.parse_salaries),
-        ("BMO hiring needs", imt_bmo.FILE_NAME, imt_bmo.parse_bmo),
-    )
-    for step, name, parse in parse_only:
-        if (imt_dir / name).exists():
-            report = ParseReport(name)
-            for _ in parse(imt_dir / name, report):
-                pass  # validated and counted only
-            reports.append(StepReport(step, report, note="parsed only: no MarketFacts field holds it"))
+    salaries = imt_dir / imt_salaries.FILE_NAME
+    if salaries.exists():
+        report = ParseReport(salaries.name)
+        for _ in imt_salaries.parse_salaries(salaries, report):
+            pass  # validated and counted only
+        reports.append(StepReport("salaries", report, note="parsed only: keyed by PCS, no crosswalk to job groups"))
     return reports
 
 

@@ -83,6 +83,11 @@ class DiplomaShare(me.EmbeddedDocument):  # type: ignore[misc]
     percent_offers = me.FloatField(min_value=0, max_value=100)
 
 
+class ContractShare(me.EmbeddedDocument):  # type: ignore[misc]
+    contract = me.StringField(required=True)
+    percent_offers = me.FloatField(min_value=0, max_value=100)
+
+
 class MarketStat(me.Document):  # type: ignore[misc]
     """Figures for one (département, job group). offers_per_10_candidates: None = unknown, 0 = no offers."""
 
@@ -93,6 +98,10 @@ class MarketStat(me.Document):  # type: ignore[misc]
     first_hiring_channel = me.StringField(null=True)
     typical_unemployment_days = me.IntField(min_value=0, null=True)
     diploma_requirements = me.EmbeddedDocumentListField(DiplomaShare)
+    contract_mix = me.EmbeddedDocumentListField(ContractShare)
+    hiring_projects = me.FloatField(min_value=0, null=True)
+    difficult_hiring_percent = me.FloatField(min_value=0, max_value=100, null=True)
+    seasonal_hiring_percent = me.FloatField(min_value=0, max_value=100, null=True)
     synthetic = me.BooleanField(default=False)  # True for the demo seed, never official statistics
     source = me.StringField(required=True)
     meta = _meta("market_stats", "departement_id", "rome_code", indexes=("rome_code",))

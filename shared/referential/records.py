@@ -68,6 +68,12 @@ class DiplomaShare:
 
 
 @dataclass(frozen=True)
+class ContractShare:
+    contract: str  # CDI, CDD_SHORT (<= 3 months), CDD_LONG, INTERIM
+    percent_offers: float
+
+
+@dataclass(frozen=True)
 class MarketStatRecord:
     """Figures for one (département, job group); None = unknown."""
 
@@ -79,6 +85,12 @@ class MarketStatRecord:
     first_hiring_channel: str | None = None
     typical_unemployment_days: int | None = None
     diploma_requirements: tuple[DiplomaShare, ...] = ()
+    contract_mix: tuple[ContractShare, ...] = ()  # IMT employment types: share of offers per contract
+    # BMO survey, for the job group's FAP family in the département: hiring projects, and the shares of them
+    # employers judge difficult and seasonal.
+    hiring_projects: float | None = None
+    difficult_hiring_percent: float | None = None
+    seasonal_hiring_percent: float | None = None
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -13,6 +13,32 @@ from shared.schemas.sealed import Sealed, open_model, seal_model
 EVENT_TYPE = "advice.generated"
 
 
+class CardEntry(BaseModel):
+    """One line of a card section: a step, a job or a place with its figure, a resource with its link."""
+
+    model_config = ConfigDict(frozen=True)
+
+    text: Text
+    detail: Text | None = Field(None, description="A figure, who a resource is for, or a filled template")
+    url: str | None = None
+
+
+class CardSection(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    kind: Literal["steps", "jobs", "places", "resources", "template", "rights"]
+    title: Text
+    entries: list[CardEntry]
+
+
+class Card(BaseModel):
+    """The expanded card: what to do this week, then what fits this person's job and place."""
+
+    model_config = ConfigDict(frozen=True)
+
+    sections: list[CardSection]
+
+
 class AdviceItem(BaseModel):
     model_config = ConfigDict(frozen=True)
 
@@ -20,6 +46,7 @@ class AdviceItem(BaseModel):
     score: Annotated[int, Field(ge=1, le=3, description="Priority: 3 is the most important")]
     title: Text
     explanations: list[Text] = Field(description="Why this advice fits this person")
+    card: Card | None = Field(None, description="What to do and where, for this person's job and place")
 
 
 class AdviceGenerated(BaseModel):

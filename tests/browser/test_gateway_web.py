@@ -46,6 +46,29 @@ def test_unknown_api_paths_stay_json_404s(platform: Platform) -> None:
     assert response.json() == {"detail": "not found"}
 
 
+def test_errors_the_gateway_answers_itself_are_json(platform: Platform) -> None:
+    with httpx.Client(base_url=platform.config.gateway_url, timeout=10) as client:
+        too_large = client.post("/api/v1/profiles", content=b"{" + b" " * 2_000_000 + b"}",
+                                headers={"content-type": "application/json"})
+        missing_file = client.get("/nothing-here.js")
+        wrong_method = client.post("/index.html")
+    for response, status in ((too_large, 413), (missing_file, 404), (wrong_method, 405)):
+        assert response.status_code == status
+        assert response.headers["content-type"].startswith("application/json")
+        assert set(response.json()) == {"detail"}
+        assert response.headers["content-security-policy"]  # the server's headers stay on error pages
+    assert too_large.json() == {"detail": "request body too large"}
+
+
+def test_each_services_openapi_is_reachable_through_the_gateway(platform: Platform) -> None:
+    with httpx.Client(base_url=platform.config.gateway_url, timeout=10) as client:
+        for service in ("profile", "diagnosis", "advice", "pledges", "followup", "partners"):
+            document = client.get(f"/api/v1/{service}/openapi.json")
+            assert document.status_code == 200, service
+            assert document.json()["openapi"].startswith("3."), service
+            assert any(path.startswith("/api/v1/") for path in document.json()["paths"]), service
+
+
 @pytest.fixture
 def strict_gateway(platform: Platform, tmp_path: Path) -> Iterator[str]:
     """A second gateway in front of the same services, with the production sign-in limit (5 a minute)."""
@@ -89,5 +112,7 @@ def test_sign_in_requests_are_limited_per_client(strict_gateway: str) -> None:
         statuses = [client.post("/api/v1/auth/magic-link", json={}).status_code for _ in range(limit + 3)]
         assert 429 not in statuses[:limit], statuses  # the burst lets a minute's worth through at once
         assert statuses[-1] == 429, statuses
+        limited = client.post("/api/v1/auth/magic-link", json={})
+        assert (limited.status_code, limited.json()) == (429, {"detail": "too many requests, slow down"})
         # Other routes keep the general, much higher limit.
         assert client.get("/api/v1/referential/job-titles", params={"q": "boulanger"}).status_code == 200

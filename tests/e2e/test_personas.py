@@ -70,7 +70,7 @@ PERSONAS: tuple[Persona, ...] = (
     Persona(
         "young, food job, just started", "find-what-you-like", ("explore-other-jobs",),
         profile(
-            project("31", "M1607", **{**SETTLED, "passion_level": "ALIMENTARY_JOB",
+            project("31", "M1607", **{**SETTLED, "passion_level": "ALIMENTARY_JOB", "seniority": "JUNIOR",
                                       "job_search_started_at": days_ago(20), "total_interview_count": 0}),
             year_of_birth=born_aged(22),
         ),
@@ -175,7 +175,10 @@ def test_missing_market_data_is_not_a_stuck_market(client: httpx.Client) -> None
     assert diagnosis["main_challenge"] != "stuck-market"
     assert diagnosis["main_challenge"] == "bravo"
     market = result["market"]
-    assert market is None or market["offers_per_10_candidates"] is None
+    assert market["offers_per_10_candidates"] is None
+    # Without a local row the job group's national facts still count.
+    assert market["national_only"] is True
+    assert market["first_hiring_channel"] is not None
 
 
 def test_a_put_makes_version_2_and_version_1_stays_readable(client: httpx.Client) -> None:
@@ -203,6 +206,10 @@ def test_a_put_makes_version_2_and_version_1_stays_readable(client: httpx.Client
     assert stored_v1["profile"]["projects"][0]["job_search_has_not_started"] is True
     advice_v2 = poll_ready(client, f"/api/v1/profiles/{profile_id}/advice?version=2")
     assert advice_v2["result"]["main_challenge"] == "bravo"
+    for result in ("diagnosis", "advice"):  # a version that will never exist is not "pending" forever
+        never = client.get(f"/api/v1/profiles/{profile_id}/{result}", params={"version": 999})
+        assert never.status_code == 404
+        assert never.json() == {"detail": "profile version 999 has no result and never will"}
 
 
 def test_results_are_computed_once_per_version(client: httpx.Client, submitted: dict[str, str]) -> None:

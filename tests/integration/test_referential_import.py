@@ -58,7 +58,7 @@ def test_official_files_import_twice_to_the_same_documents() -> None:
         "job titles": 10_968,
         "regions": 18,
         "départements": 101,
-        "market stats": 26,
+        "market stats": 44,  # 26 with a tension figure, 18 with contract mix or BMO figures only
         "hiring channels": 4,
     }
     assert first["job titles"].parse.skipped == {"unknown job group": 22}
@@ -79,6 +79,10 @@ def test_official_files_import_twice_to_the_same_documents() -> None:
     stat = MarketStat.objects.get(departement_id="10", rome_code="F1401")
     assert stat.offers_per_10_candidates == 0
     assert not stat.synthetic
+    roads = ReferentialCache.load().market_facts("09", "F1702")
+    assert roads is not None
+    assert [(share.contract, share.percent_offers) for share in roads.contract_mix][0] == ("INTERIM", 76.47)
+    assert MarketStat.objects.get(departement_id="971", rome_code="F1701").hiring_projects == 18.1
 
 
 @pytest.mark.usefixtures("referential_db")

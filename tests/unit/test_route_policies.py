@@ -14,7 +14,9 @@ APIS = [p.module for p in PROCESSES if p.role == "api"]
 OPEN = {"public", "link"}
 # Reachable without an access token: no personal data, signing in, or authorised by a signed emailed link.
 ALLOWED_OPEN = {
-    "/healthz", "/readyz", "/metrics", "/api/v1/referential/job-titles", "/api/v1/pledges/stats",
+    "/healthz", "/readyz", "/metrics", "/api/v1/referential/job-titles",
+    "/api/v1/referential/markets/{rome_code}/{departement_id}",  # labour-market figures only
+    "/api/v1/pledges/stats",
     "/api/v1/auth/magic-link", "/api/v1/auth/token", "/api/v1/auth/refresh",
     "/api/v1/followup/surveys/{token}", "/api/v1/followup/unsubscribe/{token}", "/api/v1/helpers/unsubscribe",
 }

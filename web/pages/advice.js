@@ -1,14 +1,33 @@
-// The advice list, best first, each with why it was chosen. The trial's control group sees it later.
+// The advice list, best first, each with why it was chosen and an expandable card: what to do this week, then
+// close jobs, places, templates, rights and resources for the person. The trial's control group sees it later.
 import { append, bi, h, replace, T } from '../dom.js';
 import { navigate } from '../shell.js';
 import { latestProfile, stillPending, waitForResult, waiting } from './diagnosis.js';
 
+function entry(line, kind) {
+  const text = line.url
+    ? h('a', { href: line.url, target: '_blank', rel: 'noopener noreferrer', ...bi(line.text) })
+    : h(kind === 'template' ? 'blockquote' : 'span', bi(line.text));
+  return h('li', {}, text, line.detail ? h('span', { class: 'detail', ...bi(line.detail) }) : null);
+}
+
+function section(part) {
+  return h('section', { class: `card-section ${part.kind}`, 'data-kind': part.kind },
+    h('h3', bi(part.title)),
+    h(part.kind === 'steps' ? 'ol' : 'ul', { class: part.kind === 'steps' ? null : 'plain-list' },
+      part.entries.map((line) => entry(line, part.kind))));
+}
+
 function item(advice) {
-  return h('li', { class: 'card', 'data-testid': 'advice-item' },
+  return h('li', { class: 'card', 'data-testid': 'advice-item', 'data-module': advice.module_id },
     h('h2', bi(advice.title)),
     h('p', {}, h('span', { class: `badge priority-${advice.score}`, ...T(`advice.priority_${advice.score}`) })),
     advice.explanations?.length
-      ? h('ul', {}, advice.explanations.map((explanation) => h('li', bi(explanation)))) : null);
+      ? h('ul', {}, advice.explanations.map((explanation) => h('li', bi(explanation)))) : null,
+    advice.card?.sections?.length
+      ? h('details', { class: 'expanded-card', 'data-testid': 'advice-card' },
+        h('summary', T('advice.what_to_do')), advice.card.sections.map(section))
+      : null);
 }
 
 export default {
@@ -37,6 +56,7 @@ export default {
       list.length ? h('ol', { class: 'plain-list' }, list.map(item)) : h('p', T('advice.none')),
       h('div', { class: 'actions' },
         h('a', { class: 'button', href: '#/help', ...T('diag.get_help') }),
+        h('a', { class: 'button secondary', href: '#/market', ...T('advice.see_market') }),
         h('a', { class: 'button secondary', href: '#/diagnosis', ...T('advice.back_to_diagnosis') })));
     return undefined;
   },

@@ -13,7 +13,7 @@ from services.advice.adapters import experiment
 from services.advice.adapters.results import AdviceList
 from shared.auth.access import ProfileIdPath, ProfileOwner
 from shared.mongo import as_utc, run_sync
-from shared.results import latest
+from shared.results import VersionNotFound, latest, will_never_exist
 
 
 class GatedAdviceOut(BaseModel):
@@ -31,11 +31,14 @@ class GatedAdviceOut(BaseModel):
 def gated_advice_router() -> APIRouter:
     router = APIRouter(prefix="/api/v1", tags=["advice"])
 
-    @router.get("/profiles/{profile_id}/advice", name="read_advice")
+    @router.get("/profiles/{profile_id}/advice", name="read_advice",
+                responses={404: {"description": "A version that has no result and never will"}})
     async def read_advice(
         profile_id: ProfileIdPath, _: ProfileOwner, version: Annotated[int | None, Query(ge=1)] = None
     ) -> GatedAdviceOut:
         doc = await run_sync(latest, AdviceList, profile_id, version)
+        if doc is None and version is not None and await run_sync(will_never_exist, AdviceList, profile_id, version):
+            raise VersionNotFound(version)
         assignment = await run_sync(experiment.find, profile_id)
         if doc is None or assignment is None:
             return GatedAdviceOut(status="pending", profile_id=profile_id, profile_version=version)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from services.advice.domain.cards import Person, card_for
 from services.advice.domain.catalog import CATALOG, CompiledModule
 from services.advice.domain.facts import Facts
 from services.advice.domain.phrases import Reason, render
@@ -39,13 +40,15 @@ def advise(
     scored.sort(key=_rank)
     excluded: set[str] = set()
     advice = []
+    person = Person(facts) if scored else None
     for score, module, reasons in scored:
         if module.id in excluded:
             continue
         excluded.update(module.excludes)
-        advice.append(
-            AdviceItem(module_id=module.id, score=score, title=module.title, explanations=_explain(module, reasons))
-        )
+        advice.append(AdviceItem(
+            module_id=module.id, score=score, title=module.title, explanations=_explain(module, reasons),
+            card=card_for(module.id, facts, person),
+        ))
     return advice
 
 

@@ -14,6 +14,7 @@ from shared.schemas.profile import (
     PassionLevel,
     ProjectKind,
     Seniority,
+    TrainingFulfillment,
 )
 
 # Full "because ..." sentences: a frustration is the person's own words, so it reads best restated whole.
@@ -112,6 +113,22 @@ AREAS: dict[AreaType, Phrase] = {
     AreaType.REGION: Phrase("dans votre région", "in your region"),
     AreaType.COUNTRY: Phrase("dans toute la France", "anywhere in the country"),
     AreaType.WORLD: Phrase("partout dans le monde", "anywhere in the world"),
+}
+
+# After "because you told us".
+TRAININGS: dict[TrainingFulfillment, Phrase] = {
+    TrainingFulfillment.ENOUGH_DIPLOMAS: Phrase("avoir les diplômes demandés", "you have the diplomas asked for"),
+    TrainingFulfillment.ENOUGH_EXPERIENCE: Phrase(
+        "ne pas avoir les diplômes mais avoir l'expérience demandée",
+        "you lack the diplomas but have the experience asked for",
+    ),
+    TrainingFulfillment.CURRENTLY_IN_TRAINING: Phrase("être en formation", "you are in training"),
+    TrainingFulfillment.NOT_SURE: Phrase(
+        "ne pas être sûr·e d'avoir les diplômes demandés", "you are not sure you have the diplomas asked for"
+    ),
+    TrainingFulfillment.NO_TRAINING_REQUIRED: Phrase(
+        "qu'aucune formation n'est demandée", "no training is asked for"
+    ),
 }
 
 PROJECT_KINDS: dict[ProjectKind, Phrase] = {

@@ -10,7 +10,8 @@ from services.advice.domain.labels import CHALLENGES, DEGREES, HIRING_CHANNELS
 from services.advice.domain.person_rules import DEGREE_RANK, degree_reason
 from services.advice.domain.phrases import Phrase, reason
 from services.advice.domain.rule_args import RuleIdError, parse_enum_value, parse_int
-from shared.schemas.diagnosis import ChallengeId
+from shared import texts
+from shared.schemas.diagnosis import ChallengeId, Text
 from shared.schemas.profile import Degree, TrainingFulfillment
 
 # A degree asked by fewer offers than this is not a real barrier.
@@ -34,11 +35,19 @@ CHANNEL = Phrase(
     "parce que dans votre métier on recrute d'abord par {}", "because your job hires first through {}"
 )
 CLOSE_JOBS = Phrase(
-    "parce que des métiers proches sont moins encombrés : {}", "because close jobs are less crowded: {}"
+    "parce que des métiers proches du vôtre recrutent davantage ici : {}",
+    "because jobs close to yours hire more here: {}",
 )
 BETTER_DEPARTEMENTS = Phrase(
-    "parce que des départements voisins offrent plus d'opportunités : {}",
-    "because nearby départements offer more opportunities: {}",
+    "parce que des départements de votre région recrutent davantage : {}",
+    "because départements of your region hire more: {}",
+)
+CLOSE_JOB = Phrase(
+    "parce qu'un métier proche du vôtre recrute davantage ici : {}", "because a job close to yours hires more here: {}"
+)
+BETTER_DEPARTEMENT = Phrase(
+    "parce qu'un département de votre région recrute davantage : {}",
+    "because a département of your region hires more: {}",
 )
 CHALLENGE = Phrase("parce que votre diagnostic montre que {}", "because your diagnosis shows {}")
 
@@ -112,23 +121,41 @@ def for_first_hiring_channel(kind: str, arg: str) -> RuleFn:
 
 
 def for_close_jobs_less_stressed(facts: Facts) -> Verdict | None:
-    """The market facts list related job groups; None without market facts, 0 when the list is empty."""
-    if facts.market is None:
+    """Close job groups have a better known market here (named, with their figures); None when this market's own
+    figure is unknown (nothing to compare with), 0 when no close job does better."""
+    market = facts.market
+    if market is None or market.offers_per_10_candidates is None:
         return None
-    codes = facts.market.related_rome_codes
-    if not codes:
+    jobs = market.better_related_jobs[:MAX_CODES_SHOWN]
+    if not jobs:
         return NO
-    return (3, (reason(CLOSE_JOBS, ", ".join(codes[:MAX_CODES_SHOWN])),))
+    named = texts.join([_with_figure(texts.job_name(job.rome_code, job.name), job.offers_per_10_candidates)
+                        for job in jobs])
+    return (3, (reason(CLOSE_JOBS if len(jobs) > 1 else CLOSE_JOB, named),))
 
 
 def for_better_departements_nearby(facts: Facts) -> Verdict | None:
-    """The market facts list nearby less stressed départements; None without market facts."""
-    if facts.market is None:
+    """Départements of the region with more offers per candidate (named, with their figures); None without
+    market facts or without this market's own figure."""
+    market = facts.market
+    if market is None or market.offers_per_10_candidates is None:
         return None
-    departements = facts.market.better_departements
-    if not departements:
+    places = market.better_departement_markets[:MAX_CODES_SHOWN]
+    if places:
+        named = texts.join([_with_figure(texts.departement_name(place.departement_id, code=False),
+                                         place.offers_per_10_candidates)
+                            for place in places])
+    elif market.better_departements:
+        named = texts.departement_list(market.better_departements[:MAX_CODES_SHOWN])
+    else:
         return NO
-    return (3, (reason(BETTER_DEPARTEMENTS, ", ".join(departements[:MAX_CODES_SHOWN])),))
+    several = len(places or market.better_departements) > 1
+    return (3, (reason(BETTER_DEPARTEMENTS if several else BETTER_DEPARTEMENT, named),))
+
+
+def _with_figure(name: Text, offers: float) -> Text:
+    figure = texts.offers_per_10(offers)
+    return Text(fr=f"{name.fr} ({figure.fr})", en=f"{name.en} ({figure.en})")
 
 
 def for_main_challenge(kind: str, arg: str) -> RuleFn:

@@ -157,10 +157,15 @@ MODULES: tuple[Module, ...] = (
             "parce que votre expérience vaut un diplôme",
             "because your experience is worth a diploma",
         ),
+        # As the original's _AdviceVae (bayesimpact/bob-emploi frontend/server/scoring.py): never for someone who
+        # has the diplomas; 3 when experience stands for the diplomas of an experienced or training-frustrated
+        # person. The missing-diploma trigger is ours: it reads the market's requirements.
         triggers={
+            "all(for-training-fulfillment(ENOUGH_EXPERIENCE);any(for-seniority(SENIOR);for-frustrated(TRAINING)))": 3,
             "all(for-seniority(SENIOR);for-missing-diploma)": 3,
-            "all(for-seniority(EXPERT);for-degree-at-most(NO_DEGREE))": 3,
-            "all(for-seniority(SENIOR);for-degree-at-most(CAP_BEP))": 2,
+            "for-training-fulfillment(ENOUGH_EXPERIENCE)": 2,
+            "all(for-seniority(SENIOR);for-training-fulfillment(NOT_SURE,CURRENTLY_IN_TRAINING))": 2,
+            "all(for-seniority(SENIOR);for-frustrated(TRAINING);not-for-training-fulfillment(ENOUGH_DIPLOMAS))": 2,
         },
     ),
     Module(
@@ -187,6 +192,8 @@ MODULES: tuple[Module, ...] = (
         triggers={
             "for-frustrated(NO_OFFER_ANSWERS)": 3,
             "all(for-many-applications(DECENT_AMOUNT);for-few-interviews-per-month(1))": 2,
+            # As the original's _AdviceFollowupEmail, everyone gets it at 1: so every profile gets some advice.
+            "constant(1)": 1,
         },
     ),
     Module(
@@ -196,10 +203,8 @@ MODULES: tuple[Module, ...] = (
             "parce que la qualité compte plus que le nombre",
             "because quality matters more than numbers",
         ),
-        triggers={
-            "all(for-many-applications(A_LOT);for-few-interviews-per-month(0.5))": 3,
-            "for-many-applications(A_LOT)": 2,
-        },
+        # As the original's _AdviceLessApplications: 6 or more applications a week.
+        triggers={"for-many-applications(DECENT_AMOUNT)": 3},
     ),
     Module(
         id="body-language",

@@ -6,11 +6,11 @@ formatting strings for every evaluated rule would cost more than the rules thems
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TypeAlias
 
+from shared import texts
 from shared.schemas.diagnosis import Text
 
 
@@ -25,8 +25,9 @@ class Phrase:
     en_one: str | None = None
 
 
-# A nested Reason renders in place, e.g. a count of months with its own singular form.
-Arg: TypeAlias = "int | float | str | Phrase | Reason"
+# A nested Reason renders in place, e.g. a count of months with its own singular form; a Text (from shared.texts:
+# a duration, a place, a job name) is taken in the language being rendered.
+Arg: TypeAlias = "int | float | str | Phrase | Text | Reason"
 Reason: TypeAlias = tuple[Phrase, tuple[Arg, ...]]
 
 
@@ -34,33 +35,19 @@ def reason(phrase: Phrase, *args: Arg) -> Reason:
     return (phrase, args)
 
 
-def _number(value: float, lang: str) -> str:
-    if not math.isfinite(value):
-        return str(value)
-    rounded = round(value, 1)
-    if rounded == int(rounded):
-        return str(int(rounded))
-    text = f"{rounded:.1f}"
-    return text.replace(".", ",") if lang == "fr" else text
-
-
 def _format_arg(arg: Arg, lang: str) -> str:
-    if isinstance(arg, Phrase):
+    if isinstance(arg, (Phrase, Text)):
         return arg.fr if lang == "fr" else arg.en
     if isinstance(arg, tuple):
         return _render_one(arg[0], arg[1], lang)
     if isinstance(arg, float):
-        return _number(arg, lang)
+        return texts.number(arg, lang)
     return str(arg)
 
 
 def _is_singular(args: tuple[Arg, ...], lang: str) -> bool:
     count = args[0] if args else None
-    if not isinstance(count, (int, float)):
-        return False
-    shown = round(count, 1)  # agree with the figure as displayed: 0.96 shows as "1"
-    # French uses the singular below 2 ("0 offre", "1,5 offre"), English only for 1.
-    return abs(shown) < 2 if lang == "fr" else shown == 1
+    return isinstance(count, (int, float)) and texts.is_singular(count, lang)
 
 
 def _render_one(phrase: Phrase, args: tuple[Arg, ...], lang: str) -> str:
@@ -72,4 +59,4 @@ def _render_one(phrase: Phrase, args: tuple[Arg, ...], lang: str) -> str:
 @lru_cache(maxsize=4096)
 def render(item: Reason) -> Text:
     phrase, args = item
-    return Text(fr=_render_one(phrase, args, "fr"), en=_render_one(phrase, args, "en"))
+    return Text(fr=texts.elide(_render_one(phrase, args, "fr")), en=_render_one(phrase, args, "en"))

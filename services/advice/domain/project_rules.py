@@ -12,27 +12,29 @@ from services.advice.domain.labels import (
     PASSIONS,
     PROJECT_KINDS,
     SENIORITIES,
+    TRAININGS,
 )
 from services.advice.domain.phrases import Phrase, reason
 from services.advice.domain.rule_args import parse_enum, parse_int, parse_list
+from shared import texts
 from shared.schemas.profile import (
     AreaType,
     ContractType,
     PassionLevel,
     ProjectKind,
     Seniority,
+    TrainingFulfillment,
 )
 
-JOB_GROUP = Phrase("parce que vous visez un métier du groupe {}", "because you target a job in group {}")
-DEPARTEMENT = Phrase(
-    "parce que vous cherchez dans le département {}", "because you are searching in département {}"
-)
+JOB_GROUP = Phrase("parce que vous visez {}", "because you target {}")
+DEPARTEMENT = Phrase("parce que vous cherchez {}", "because you are searching {}")
 MOBILITY = Phrase("parce que vous cherchez {}", "because you are searching {}")
 SENIORITY = Phrase("parce que vous avez {}", "because you have {}")
 KIND = Phrase("parce que vous {}", "because you {}")
 PASSION = Phrase("parce que ce métier est pour vous {}", "because you describe this job as {}")
 NETWORK = Phrase("parce que vous estimez votre réseau {}", "because you rate your network as {}")
 CONTRACT = Phrase("parce que vous envisagez {}", "because you consider {}")
+TRAINING = Phrase("parce que vous nous avez dit {}", "because you told us {}")
 NO_RESUME = Phrase("parce que vous n'avez pas encore de CV", "because you do not have a resume yet")
 UNCLEAR_PROJECT = Phrase(
     "parce que votre projet professionnel n'est pas encore arrêté", "because your job project is not settled yet"
@@ -52,7 +54,11 @@ def for_job_group(kind: str, arg: str) -> RuleFn:
         if target is None:
             return None
         code = target.rome_code
-        return (3, ((JOB_GROUP, (code,)),)) if code.startswith(prefixes) else NO
+        if not code.startswith(prefixes):
+            return NO
+        market = facts.market
+        name = market.job_group_name if market is not None and market.rome_code == code else None
+        return (3, (reason(JOB_GROUP, texts.the_job(code, name)),))
 
     return rule
 
@@ -63,7 +69,7 @@ def for_departement(kind: str, arg: str) -> RuleFn:
 
     def rule(facts: Facts) -> Verdict:
         departement = facts.project.city.departement_id
-        return (3, ((DEPARTEMENT, (departement,)),)) if departement in wanted else NO
+        return (3, (reason(DEPARTEMENT, texts.in_departement(departement)),)) if departement in wanted else NO
 
     return rule
 
@@ -99,6 +105,19 @@ def for_project_kind(kind: str, arg: str) -> RuleFn:
     def rule(facts: Facts) -> Verdict:
         project_kind = facts.project.kind
         return (3, (reason(KIND, PROJECT_KINDS[project_kind]),)) if project_kind in wanted else NO
+
+    return rule
+
+
+def for_training_fulfillment(kind: str, arg: str) -> RuleFn:
+    """The person's answer about diplomas is among the comma-separated values; None when unanswered."""
+    wanted = frozenset(parse_enum(kind, item, TrainingFulfillment) for item in parse_list(kind, arg, r"[A-Z_]+"))
+
+    def rule(facts: Facts) -> Verdict | None:
+        answer = facts.project.training_fulfillment
+        if answer is None:
+            return None
+        return (3 if answer in wanted else 0, (reason(TRAINING, TRAININGS[answer]),))
 
     return rule
 
@@ -166,6 +185,7 @@ PARAMETRIC: dict[str, Callable[[str, str], RuleFn]] = {
     "for-mobility": for_mobility,
     "for-seniority": for_seniority,
     "for-project-kind": for_project_kind,
+    "for-training-fulfillment": for_training_fulfillment,
     "for-passion": for_passion,
     "for-network": for_network,
     "for-contract": for_contract,

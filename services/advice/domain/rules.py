@@ -16,6 +16,7 @@ Grammar (no spaces):
     for-job-group(A12[,N])  ROME code prefix             for-departement(31[,32])
     for-mobility(X)     mobility area <= X               for-seniority(X)   seniority >= X
     for-project-kind(X[,Y]) for-passion(X) passion >= X  for-network(N)     network estimate == N
+    for-training-fulfillment(X[,Y])  the answer about diplomas is among the values
     for-contract(X)     X among wanted contract types    for-no-resume      for-unclear-project
     for-long-search(N)  search >= N months               for-search-not-started
     for-many-applications(X)   weekly applications >= X

@@ -8,13 +8,10 @@ from services.advice.domain.facts import NO, Facts, RuleFn, Verdict
 from services.advice.domain.labels import WEEKLY_COUNTS
 from services.advice.domain.phrases import Phrase, Reason, reason
 from services.advice.domain.rule_args import parse_enum, parse_float, parse_int
+from shared import texts
 from shared.schemas.profile import Frequency
 
-MONTHS = Phrase("{} mois", "{} months", en_one="{} month")
 SEARCH_LENGTH = Phrase("parce que vous cherchez depuis {}", "because you have been searching for {}")
-SEARCH_JUST_STARTED = Phrase(
-    "parce que vous cherchez depuis moins d'un mois", "because you have been searching for less than a month"
-)
 NOT_STARTED = Phrase(
     "parce que vous n'avez pas encore commencé votre recherche", "because you have not started your search yet"
 )
@@ -39,15 +36,15 @@ _NOT_STARTED: Verdict = (3, (reason(NOT_STARTED),))
 
 
 MAX_CACHED_MONTHS = 600
-_SEARCH_REASONS: dict[int, tuple[Reason, ...]] = {0: (reason(SEARCH_JUST_STARTED),)}
+_SEARCH_REASONS: dict[int, tuple[Reason, ...]] = {}
 
 
 def search_length_reasons(months: float) -> tuple[Reason, ...]:
     # Built once per whole month: search-length rules run several times per call.
-    whole = int(months)
+    whole = texts.whole_months(months)
     cached = _SEARCH_REASONS.get(whole)
     if cached is None:
-        cached = (reason(SEARCH_LENGTH, reason(MONTHS, whole)),)
+        cached = (reason(SEARCH_LENGTH, texts.months(whole)),)
         if whole <= MAX_CACHED_MONTHS:
             _SEARCH_REASONS[whole] = cached
     return cached
@@ -100,8 +97,7 @@ def for_few_interviews_per_month(kind: str, arg: str) -> RuleFn:
         if months is None or count is None:
             return None
         rate = count / max(1.0, months)
-        shown_months = max(1, int(months))
-        return (3 if rate < max_rate else 0, (reason(INTERVIEW_RATE, count, reason(MONTHS, shown_months)),))
+        return (3 if rate < max_rate else 0, (reason(INTERVIEW_RATE, count, texts.months(months)),))
 
     return rule
 

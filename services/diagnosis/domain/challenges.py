@@ -8,15 +8,19 @@ change its answer. Thresholds chosen for the rules the domain states vaguely:
 2. stuck-market (main project's market): offers per 10 candidates <= 3.0, and 0 (NO_OFFERS), are
    NEEDS_ATTENTION; > 3.0 PASSED. No market facts / MISSING_DATA -> NOT_RELEVANT, never a blocker (the
    sentence carries a note instead). No target job -> NOT_RELEVANT, naming the target job.
-3. find-what-you-like: NEEDS_ATTENTION when
-   (a) kind == REORIENTATION and passion_level is not PASSIONATING_JOB / LIFE_GOAL_JOB (unknown counts), or
-   (b) passion_level <= LIKEABLE_JOB, market not EASY (missing data counts as not easy), and
-       (age < 25 or search not started or search < 3 months).
-   PASSED when that is ruled out; NOT_RELEVANT (naming passion or search start) when unknowns decide.
-4. missing-diploma: among the market's diploma requirements with percent_offers >= 30, one for a degree
-   above the person's highest_degree, and training_fulfillment in (NOT_SURE, CURRENTLY_IN_TRAINING) or
-   unknown -> NEEDS_ATTENTION. ENOUGH_DIPLOMAS / ENOUGH_EXPERIENCE / NO_TRAINING_REQUIRED -> PASSED.
-   No requirement data -> NOT_RELEVANT. Degree unknown while it matters -> NOT_RELEVANT naming it.
+3. find-what-you-like, as the original's _FindWhatYouLikeFilter (bayesimpact/bob-emploi,
+   frontend/server/scoring.py, and its tests in frontend/server/test/categories_test.py): PASSED when the job is
+   passionating or more, or the market is easy (>= 7 offers per 10 candidates); a company creator needs attention
+   only if they lack motivation; up to 30 years old, when less than SENIOR; then, a search not started for a never
+   done job needs attention only if they lack motivation; a search of >= 2 months (>= 6 when employed) passes;
+   otherwise reorientation or a never done job needs attention. Unknown answers are tried with every value: when
+   they change the outcome the rule is NOT_RELEVANT and names them.
+4. missing-diploma, as the original's _MissingDiplomaFilter (same files): PASSED for a company creator, when no
+   offer requires a diploma, when the person has the diplomas or is in training (ENOUGH_DIPLOMAS,
+   CURRENTLY_IN_TRAINING), or is an EXPERT of 50 or more. Ours also compares levels, which the original left to
+   another rule: among requirements with percent_offers >= 30, one above the person's highest_degree. Unknown
+   training counts as unsure and is named. No requirement data -> NOT_RELEVANT. Degree unknown while it matters ->
+   NOT_RELEVANT naming it.
 5. start-your-search: job_search_has_not_started -> NEEDS_ATTENTION; a start date -> PASSED; neither ->
    NOT_RELEVANT naming the start date.
 6. enhance-methods-to-interview: searching for >= 1 month (30.5 days) and total interviews / months < 1
@@ -28,6 +32,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from itertools import product
+from typing import Any
 
 from services.diagnosis.domain.overall import overall_score, sub_scores_of
 from services.diagnosis.domain.sentences import sentence_for
@@ -37,9 +43,12 @@ from services.diagnosis.domain.situation import (
     F_INTERVIEWS,
     F_PASSION,
     F_SEARCH_START,
+    F_SENIORITY,
+    F_SIMILARITY,
     F_TARGET_JOB,
     F_TRAINING,
     PASSION_RANK,
+    SENIORITY_RANK,
     Situation,
     read_situation,
 )
@@ -52,8 +61,10 @@ from shared.schemas.diagnosis import (
 from shared.schemas.market import MarketFacts, MarketState
 from shared.schemas.profile import (
     PassionLevel,
+    PreviousJobSimilarity,
     ProfileIn,
     ProjectKind,
+    Seniority,
     TrainingFulfillment,
 )
 
@@ -63,11 +74,20 @@ NEEDS = TrainStatus.NEEDS_ATTENTION
 PASSED = TrainStatus.PASSED
 NOT_RELEVANT = TrainStatus.NOT_RELEVANT
 
-YOUNG_MAX_AGE_EXCLUDED = 25
-EARLY_SEARCH_MAX_MONTHS_EXCLUDED = 3.0
+YOUNG_MAX_AGE = 30
+SEARCHING_FOR_A_WHILE_MONTHS = 2.0
+EMPLOYED_SEARCHING_FOR_A_WHILE_MONTHS = 6.0
 LIKEABLE_RANK = PASSION_RANK[PassionLevel.LIKEABLE_JOB]
+SENIOR_RANK = SENIORITY_RANK[Seniority.SENIOR]
+EXPERT_RANK = SENIORITY_RANK[Seniority.EXPERT]
+EXPERT_MIN_AGE_WITHOUT_DIPLOMA = 50
 DIPLOMA_MIN_PERCENT_OFFERS = 30.0
-UNSURE_TRAINING = frozenset({TrainingFulfillment.NOT_SURE, TrainingFulfillment.CURRENTLY_IN_TRAINING})
+HAS_OR_GETS_DIPLOMA = frozenset({TrainingFulfillment.ENOUGH_DIPLOMAS, TrainingFulfillment.CURRENTLY_IN_TRAINING})
+# What an unknown answer may be, to try each (None for the search start: "not started").
+_PASSION_RANKS = tuple(PASSION_RANK.values())
+_SENIORITY_RANKS = tuple(SENIORITY_RANK.values())
+_SIMILARITIES = tuple(PreviousJobSimilarity)
+_SEARCH_MONTHS: tuple[float | None, ...] = (None, 0.0, EMPLOYED_SEARCHING_FOR_A_WHILE_MONTHS)
 MIN_MONTHS_TO_JUDGE_INTERVIEWS = 1.0
 MIN_INTERVIEWS_PER_MONTH = 1.0
 STUCK_STATES = frozenset({MarketState.STUCK, MarketState.NO_OFFERS})
@@ -91,26 +111,51 @@ def check_stuck_market(s: Situation) -> Check:
     return (NEEDS if s.market_state in STUCK_STATES else PASSED), ()
 
 
+def _finds_what_they_like(
+    s: Situation, passion: int, seniority: int, similarity: PreviousJobSimilarity, months: float | None
+) -> bool:
+    """The original's filter with every answer known; `months` None = search not started."""
+    if passion > LIKEABLE_RANK:
+        return False
+    if s.kind is ProjectKind.CREATE_OR_TAKE_OVER_COMPANY:
+        return s.lacks_motivation
+    if s.market_state is MarketState.EASY:
+        return False
+    if s.age <= YOUNG_MAX_AGE:
+        return seniority < SENIOR_RANK
+    never_done = similarity is PreviousJobSimilarity.NEVER_DONE
+    if months is None and never_done:
+        return s.lacks_motivation
+    employed = s.kind is ProjectKind.FIND_ANOTHER_JOB
+    if months is not None and months >= (
+        EMPLOYED_SEARCHING_FOR_A_WHILE_MONTHS if employed else SEARCHING_FOR_A_WHILE_MONTHS
+    ):
+        return False
+    return s.kind is ProjectKind.REORIENTATION or never_done
+
+
 def check_find_what_you_like(s: Situation) -> Check:
-    passion_low = None if s.passion_rank is None else s.passion_rank <= LIKEABLE_RANK
-    if s.kind is ProjectKind.REORIENTATION and passion_low is not False:
-        return NEEDS, (F_PASSION,) if passion_low is None else ()
-    if passion_low is False or s.market_state is MarketState.EASY:
-        return PASSED, ()
-    young = s.age < YOUNG_MAX_AGE_EXCLUDED
-    early: bool | None = True
-    if not s.search_not_started:
-        early = None if s.search_months is None else s.search_months < EARLY_SEARCH_MAX_MONTHS_EXCLUDED
-    if not young and early is False:
-        return PASSED, ()
-    missing = []
-    if passion_low is None:
-        missing.append(F_PASSION)
-    if not young and early is None:
-        missing.append(F_SEARCH_START)
-    if missing:
-        return NOT_RELEVANT, tuple(missing)
-    return NEEDS, ()
+    known_search = s.search_not_started or s.search_months is not None
+    axes: tuple[tuple[str, tuple[Any, ...]], ...] = (
+        (F_PASSION, _PASSION_RANKS if s.passion_rank is None else (s.passion_rank,)),
+        (F_SENIORITY, _SENIORITY_RANKS if s.seniority_rank is None else (s.seniority_rank,)),
+        (F_SIMILARITY, _SIMILARITIES if s.similarity is None else (s.similarity,)),
+        (F_SEARCH_START, (None if s.search_not_started else s.search_months,) if known_search else _SEARCH_MONTHS),
+    )
+    outcomes = {values: _finds_what_they_like(s, *values) for values in product(*(axis for _, axis in axes))}
+    if len(set(outcomes.values())) == 1:
+        return (NEEDS if next(iter(outcomes.values())) else PASSED), ()
+    # Name an unknown answer only when it alone can change the outcome.
+    deciding = []
+    for index, (field, axis) in enumerate(axes):
+        if len(axis) == 1:
+            continue
+        seen: dict[tuple[Any, ...], set[bool]] = {}
+        for values, outcome in outcomes.items():
+            seen.setdefault(values[:index] + values[index + 1:], set()).add(outcome)
+        if any(len(found) > 1 for found in seen.values()):
+            deciding.append(field)
+    return NOT_RELEVANT, tuple(deciding)
 
 
 def diploma_gap(s: Situation) -> tuple[float, int] | None:
@@ -123,12 +168,16 @@ def diploma_gap(s: Situation) -> tuple[float, int] | None:
 
 def check_missing_diploma(s: Situation) -> Check:
     requirements = s.diploma_requirements
+    if s.kind is ProjectKind.CREATE_OR_TAKE_OVER_COMPANY:
+        return PASSED, ()
     if requirements is None:
         return NOT_RELEVANT, ()
     significant = [rank for percent, rank in requirements if percent >= DIPLOMA_MIN_PERCENT_OFFERS]
     if not significant or max(significant) == 0:
         return PASSED, ()
-    if s.training is not None and s.training not in UNSURE_TRAINING:
+    if s.training in HAS_OR_GETS_DIPLOMA:
+        return PASSED, ()
+    if s.seniority_rank is not None and s.seniority_rank >= EXPERT_RANK and s.age >= EXPERT_MIN_AGE_WITHOUT_DIPLOMA:
         return PASSED, ()
     training_missing = (F_TRAINING,) if s.training is None else ()
     if s.degree_rank is None:
@@ -204,7 +253,7 @@ def diagnose(profile: ProfileIn, market: MarketFacts | None, today: dt.date) -> 
         main_challenge=main,
         train=train,
         overall_score=overall_score(main, sub_scores),
-        sentence=sentence_for(main, s, diploma_gap(s)),
+        sentence=sentence_for(main, s, diploma_gap(s), list(missing_fields)),
         sub_scores=sub_scores,
         missing_fields=list(missing_fields),
         employability=None,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from services.diagnosis.domain.situation import Situation
+from shared import texts
 from shared.schemas.diagnosis import ChallengeId, Text
 from shared.schemas.market import MarketState
 from shared.schemas.profile import ProjectKind
@@ -18,25 +19,19 @@ DEGREE_LABELS: tuple[tuple[str, str], ...] = (
 )
 
 
-def _number(value: float) -> tuple[str, str]:
-    """One decimal at most; French decimal comma."""
-    text = f"{round(value, 1):g}"
-    return text.replace(".", ","), text
-
-
 def _count(value: float, fr_word: str, en_word: str) -> tuple[str, str]:
-    """"2 offres" / "2 offers": French plural from 2, English singular only for exactly 1."""
-    fr, en = _number(value)
-    return f"{fr} {fr_word}{'s' if value >= 2 else ''}", f"{en} {en_word}{'' if value == 1 else 's'}"
+    """"2 offres" / "2 offers", with shared.texts' singular rules."""
+    text = texts.count(value, (fr_word, fr_word + "s"), (en_word, en_word + "s"))
+    return text.fr, text.en
 
 
 def _where(s: Situation) -> tuple[str, str]:
-    if s.job_group_name:
-        return (
-            f"pour {s.job_group_name} dans le département {s.departement_id}",
-            f"for {s.job_group_name} in département {s.departement_id}",
-        )
-    return f"pour ce métier dans le département {s.departement_id}", f"for this job in département {s.departement_id}"
+    """"pour « Secrétariat » en Haute-Garonne" / "for secretarial work in Haute-Garonne"."""
+    job = texts.job_name(s.rome_code, s.job_group_name) if s.rome_code else None
+    place = texts.in_departement(s.departement_id)
+    if job is None or not s.job_group_name:
+        return f"pour ce métier {place.fr}", f"for this job {place.en}"
+    return f"pour {job.fr} {place.fr}", f"for {job.en} {place.en}"
 
 
 def _undefined_project(s: Situation) -> tuple[str, str]:
@@ -66,12 +61,17 @@ def _stuck_market(s: Situation) -> tuple[str, str]:
 
 
 def _find_what_you_like(s: Situation) -> tuple[str, str]:
+    if s.kind is ProjectKind.CREATE_OR_TAKE_OVER_COMPANY:
+        return (
+            "Vous voulez créer votre entreprise mais la motivation vous manque : vérifions d'abord ce qui vous plaît.",
+            "You want to start a business but lack motivation: let's first check what you like.",
+        )
     if s.kind is ProjectKind.REORIENTATION:
         return (
             "Vous êtes en reconversion : prenez le temps de trouver un métier qui vous plaît.",
             "You are changing careers: take the time to find a job you like.",
         )
-    if s.age < 25:
+    if s.age <= 30:
         return (
             f"À {s.age} ans, avec un métier qui ne vous passionne pas, prenez le temps de trouver ce qui vous plaît.",
             f"At {s.age}, with a job that does not excite you, take the time to find what you like.",
@@ -81,13 +81,11 @@ def _find_what_you_like(s: Situation) -> tuple[str, str]:
             "Votre recherche n'a pas commencé et ce métier ne vous passionne pas : explorez d'abord ce qui vous plaît.",
             "Your search has not started and this job does not excite you: first explore what you like.",
         )
-    months_fr, months_en = _number(s.search_months)
+    since = texts.months(s.search_months)
     return (
-        (
-            f"Votre recherche commence (depuis {months_fr} mois) et ce métier ne vous passionne pas : "
-            "explorez ce qui vous plaît."
-        ),
-        f"Your search is young ({months_en} months) and this job does not excite you: explore what you like.",
+        f"Vous visez un métier nouveau pour vous depuis {since.fr} et qui ne vous passionne pas : "
+        "explorez ce qui vous plaît.",
+        f"For {since.en} you have been aiming at a job new to you that does not excite you: explore what you like.",
     )
 
 
@@ -97,7 +95,7 @@ def _missing_diploma(gap: tuple[float, int] | None) -> tuple[str, str]:
             "Les offres pour ce métier demandent souvent un diplôme que vous n'êtes pas sûr d'avoir.",
             "Offers for this job often require a degree you are not sure you have.",
         )
-    percent_fr, percent_en = _number(gap[0])
+    percent_fr, percent_en = texts.number(gap[0], "fr"), texts.number(gap[0], "en")
     label_fr, label_en = DEGREE_LABELS[gap[1]]
     return (
         (
@@ -110,17 +108,42 @@ def _missing_diploma(gap: tuple[float, int] | None) -> tuple[str, str]:
 
 def _enhance_methods(s: Situation) -> tuple[str, str]:
     interviews_fr, interviews_en = _count(s.interview_count or 0, "entretien", "interview")
-    months_fr, months_en = _number(s.search_months or 0.0)
+    length = texts.months(s.search_months or 0.0)
     return (
-        f"{interviews_fr} en {months_fr} mois de recherche, moins d'un par mois : travaillons vos candidatures.",
-        (
-            f"{interviews_en} in {months_en} months of search, fewer than one a month: "
-            "let's work on your applications."
-        ),
+        f"{interviews_fr} en {length.fr} de recherche, moins d'un par mois : travaillons vos candidatures.",
+        f"{interviews_en} in {length.en} of search, fewer than one a month: let's work on your applications.",
     )
 
 
-def _bravo(s: Situation) -> tuple[str, str]:
+# Field paths of TrainStep.missing_fields, as the person would name them.
+FIELD_LABELS: dict[str, tuple[str, str]] = {
+    "projects[0].target_job": ("quel métier vous visez", "which job you aim at"),
+    "projects[0].has_clear_project": ("si votre projet est clair", "whether your project is clear"),
+    "projects[0].passion_level": ("ce que ce métier représente pour vous", "what this job means to you"),
+    "projects[0].job_search_started_at": ("depuis quand vous cherchez", "since when you have been searching"),
+    "projects[0].total_interview_count": ("combien d'entretiens vous avez passés", "how many interviews you had"),
+    "projects[0].training_fulfillment": ("si vous avez les diplômes demandés", "whether you have the diplomas"),
+    "highest_degree": ("quel est votre plus haut diplôme", "your highest degree"),
+    "projects[0].seniority": ("quelle expérience vous avez de ce métier", "how experienced you are in this job"),
+    "projects[0].previous_job_similarity": ("si vous avez déjà fait ce métier", "whether you did this job before"),
+}
+
+
+def _unknowns(missing: list[str]) -> tuple[str, str]:
+    labels = [FIELD_LABELS.get(field, (field, field)) for field in missing]
+    joined = texts.join([Text(fr=fr, en=en) for fr, en in labels])
+    return joined.fr, joined.en
+
+
+def _bravo(s: Situation, missing: list[str]) -> tuple[str, str]:
+    if missing:  # "nothing blocks" would claim more than we know
+        unknown_fr, unknown_en = _unknowns(missing)
+        return (
+            f"Rien ne bloque d'après vos réponses, mais nous ne savons pas encore {unknown_fr} : "
+            "complétez votre profil pour en être sûrs.",
+            f"Nothing blocks you as far as your answers tell, but we do not know yet {unknown_en}: "
+            "complete your profile to be sure.",
+        )
     if s.interviews_per_month is not None and s.interviews_per_month >= 1:
         per_month_fr, per_month_en = _count(s.interviews_per_month, "entretien", "interview")
         return (
@@ -131,13 +154,16 @@ def _bravo(s: Situation) -> tuple[str, str]:
 
 
 def _market_note(s: Situation) -> tuple[str, str]:
+    place = texts.in_departement(s.departement_id)
     return (
-        f" (Pas de statistiques de marché pour ce métier dans le département {s.departement_id}.)",
-        f" (No market statistics for this job in département {s.departement_id}.)",
+        f" (Pas de statistiques de marché pour ce métier {place.fr}.)",
+        f" (No market statistics for this job {place.en}.)",
     )
 
 
-def sentence_for(challenge: ChallengeId, s: Situation, gap: tuple[float, int] | None) -> Text:
+def sentence_for(
+    challenge: ChallengeId, s: Situation, gap: tuple[float, int] | None, missing: list[str] | None = None
+) -> Text:
     if challenge is ChallengeId.UNDEFINED_PROJECT:
         fr, en = _undefined_project(s)
     elif challenge is ChallengeId.STUCK_MARKET:
@@ -154,7 +180,7 @@ def sentence_for(challenge: ChallengeId, s: Situation, gap: tuple[float, int] | 
     elif challenge is ChallengeId.ENHANCE_METHODS_TO_INTERVIEW:
         fr, en = _enhance_methods(s)
     else:
-        fr, en = _bravo(s)
+        fr, en = _bravo(s, missing or [])
     if s.has_target_job and s.market_state is MarketState.MISSING_DATA:
         note_fr, note_en = _market_note(s)
         fr, en = fr + note_fr, en + note_en

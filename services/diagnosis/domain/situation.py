@@ -18,7 +18,9 @@ from shared.schemas.market import (
 from shared.schemas.profile import (
     AreaType,
     Degree,
+    Frustration,
     PassionLevel,
+    PreviousJobSimilarity,
     ProfileIn,
     ProjectKind,
     Seniority,
@@ -39,17 +41,22 @@ F_SEARCH_START = "projects[0].job_search_started_at"
 F_INTERVIEWS = "projects[0].total_interview_count"
 F_TRAINING = "projects[0].training_fulfillment"
 F_DEGREE = "highest_degree"
+F_SENIORITY = "projects[0].seniority"
+F_SIMILARITY = "projects[0].previous_job_similarity"
 
 
 @dataclass(slots=True)
 class Situation:
     has_target_job: bool
+    rome_code: str | None
     clear_project: bool | None
     kind: ProjectKind
     age: int
     passion_rank: int | None
     degree_rank: int | None
     seniority_rank: int | None
+    similarity: PreviousJobSimilarity | None
+    lacks_motivation: bool  # MOTIVATION among the frustrations
     training: TrainingFulfillment | None
     search_not_started: bool
     search_months: float | None  # None when not started or unknown
@@ -101,12 +108,15 @@ def read_situation(profile: ProfileIn, market: MarketFacts | None, today: dt.dat
         ) or None  # only unknown degree names: no usable data
     return Situation(
         has_target_job=project.target_job is not None,
+        rome_code=project.target_job.rome_code if project.target_job is not None else None,
         clear_project=project.has_clear_project,
         kind=project.kind,
         age=today.year - profile.year_of_birth,
         passion_rank=None if passion is None else PASSION_RANK[passion],
         degree_rank=None if degree is None else DEGREE_RANK[degree],
         seniority_rank=None if project.seniority is None else SENIORITY_RANK[project.seniority],
+        similarity=project.previous_job_similarity,
+        lacks_motivation=Frustration.MOTIVATION in profile.frustrations,
         training=project.training_fulfillment,
         search_not_started=not_started,
         search_months=months,

@@ -20,7 +20,8 @@ class _Body(BaseModel):
 
 class MagicLinkIn(_Body):
     email: EmailStr  # the full check (the notifier's): sign-in is not a hot path
-    role: Literal[Role.JOB_SEEKER, Role.HELPER] = Role.JOB_SEEKER
+    # Plain values, not the enum members: a refused role is then named in words ("'job_seeker' or 'helper'").
+    role: Literal["job_seeker", "helper"] = "job_seeker"
     locale: Literal["fr", "en"] = "fr"
 
 

@@ -20,6 +20,7 @@ from services.profile.accounts.service import Accounts
 from services.profile.adapters.documents import ProfileVersion
 from services.profile.config import ProfileSettings
 from services.profile.domain import errors
+from services.profile.entrypoints import markets
 from services.profile.entrypoints.deps import CheckedProfile, ProfilesDep, Referential, now
 from services.profile.privacy import routes as privacy_routes
 from services.profile.privacy.service import Privacy
@@ -139,7 +140,9 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     relay.close()
 
 
-app = create_api(settings, [router, auth_routes.auth, auth_routes.me, privacy_routes.router], lifespan)
+app = create_api(
+    settings, [router, markets.router, auth_routes.auth, auth_routes.me, privacy_routes.router], lifespan
+)
 app.add_exception_handler(errors.ProfileError, refused)
 app.state.profiles = Profiles(outbox, relay, factory, keys)
 app.state.accounts = Accounts(settings, outbox, relay, factory, keys)

@@ -3,7 +3,8 @@
 Columns: CATCHMENT_AREA_CODE/NAME, PROFESSION_FAMILY_CODE/NAME, FAP_CODE, FAP_NAME, DEPARTEMENT_CODE (not
 zero-padded), DEPARTEMENT_NAME, NB_RECRUT_PROJECTS, NB_DIFF_RECRUT_PROJECTS (judged difficult),
 NB_SEASON_RECRUT_PROJECTS (seasonal), REGION_CODE, REGION_LIB. "*" = confidential; empty = none.
-No MarketFacts field holds hiring difficulty yet: parsed and counted, not stored.
+Summed per département and FAP family and stored with the market stats of the family's job groups
+(imt_mapping.with_offer_details): MarketFacts.hiring_projects, difficult_ and seasonal_hiring_percent.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Columns: AREA_CODE, AREA_NAME, AREA_TYPE_CODE, AREA_TYPE_NAME, CONTRACT_TYPE_CODE (01 CDI, 02 CDD <= 3 months,
 03 CDD > 3 months, 04 interim), CONTRACT_TYPE_NAME, NB_OFFERS, OFFERS_PERCENT, ROME_PROFESSION_CARD_CODE/NAME.
-No MarketFacts field holds it yet: parsed and counted, not stored.
+Stored with the market stats (imt_mapping.with_offer_details), as MarketFacts.contract_mix.
 """
 
 from __future__ import annotations

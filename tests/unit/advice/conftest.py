@@ -24,7 +24,14 @@ def busy_event() -> DiagnosisCompleted:
             "offers_per_10_candidates": 2.0,
             "first_hiring_channel": "NETWORK",
             "related_rome_codes": ["M1602"],
+            "better_related_jobs": [
+                {"rome_code": "M1602", "name": "Opérations administratives", "offers_per_10_candidates": 4.0}
+            ],
             "better_departements": ["32", "82"],
+            "better_departement_markets": [
+                {"departement_id": "32", "offers_per_10_candidates": 6.5},
+                {"departement_id": "82", "offers_per_10_candidates": 3.2},
+            ],
         },
         challenge="stuck-market",
     )

@@ -88,8 +88,10 @@ def test_explanations_carry_concrete_figures(busy_event: DiagnosisCompleted) -> 
     assert reorient == [
         "because you have been searching for 8 months",
         "because your market has 2 offers for 10 candidates",
-        "because close jobs are less crowded: M1602",
+        "because a job close to yours hires more here: administrative office work (4 offers for 10 candidates)",
     ]
+    assert "parce qu'un métier proche du vôtre recrute davantage ici : « Opérations administratives » " \
+        "(4 offres pour 10 candidats)" in [text.fr for text in items["reorient-to-close-job"].explanations]
     assert "parce que votre marché compte 2 offres pour 10 candidats" in [
         text.fr for text in items["commute"].explanations
     ]

@@ -11,12 +11,16 @@ from services.advice.domain.modules import MODULES
 from services.advice.domain.rules import compile_rule
 from tests.unit.advice.factories import TODAY, born_aged, make_event, started_days_ago
 
-STUCK_WITH_CLOSE_JOBS = {"offers_per_10_candidates": 2.0, "related_rome_codes": ["M1602"]}
+STUCK_WITH_CLOSE_JOBS = {
+    "offers_per_10_candidates": 2.0,
+    "better_related_jobs": [{"rome_code": "M1602", "offers_per_10_candidates": 4.0}],
+}
 MISSING_BTS = {
     "profile": {"highest_degree": "BAC_BACPRO"},
     "project": {"training_fulfillment": "NOT_SURE"},
     "market": {"diploma_requirements": [{"degree": "BTS_DUT_DEUG", "percent_offers": 45}]},
 }
+ALWAYS_SHOWN = "follow-up"  # at 1 for everyone, as in the original
 NOT_STARTED = {"job_search_started_at": None, "job_search_has_not_started": True}
 
 # module id -> (overrides for it, overrides against it, expected score for it)
@@ -47,7 +51,7 @@ CASES: dict[str, tuple[dict[str, Any], dict[str, Any], int]] = {
     ),
     "reorient-to-close-job": (
         {"market": STUCK_WITH_CLOSE_JOBS, "project": {"job_search_started_at": started_days_ago(200)}},
-        {"market": {**STUCK_WITH_CLOSE_JOBS, "related_rome_codes": []}},
+        {"market": {**STUCK_WITH_CLOSE_JOBS, "better_related_jobs": []}},
         3,
     ),
     "relocate": (
@@ -66,8 +70,9 @@ CASES: dict[str, tuple[dict[str, Any], dict[str, Any], int]] = {
         3,
     ),
     "vae": (
+        {"project": {"seniority": "EXPERT", "training_fulfillment": "ENOUGH_EXPERIENCE"}},
+        # Someone who has the diplomas needs no VAE, whatever their degree.
         {"profile": {"highest_degree": "NO_DEGREE"}, "project": {"seniority": "EXPERT"}},
-        {"profile": {"highest_degree": "NO_DEGREE"}, "project": {"seniority": "JUNIOR"}},
         3,
     ),
     "senior": ({"profile": {"year_of_birth": born_aged(50)}}, {"profile": {"year_of_birth": born_aged(44)}}, 2),
@@ -77,9 +82,9 @@ CASES: dict[str, tuple[dict[str, Any], dict[str, Any], int]] = {
         3,
     ),
     "less-applications": (
-        {"project": {"weekly_applications": "A_LOT"}},
         {"project": {"weekly_applications": "DECENT_AMOUNT"}},
-        2,
+        {"project": {"weekly_applications": "SOME"}},
+        3,
     ),
     "body-language": (
         {"profile": {"frustrations": ["INTERVIEW", "SELF_CONFIDENCE"]}},
@@ -145,8 +150,8 @@ def test_every_trigger_parses() -> None:
             compile_rule(rule_id)
 
 
-def test_the_neutral_base_profile_gets_no_advice() -> None:
-    assert advise(make_event(), TODAY) == []
+def test_the_neutral_base_profile_gets_only_the_advice_everyone_gets() -> None:
+    assert [(item.module_id, item.score) for item in advise(make_event(), TODAY)] == [(ALWAYS_SHOWN, 1)]
 
 
 @pytest.mark.parametrize("module_id", sorted(CASES))
@@ -158,4 +163,7 @@ def test_module_fires_on_a_profile_built_for_it(module_id: str) -> None:
 @pytest.mark.parametrize("module_id", sorted(CASES))
 def test_module_is_silent_on_a_profile_built_against_it(module_id: str) -> None:
     _, against_it, _ = CASES[module_id]
-    assert module_id not in scores_for(against_it)
+    if module_id == ALWAYS_SHOWN:
+        assert scores_for(against_it)[module_id] == 1
+    else:
+        assert module_id not in scores_for(against_it)

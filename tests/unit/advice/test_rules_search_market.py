@@ -191,19 +191,45 @@ def test_for_first_hiring_channel() -> None:
     assert score("for-first-hiring-channel(SPONTANEOUS)", without_market=True) is None
 
 
-def test_for_close_jobs_less_stressed() -> None:
-    codes = {"related_rome_codes": ["M1602", "M1603", "M1604", "M1605"]}
-    assert score("for-close-jobs-less-stressed", market=codes) == 3
+def test_for_close_jobs_less_stressed_names_them_with_their_figures() -> None:
+    jobs = {"better_related_jobs": [
+        {"rome_code": "M1602", "name": "Opérations administratives", "offers_per_10_candidates": 7.0},
+        {"rome_code": "M1609", "name": "Standard", "offers_per_10_candidates": 6.0},
+        {"rome_code": "M1604", "name": "Accueil", "offers_per_10_candidates": 5.5},
+        {"rome_code": "M1605", "name": "Courrier", "offers_per_10_candidates": 5.1},
+    ]}
+    assert score("for-close-jobs-less-stressed", market=jobs) == 3
     assert score("for-close-jobs-less-stressed") == 0
     assert score("for-close-jobs-less-stressed", without_market=True) is None
-    [reason] = texts("for-close-jobs-less-stressed", market=codes)
-    assert reason.en == "because close jobs are less crowded: M1602, M1603, M1604"
+    # Nothing to compare with: the person's own figure is unknown.
+    assert score("for-close-jobs-less-stressed", market={**jobs, "offers_per_10_candidates": None}) is None
+    [reason] = texts("for-close-jobs-less-stressed", market=jobs)
+    assert reason.fr == (
+        "parce que des métiers proches du vôtre recrutent davantage ici : « Opérations administratives » "
+        "(7 offres pour 10 candidats), « Standard » (6 offres pour 10 candidats) et « Accueil » "
+        "(5,5 offres pour 10 candidats)"
+    )
+    assert reason.en.startswith("because jobs close to yours hire more here: administrative office work (7 offers")
+    assert "a business support job (French title «Standard»)" in reason.en
 
 
-def test_for_better_departements_nearby() -> None:
-    assert score("for-better-departements-nearby", market={"better_departements": ["32", "82"]}) == 3
+def test_for_better_departements_nearby_names_them() -> None:
+    markets = {"better_departements": ["32", "82"], "better_departement_markets": [
+        {"departement_id": "32", "offers_per_10_candidates": 6.5},
+        {"departement_id": "82", "offers_per_10_candidates": 1.0},
+    ]}
+    assert score("for-better-departements-nearby", market=markets) == 3
     assert score("for-better-departements-nearby") == 0
     assert score("for-better-departements-nearby", without_market=True) is None
+    [reason] = texts("for-better-departements-nearby", market=markets)
+    assert reason.fr == (
+        "parce que des départements de votre région recrutent davantage : le Gers "
+        "(6,5 offres pour 10 candidats) et le Tarn-et-Garonne (1 offre pour 10 candidats)"
+    )
+    assert reason.en == (
+        "because départements of your region hire more: Gers (6.5 offers for 10 candidates) and "
+        "Tarn-et-Garonne (1 offer for 10 candidates)"
+    )
 
 
 def test_for_main_challenge() -> None:

@@ -29,7 +29,7 @@ FIXES: list[tuple[ChallengeId, dict[str, Any], float]] = [
     (C.STUCK_MARKET, {"has_clear_project": True}, 2.0),
     (C.FIND_WHAT_YOU_LIKE, {}, 5.0),
     (C.MISSING_DIPLOMA, {"passion_level": PassionLevel.LIFE_GOAL_JOB}, 5.0),
-    (C.START_YOUR_SEARCH, {"training_fulfillment": TrainingFulfillment.ENOUGH_EXPERIENCE}, 5.0),
+    (C.START_YOUR_SEARCH, {"training_fulfillment": TrainingFulfillment.ENOUGH_DIPLOMAS}, 5.0),
     (C.ENHANCE_METHODS_TO_INTERVIEW, {"job_search_has_not_started": False, "job_search_started_at": started(183)}, 5.0),
     (C.BRAVO, {"total_interview_count": 12}, 5.0),
 ]

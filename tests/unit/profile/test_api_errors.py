@@ -100,3 +100,10 @@ def test_every_refusal_has_a_status() -> None:
         return {c for sub in cls.__subclasses__() for c in (sub, *subclasses(sub))}
 
     assert subclasses(errors.ProfileError) == set(STATUS)
+
+
+def test_a_role_that_cannot_be_asked_is_refused_in_words(client: TestClient) -> None:
+    response = client.post("/api/v1/auth/magic-link", json={"email": "a@example.org", "role": "operator"})
+    assert response.status_code == 422
+    [error] = response.json()["detail"]
+    assert error["msg"] == "Input should be 'job_seeker' or 'helper'"

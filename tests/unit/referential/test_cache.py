@@ -6,6 +6,7 @@ import pytest
 
 from shared.referential.parsers import rome_job_titles
 from shared.referential.records import (
+    ContractShare,
     DepartementRecord,
     DiplomaShare,
     JobGroupRecord,
@@ -104,8 +105,58 @@ def test_missing_data_no_offers_and_no_row_are_distinct(referential: Referential
     assert unknown is not None
     assert unknown.state is MarketState.MISSING_DATA
     assert unknown.better_departements == []
-    assert referential.market_facts("75", "K2204") is None
     assert referential.market_facts("31", "XXXXX") is None
+    assert referential.market_facts("000", "K2204") is None
+
+
+def test_without_a_local_row_the_national_facts_still_count(referential: ReferentialCache) -> None:
+    facts = referential.market_facts("75", "K2204")
+    assert facts is not None
+    assert facts.national_only
+    assert facts.state is MarketState.MISSING_DATA
+    assert facts.job_group_name == "Nettoyage de locaux"
+    assert facts.first_hiring_channel == "AGENCY"
+    assert not facts.synthetic
+    assert referential.market_facts("75", "K2204") is facts  # built once
+
+    no_row = ReferentialCache(GROUPS, DEPARTEMENTS, [], [
+        JobGroupStatRecord("M1607", "seed-synthetic", True, "SPONTANEOUS", {}, 120, (DiplomaShare("BAC_BACPRO", 40.0),))
+    ]).market_facts("31", "M1607")
+    assert no_row is not None
+    assert [(d.degree, d.percent_offers) for d in no_row.diploma_requirements] == [("BAC_BACPRO", 40.0)]
+    assert no_row.synthetic  # the national figures are
+
+
+def test_close_jobs_are_named_and_only_better_known_markets(referential: ReferentialCache) -> None:
+    secretary = referential.market_facts("31", "M1607")
+    assert secretary is not None
+    # M1601 has no row in 31, M1602 has one with a worse figure: neither is offered.
+    assert secretary.better_related_jobs == []
+
+    crowded = ReferentialCache(
+        GROUPS, DEPARTEMENTS, [_stat("31", "M1607", 2.0), _stat("31", "M1602", 6.0), _stat("31", "M1601", 1.0)]
+    ).market_facts("31", "M1607")
+    assert crowded is not None
+    assert [(j.rome_code, j.name, j.offers_per_10_candidates) for j in crowded.better_related_jobs] == [
+        ("M1602", "Opérations administratives", 6.0)
+    ]
+
+
+def test_contract_mix_and_hiring_intentions_reach_the_market_facts() -> None:
+    stat = MarketStatRecord("31", "M1607", 2.0, source="test", contract_mix=(ContractShare("CDI", 70.0),),
+                            hiring_projects=160.0, difficult_hiring_percent=50.0, seasonal_hiring_percent=10.0)
+    facts = ReferentialCache(GROUPS, DEPARTEMENTS, [stat]).market_facts("31", "M1607")
+    assert facts is not None
+    assert [(share.contract, share.percent_offers) for share in facts.contract_mix] == [("CDI", 70.0)]
+    assert (facts.hiring_projects, facts.difficult_hiring_percent, facts.seasonal_hiring_percent) == (160.0, 50.0, 10.0)
+
+
+def test_better_departements_carry_their_figures(referential: ReferentialCache) -> None:
+    facts = referential.market_facts("31", "M1607")
+    assert facts is not None
+    assert [(m.departement_id, m.offers_per_10_candidates) for m in facts.better_departement_markets] == [
+        ("12", 9.0), ("81", 7.5), ("09", 5.0)
+    ]
 
 
 def test_best_departement_has_no_better(referential: ReferentialCache) -> None:

@@ -14,6 +14,7 @@ import pytest
 
 from deploy.local.paths import REPO
 from shared.auth.tokens import Role
+from shared.referential.parsers import imt_application_modes, imt_employment_types
 from shared.schemas import profile
 from shared.schemas.diagnosis import ChallengeId, TrainStatus
 from shared.schemas.followup import Helped, Scores, Situation
@@ -35,7 +36,7 @@ DYNAMIC_PREFIXES = (
     "enum.", "challenge.", "train.", "review.state.", "helper.state.", "doc.", "pledge.", "domain.", "lang.",
     "situation.",
     "survey.feature.", "survey.score.", "survey.score_", "survey.nps_", "advice.priority_", "role.",
-    "unsubscribe.intro_",
+    "unsubscribe.intro_", "market.channel_", "market.contract_", "market.via_",
 )
 
 
@@ -114,6 +115,9 @@ def _family(prefix: str, values: object, suffixes: tuple[str, ...] = ("",)) -> l
     pytest.param(_family("survey.helped_", [h.value for h in Helped]), id="helped"),
     pytest.param(_family("survey.score.", list(Scores.model_fields)), id="scores"),
     pytest.param(_family("role.", [r.value for r in Role]), id="roles"),
+    pytest.param(_family("market.channel_", imt_application_modes.CHANNELS.values()), id="hiring channels"),
+    pytest.param(_family("market.via_", imt_application_modes.CHANNELS.values()), id="first hiring channels"),
+    pytest.param(_family("market.contract_", imt_employment_types.CONTRACTS.values()), id="contracts"),
 ])
 def test_every_value_shown_has_a_label(keys: list[str]) -> None:
     assert [key for key in keys if key not in STRINGS] == []
