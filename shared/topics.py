@@ -96,7 +96,16 @@ NOTIFICATIONS = Topic(
        version=2, upcasters={1: notification_v1}),),
     "Emails for the notifier to send (key: the recipient, so one person's mails stay ordered); each sealed with "
     "its recipient's data key, so no link is readable here.",
-    publishers=("profile", "pledges", "followup"), subscribers=("notifier",),
+    publishers=("pledges", "followup"), subscribers=("notifier",),
+)
+URGENT_NOTIFICATIONS = Topic(
+    "notification.urgent", 3, "recipient id",
+    (E("notification.urgent-requested", NotificationRequested,
+       "An email the person is waiting for now (a sign-in link), sealed like the others; sent once per idempotency "
+       "key, ahead of every bulk email."),),
+    "Emails someone is waiting for: the notifier reads them apart from notification.requested, so a backlog of "
+    "help offers or surveys never delays a sign-in link.",
+    publishers=("profile",), subscribers=("notifier",),
 )
 
 PLEDGES_HELPERS = Topic(
@@ -190,6 +199,7 @@ OPERATOR_ALERTS = Topic(
 
 ALL_TOPICS: tuple[Topic, ...] = (
     PROFILE_SUBMITTED, DIAGNOSIS_COMPLETED, ADVICE_GENERATED, PARTNER_FEEDS, DEAD_LETTER, NOTIFICATIONS,
+    URGENT_NOTIFICATIONS,
     PLEDGES_HELPERS, PLEDGES_REQUESTS, PLEDGES_MATCHES, ASSIGNMENTS, RELEASES, SURVEYS,
     PRIVACY_REQUESTS, PRIVACY_ANSWERS, OPERATOR_ALERTS,
 )

@@ -20,6 +20,8 @@ class NotifierSettings(ServiceSettings):
     # The operators' mailbox: what they must act on (operator.alerts) is mailed there. Required in prod.
     operator_email: EmailStr | None = None
     retry_scan_seconds: float = 5
+    # Bulk emails sent at once; the thread pool (8) keeps the rest for urgent ones (sign-in links).
+    bulk_sends_at_once: int = 4
     send_attempts: int = 3
     send_pause_seconds: float = 0.2  # doubled after each failed attempt
 

@@ -34,7 +34,7 @@ from shared.messaging.outbox import ORPHAN_AGE, Outbox, Relay
 from shared.schemas.notification import NotificationRequested
 from shared.schemas.privacy import PrivacyRequested
 from shared.schemas.profile import ProfileIn, SealedProfileSubmitted
-from shared.topics import NOTIFICATIONS, PRIVACY_REQUESTS, PROFILE_SUBMITTED, REGISTRY
+from shared.topics import PRIVACY_REQUESTS, PROFILE_SUBMITTED, REGISTRY, URGENT_NOTIFICATIONS
 from tests.support import read_topic, scratch_db, wait_for
 
 pytestmark = [pytest.mark.integration]
@@ -251,7 +251,7 @@ def test_sign_in_emails_and_privacy_requests_are_accepted_while_kafka_is_down(
 
     assert relay.relay_once() == 3
     assert outbox.count() == 0
-    [mail] = on_topic(kafka_bootstrap, NOTIFICATIONS.name, accounts.email_key(email))
+    [mail] = on_topic(kafka_bootstrap, URGENT_NOTIFICATIONS.name, accounts.email_key(email))  # never behind bulk
     assert isinstance(mail.data, NotificationRequested)
     assert email not in mail.to_json().decode()
     key = keys.get(accounts.email_key(email))

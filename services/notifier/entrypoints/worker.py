@@ -4,6 +4,7 @@ privacy requests (`privacy.requests`)."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import functools
 import logging
@@ -25,7 +26,7 @@ from shared.mongo import connect, run_sync
 from shared.schemas.notification import NotificationRequested
 from shared.schemas.operator import PartnerEndpointDisabled
 from shared.schemas.pledges import HelperChanged
-from shared.topics import NOTIFICATIONS, OPERATOR_ALERTS, PLEDGES_HELPERS
+from shared.topics import NOTIFICATIONS, OPERATOR_ALERTS, PLEDGES_HELPERS, URGENT_NOTIFICATIONS
 
 settings = NotifierSettings()
 configure_logging(f"{settings.service_name}-worker", settings.log_level)
@@ -48,13 +49,33 @@ def deliver(sealed: NotificationRequested, at: dt.datetime) -> str:
 
 
 class Deliveries(Consumer[NotificationRequested]):
+    """Bulk emails, a few SMTP sessions at once (each email is claimed by its idempotency key, so their order
+    within a batch does not matter). The pool keeps threads free for the urgent ones."""
+
     name = "notifier"
     topic = NOTIFICATIONS
-    batch_size = 50  # each email is its own SMTP session
+    batch_size = 50
 
     async def handle(self, events: list[Envelope[NotificationRequested]]) -> Output:
-        for event in events:
-            await run_sync(deliver, event.data, now())
+        sending = asyncio.Semaphore(settings.bulk_sends_at_once)
+
+        async def one(event: Envelope[NotificationRequested]) -> None:
+            async with sending:
+                await run_sync(deliver, event.data, now())
+
+        await asyncio.gather(*(one(event) for event in events))
+        return Output()
+
+
+class UrgentDeliveries(Consumer[NotificationRequested]):
+    """Emails someone is waiting for (sign-in links): their own topic and agent, so no bulk backlog is ahead."""
+
+    name = "notifier-urgent"
+    topic = URGENT_NOTIFICATIONS
+    batch_size = 10
+
+    async def handle(self, events: list[Envelope[NotificationRequested]]) -> Output:
+        await asyncio.gather(*(run_sync(deliver, event.data, now()) for event in events))
         return Output()
 
 
@@ -101,6 +122,7 @@ def main() -> None:
     ensure_indexes()
     factory = EventFactory(settings.service_name, settings.public_url)
     attach(app, Deliveries(), factory)
+    attach(app, UrgentDeliveries(), factory)
     attach(app, Unsubscribes(), factory)
     attach(app, OperatorAlerts(), factory)
     answers = PrivacyAnswers(settings.service_name, service.export_person, service.erase_person, factory, keys)

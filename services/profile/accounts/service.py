@@ -28,9 +28,10 @@ from shared.messaging.factory import EventFactory
 from shared.messaging.outbox import Outbox, Relay
 from shared.mongo import run_sync
 from shared.schemas.notification import Notification
-from shared.topics import NOTIFICATIONS
+from shared.topics import URGENT_NOTIFICATIONS
 
-(NOTIFICATION_REQUESTED,) = NOTIFICATIONS.event_types
+# The person waits for it: the urgent topic, never behind bulk emails.
+(URGENT_REQUESTED,) = URGENT_NOTIFICATIONS.event_types
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,7 @@ class Accounts:
         )
         # No account yet, maybe: the link is sealed with the key of the address's hash, destroyed with the account.
         data = note.sealed(await run_sync(self.keys.ensure, note.recipient_id))
-        event = self.factory.event(NOTIFICATION_REQUESTED, data.recipient_id, data, entity=jti, time=now)
+        event = self.factory.event(URGENT_REQUESTED, data.recipient_id, data, entity=jti, time=now)
         entry = Outbox.entry([event], now, entry_id=data.idempotency_key)
         await run_sync(self.outbox.add, [entry])
         self.relay.enqueue(entry)
