@@ -10,6 +10,7 @@ import random
 from collections.abc import Iterable
 from pathlib import Path
 
+from shared.referential import seed_details
 from shared.referential import seed_files as files
 from shared.referential.codec import to_document
 from shared.referential.parsers import insee_geo, rome_domains, rome_job_groups, rome_job_titles
@@ -130,16 +131,18 @@ def build_seed(data_dir: Path, seed_dir: Path = files.SEED_DIR) -> dict[str, int
     titles = _common_titles(rome_job_titles.parse_job_titles(rome_dir / rome_job_titles.FILE_NAME), wanted)
     regions = sorted(insee_geo.parse_regions(geo_dir / insee_geo.REGIONS_FILE), key=lambda r: r.region_id)
     deps = sorted(insee_geo.parse_departements(geo_dir / insee_geo.DEPARTEMENTS_FILE), key=lambda d: d.departement_id)
-    market = synthetic_market_stats(wanted, (dep.departement_id for dep in deps))
-    stats = synthetic_job_group_stats(SEED_JOB_GROUPS)
+    market = seed_details.with_market_details(
+        synthetic_market_stats(wanted, (dep.departement_id for dep in deps)), RANDOM_SEED + 2
+    )
+    stats = seed_details.with_channel_percents(synthetic_job_group_stats(SEED_JOB_GROUPS), RANDOM_SEED + 3)
 
     seed_dir.mkdir(parents=True, exist_ok=True)
     files.write_csv(seed_dir / files.JOB_GROUPS_FILE, files.JOB_GROUP_COLUMNS, map(to_document, job_groups))
     files.write_csv(seed_dir / files.JOB_TITLES_FILE, files.JOB_TITLE_COLUMNS, map(to_document, titles))
     files.write_csv(seed_dir / files.REGIONS_FILE, files.REGION_COLUMNS, map(to_document, regions))
     files.write_csv(seed_dir / files.DEPARTEMENTS_FILE, files.DEPARTEMENT_COLUMNS, map(to_document, deps))
-    files.write_csv(seed_dir / files.MARKET_STATS_FILE, files.MARKET_COLUMNS, map(to_document, market))
-    implied = ("source", "synthetic", "hiring_channel_percents")  # the reader sets them
+    files.write_csv(seed_dir / files.MARKET_STATS_FILE, files.MARKET_COLUMNS, map(files.market_row, market))
+    implied = ("source", "synthetic")  # the reader sets them
     stat_items = [{key: value for key, value in to_document(stat).items() if key not in implied} for stat in stats]
     files.write_json(seed_dir / files.JOB_GROUP_STATS_FILE, stat_items)
     return {

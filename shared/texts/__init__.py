@@ -156,6 +156,49 @@ def the_job(rome_code: str, french_name: str | None) -> Text:
     return Text(fr=f"le métier {name.fr}" if french_name else name.fr, en=name.en)
 
 
+# --- unknown answers --------------------------------------------------------------------------------------------
+
+# The profile answers a diagnosis may lack (TrainStep.missing_fields paths), as the person would name them.
+_ANSWERS: dict[str, Text] = {
+    "projects[0].target_job": Text(fr="quel métier vous visez", en="which job you aim at"),
+    "projects[0].has_clear_project": Text(fr="si votre projet est clair", en="whether your project is clear"),
+    "projects[0].passion_level": Text(fr="ce que ce métier représente pour vous", en="what this job means to you"),
+    "projects[0].job_search_started_at": Text(
+        fr="depuis quand vous cherchez", en="since when you have been searching"
+    ),
+    "projects[0].total_interview_count": Text(
+        fr="combien d'entretiens vous avez passés", en="how many interviews you had"
+    ),
+    "projects[0].training_fulfillment": Text(
+        fr="si vous avez les diplômes demandés", en="whether you have the diplomas"
+    ),
+    "highest_degree": Text(fr="quel est votre plus haut diplôme", en="your highest degree"),
+    "projects[0].seniority": Text(
+        fr="quelle expérience vous avez de ce métier", en="how experienced you are in this job"
+    ),
+    "projects[0].previous_job_similarity": Text(
+        fr="si vous avez déjà fait ce métier", en="whether you did this job before"
+    ),
+}
+
+
+def unknown_answers(fields: Iterable[str]) -> Text:
+    """"ce que ce métier représente pour vous et depuis quand vous cherchez": the unknown answers, joined. A field
+    without a wording is a KeyError, never a raw path shown to the person."""
+    return join([_ANSWERS[field] for field in fields])
+
+
+def still_unknown(fields: Iterable[str]) -> Text:
+    """The sentence a headline ends with when answers that decide the diagnosis are unknown; "" when none is."""
+    answers = unknown_answers(fields)
+    if not answers.fr:
+        return answers
+    return Text(
+        fr=f"Nous ne savons pas encore {answers.fr} : complétez votre profil pour affiner ce diagnostic.",
+        en=f"We do not know yet {answers.en}: complete your profile to refine this diagnosis.",
+    )
+
+
 # --- assembling -----------------------------------------------------------------------------------------------
 
 

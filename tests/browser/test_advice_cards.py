@@ -36,6 +36,11 @@ class Persona:
     profile: dict[str, Any]
     cards: dict[str, tuple[str, str]]  # module id -> (section kind it must show, a text it must contain)
     market_figure: str  # their département's figure, as the market page says it
+    # The seed's (synthetic) details their market page lists first: the most used hiring channel, the most offered
+    # contract and the hiring projects of the BMO survey.
+    first_channel: str
+    first_contract: str
+    hiring_projects: str
 
 
 SETTLED = {"passion_level": "PASSIONATING_JOB", "has_clear_project": True, "training_fulfillment": "ENOUGH_DIPLOMAS",
@@ -54,6 +59,9 @@ PERSONAS = (
             "spontaneous-application": ("template", "à Toulouse"),
         },
         "3 offres pour 10 candidats",
+        "Candidature spontanée : 49 %",
+        "CDI : 39 %",
+        "Projets de recrutement cette année : 296",
     ),
     Persona(
         "handler-lyon",  # 69 N1105, a disability, discrimination about their origins, ready to move in the region
@@ -68,6 +76,9 @@ PERSONAS = (
             "relocate": ("places", "le Puy-de-Dôme (63)"),
         },
         "1,4 offre pour 10 candidats",
+        "Agences d'intérim et de recrutement : 55 %",
+        "CDI : 50 %",
+        "Projets de recrutement cette année : 1452",
     ),
     Persona(
         "young-clerk-lille",  # 59 M1602, 22 years old, no diploma, a weak network
@@ -82,6 +93,9 @@ PERSONAS = (
             "reorient-to-close-job": ("jobs", "« Secrétariat »"),
         },
         "1,8 offre pour 10 candidats",
+        "Agences d'intérim et de recrutement : 56 %",
+        "CDI : 31 %",
+        "Projets de recrutement cette année : 776",
     ),
 )
 
@@ -149,7 +163,13 @@ def test_three_expanded_cards_fit_the_persona(
     assert places.locator("li").count() >= 2
     assert not re.search(r"\b[A-N]\d{4}\b(?!-)", page.locator("main").inner_text())
     expect(page.get_by_test_id("market-synthetic")).to_be_visible()  # the seed's figures are not statistics
-    expect(page.get_by_test_id("market-first-channel")).to_be_visible()
+    # Every channel's share, the contract mix and the hiring intentions, each list led by its largest figure.
+    for test_id, count, first in (("market-channels", 4, persona.first_channel),
+                                  ("market-contracts", 4, persona.first_contract),
+                                  ("market-intentions", 3, persona.hiring_projects)):
+        items = page.get_by_test_id(test_id).locator("li")
+        expect(items).to_have_count(count)
+        expect(items.first).to_have_text(first)
     shoot(page, f"{persona.name}-market")
     page.set_viewport_size(PHONE)
     width = page.evaluate("document.documentElement.scrollWidth")

@@ -147,7 +147,8 @@ export default {
               h('span', { class: 'detail', ...bi(offers(place.offers_per_10_candidates)) })))),
         ] : null),
       Object.keys(market.hiring_channel_percents).length ? section('market.channels',
-        h('ul', { class: 'plain-list' }, Object.entries(market.hiring_channel_percents)
+        h('ul', { class: 'plain-list', 'data-testid': 'market-channels' },
+          Object.entries(market.hiring_channel_percents)
           .sort((a, b) => b[1] - a[1])
           .map(([channel, share]) => labelled(`market.channel_${channel}`, percent(share)))))
         : facts.first_hiring_channel ? section('market.channels',
@@ -160,7 +161,7 @@ export default {
         h('ul', { class: 'plain-list', 'data-testid': 'market-contracts' }, facts.contract_mix.map((share) =>
           labelled(`market.contract_${share.contract}`, percent(share.percent_offers))))) : null,
       facts.hiring_projects !== null ? section('market.intentions',
-        h('ul', { class: 'plain-list' },
+        h('ul', { class: 'plain-list', 'data-testid': 'market-intentions' },
           labelled('market.hiring_projects', number(facts.hiring_projects)),
           facts.difficult_hiring_percent !== null
             ? labelled('market.difficult', percent(facts.difficult_hiring_percent)) : null,

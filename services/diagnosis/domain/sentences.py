@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from services.diagnosis.domain.situation import Situation
+from services.diagnosis.domain.situation import F_TARGET_JOB, Situation
 from shared import texts
 from shared.schemas.diagnosis import ChallengeId, Text
 from shared.schemas.market import MarketState
@@ -115,33 +115,13 @@ def _enhance_methods(s: Situation) -> tuple[str, str]:
     )
 
 
-# Field paths of TrainStep.missing_fields, as the person would name them.
-FIELD_LABELS: dict[str, tuple[str, str]] = {
-    "projects[0].target_job": ("quel métier vous visez", "which job you aim at"),
-    "projects[0].has_clear_project": ("si votre projet est clair", "whether your project is clear"),
-    "projects[0].passion_level": ("ce que ce métier représente pour vous", "what this job means to you"),
-    "projects[0].job_search_started_at": ("depuis quand vous cherchez", "since when you have been searching"),
-    "projects[0].total_interview_count": ("combien d'entretiens vous avez passés", "how many interviews you had"),
-    "projects[0].training_fulfillment": ("si vous avez les diplômes demandés", "whether you have the diplomas"),
-    "highest_degree": ("quel est votre plus haut diplôme", "your highest degree"),
-    "projects[0].seniority": ("quelle expérience vous avez de ce métier", "how experienced you are in this job"),
-    "projects[0].previous_job_similarity": ("si vous avez déjà fait ce métier", "whether you did this job before"),
-}
-
-
-def _unknowns(missing: list[str]) -> tuple[str, str]:
-    labels = [FIELD_LABELS.get(field, (field, field)) for field in missing]
-    joined = texts.join([Text(fr=fr, en=en) for fr, en in labels])
-    return joined.fr, joined.en
-
-
 def _bravo(s: Situation, missing: list[str]) -> tuple[str, str]:
     if missing:  # "nothing blocks" would claim more than we know
-        unknown_fr, unknown_en = _unknowns(missing)
+        unknown = texts.unknown_answers(missing)
         return (
-            f"Rien ne bloque d'après vos réponses, mais nous ne savons pas encore {unknown_fr} : "
+            f"Rien ne bloque d'après vos réponses, mais nous ne savons pas encore {unknown.fr} : "
             "complétez votre profil pour en être sûrs.",
-            f"Nothing blocks you as far as your answers tell, but we do not know yet {unknown_en}: "
+            f"Nothing blocks you as far as your answers tell, but we do not know yet {unknown.en}: "
             "complete your profile to be sure.",
         )
     if s.interviews_per_month is not None and s.interviews_per_month >= 1:
@@ -181,6 +161,13 @@ def sentence_for(
         fr, en = _enhance_methods(s)
     else:
         fr, en = _bravo(s, missing or [])
+    # Every headline, not only bravo's, says which decisive answers are unknown: another answer could change it.
+    # Undefined-project's own sentence already says no job is chosen.
+    unknown_fields = [field for field in missing or [] if challenge is not ChallengeId.UNDEFINED_PROJECT
+                      or field != F_TARGET_JOB]
+    if challenge is not ChallengeId.BRAVO and unknown_fields:
+        unknown = texts.still_unknown(unknown_fields)
+        fr, en = f"{fr} {unknown.fr}", f"{en} {unknown.en}"
     if s.has_target_job and s.market_state is MarketState.MISSING_DATA:
         note_fr, note_en = _market_note(s)
         fr, en = fr + note_fr, en + note_en

@@ -6,7 +6,9 @@ from typing import Any
 
 import pytest
 
+from services.diagnosis.domain import situation
 from services.diagnosis.domain.challenges import diagnose
+from shared import texts
 from shared.schemas.diagnosis import ChallengeId, DiagnosisResult, TrainStatus
 from shared.schemas.market import MarketFacts
 from shared.schemas.profile import (
@@ -343,3 +345,75 @@ def test_bravo_says_what_is_unknown_instead_of_nothing_blocks() -> None:
     )
     assert "we do not know yet what this job means to you" in result.sentence.en
     assert run(profile()).sentence.en.startswith("Nothing is blocking you")
+
+
+# --- every headline says what is unknown
+
+UNSURE_YOUNG: dict[str, Any] = {"passion_level": None, "seniority": None}  # at 28, both decide find-what-you-like
+
+
+@pytest.mark.parametrize(
+    ("challenge", "p", "m"),
+    [
+        (C.UNDEFINED_PROJECT, profile(age=28, has_clear_project=False, **UNSURE_YOUNG), None),
+        (C.STUCK_MARKET, profile(age=28, **UNSURE_YOUNG), market(2.0)),
+        (C.FIND_WHAT_YOU_LIKE, profile(passion_level=PassionLevel.ALIMENTARY_JOB, kind=ProjectKind.REORIENTATION,
+                                       job_search_started_at=started(20), degree=None, training_fulfillment=None),
+         market(requirements=(("BAC_BACPRO", 60.0),))),
+        (C.MISSING_DIPLOMA, profile(degree=Degree.NO_DEGREE, training_fulfillment=None),
+         market(requirements=(("BAC_BACPRO", 60.0),))),
+        (C.START_YOUR_SEARCH, profile(age=28, job_search_started_at=None, job_search_has_not_started=True,
+                                      **UNSURE_YOUNG), None),
+        (C.ENHANCE_METHODS_TO_INTERVIEW, profile(age=28, total_interview_count=1, **UNSURE_YOUNG), None),
+    ],
+    ids=lambda value: value.value if isinstance(value, ChallengeId) else "",
+)
+def test_every_headline_names_the_decisive_answers_that_are_unknown(
+    challenge: ChallengeId, p: ProfileIn, m: MarketFacts | None
+) -> None:
+    result = run(p, m)
+
+    assert result.main_challenge is challenge
+    assert result.missing_fields
+    unknown = texts.still_unknown(result.missing_fields)
+    assert result.sentence.fr.endswith(f" {unknown.fr}")
+    assert result.sentence.en.endswith(f" {unknown.en}")
+    assert unknown.fr.startswith("Nous ne savons pas encore ")
+    assert unknown.en.startswith("We do not know yet ")
+
+
+def test_a_stuck_market_headline_names_the_unknown_answers_in_words() -> None:
+    result = run(profile(age=28, **UNSURE_YOUNG), market(2.0))
+
+    assert result.sentence.fr == (
+        "Votre marché est saturé : 2 offres pour 10 candidats pour ce métier en Haute-Garonne. Nous ne savons pas "
+        "encore ce que ce métier représente pour vous et quelle expérience vous avez de ce métier : complétez votre "
+        "profil pour affiner ce diagnostic."
+    )
+    assert result.sentence.en.endswith(
+        " We do not know yet what this job means to you and how experienced you are in this job: complete your "
+        "profile to refine this diagnosis."
+    )
+
+
+def test_headlines_without_unknown_answers_stay_short() -> None:
+    for p, m in ((profile(), market(2.0)), (profile(total_interview_count=1), None)):
+        result = run(p, m)
+        assert result.missing_fields == []
+        assert "ne savons pas" not in result.sentence.fr
+        assert "do not know" not in result.sentence.en
+
+
+def test_undefined_project_does_not_repeat_that_no_job_is_chosen() -> None:
+    result = diagnose(profile(target_job=None), None, TODAY)
+
+    assert result.missing_fields == ["projects[0].target_job"]
+    assert "ne savons pas" not in result.sentence.fr
+
+
+def test_every_missing_field_the_rules_name_has_words() -> None:
+    fields = [value for name, value in vars(situation).items() if name.startswith("F_")]
+
+    assert len(fields) == 9
+    for field in fields:
+        assert texts.unknown_answers([field]).fr

@@ -78,3 +78,45 @@ def test_market_file_is_reproducible(seed: Seed) -> None:
             for row in csv.DictReader(file)
         ]
     assert [(s.departement_id, s.rome_code, s.offers_per_10_candidates) for s in regenerated] == committed
+
+
+def test_market_rows_with_offers_have_a_contract_mix_and_hiring_intentions(seed: Seed) -> None:
+    with_offers = [stat for stat in seed.market_stats if stat.offers_per_10_candidates]
+    without = [stat for stat in seed.market_stats if stat.offers_per_10_candidates == 0]
+
+    assert with_offers
+    assert without
+    for stat in with_offers:
+        percents = [share.percent_offers for share in stat.contract_mix]
+        assert {share.contract for share in stat.contract_mix} == {"CDI", "CDD_LONG", "CDD_SHORT", "INTERIM"}
+        assert sum(percents) == 100
+        assert percents == sorted(percents, reverse=True)
+        assert stat.hiring_projects is not None
+        assert stat.hiring_projects >= 1
+        assert stat.difficult_hiring_percent is not None
+        assert 0 <= stat.difficult_hiring_percent <= 100
+        assert stat.seasonal_hiring_percent is not None
+        assert 0 <= stat.seasonal_hiring_percent <= 100
+    # A market with no offers at all shows no contracts offered and no hiring projects.
+    assert all(not stat.contract_mix and stat.hiring_projects is None for stat in without)
+    assert len({stat.contract_mix[0].contract for stat in with_offers}) > 1  # not every market is led by CDI
+
+
+def test_each_job_group_hires_most_through_its_first_channel(seed: Seed) -> None:
+    for stat in seed.job_group_stats:
+        percents = stat.hiring_channel_percents
+        assert set(percents) == {"SPONTANEOUS", "NETWORK", "AGENCY", "OFFERS"}
+        assert sum(percents.values()) == 100
+        assert max(percents, key=lambda channel: percents[channel]) == stat.first_hiring_channel
+        assert sorted(percents.values()).count(percents[stat.first_hiring_channel]) == 1
+
+
+def test_the_cache_serves_the_details_for_the_market_page() -> None:
+    cache = ReferentialCache.from_seed()
+    facts = cache.market_facts("31", "M1607")
+
+    assert facts is not None
+    assert facts.synthetic
+    assert facts.contract_mix
+    assert facts.hiring_projects is not None
+    assert cache.hiring_channel_percents("M1607")[facts.first_hiring_channel or ""] > 0
