@@ -8,12 +8,12 @@ written on the features the diagnosis computes itself (profile + the referential
 model could do" is defined: the AUC of the world's systematic part (without each person's noise), which a
 logistic model on these features can approach with enough data.
 
-Simulated people sign up month after month (`profile.submitted`, handled by the real follow-up sign-up consumer
+Simulated people sign up (`profile.submitted`, handled by the real follow-up sign-up consumer
 and diagnosis stage), the follow-up scheduler sends the 3-month survey on a moved clock, each person answers
 through the follow-up API (the signed link the email carries), the answers reach Kafka through the outbox relay,
 and the diagnosis's outcome consumer reads them from the topic. Then the retraining job and its gate:
 
-1. after the first month's answers: refused, too few answers;
+1. after the first few answers: refused, too few answers;
 2. once enough answered: a candidate that passes (the score shift approved by an operator, as it is meant to
    happen when the world changed), released through `model.released`, read from Kafka by the release consumer:
    the next sign-ups are estimated by the new version;
@@ -123,20 +123,20 @@ SHIFTED = World(base=-0.1, effects={
 
 @dataclass(frozen=True)
 class Sizes:
-    first: int  # the first month's sign-ups: too few answers
-    months: tuple[int, ...]  # the sign-ups of the following months
+    first: int  # the first sign-ups: too few answers
+    main: int  # the sign-ups of the following days (once the first answered)
     poisoned: int  # signed up after the release; the women's answers flipped
     evaluation: int  # a fresh population (not through the platform) to measure AUCs on
     ceiling_fit: int  # people to fit the "unlimited data" logistic model on, for the figures
 
 
-TEST_SIZES = Sizes(first=80, months=(450, 450, 450), poisoned=500, evaluation=3000, ceiling_fit=0)
-SCRIPT_SIZES = Sizes(first=150, months=(900, 900, 900), poisoned=1000, evaluation=10000, ceiling_fit=20000)
+TEST_SIZES = Sizes(first=60, main=1100, poisoned=400, evaluation=3000, ceiling_fit=0)
+SCRIPT_SIZES = Sizes(first=150, main=2500, poisoned=1000, evaluation=10000, ceiling_fit=20000)
 
 
 def scaled(sizes: Sizes, factor: float) -> Sizes:
-    return Sizes(round(sizes.first * factor), tuple(round(m * factor) for m in sizes.months),
-                 round(sizes.poisoned * factor), round(sizes.evaluation * factor), sizes.ceiling_fit)
+    return Sizes(round(sizes.first * factor), round(sizes.main * factor), round(sizes.poisoned * factor),
+                 round(sizes.evaluation * factor), sizes.ceiling_fit)
 
 
 def draw_profiles(n: int, seed: int, today: dt.date) -> list[ProfileIn]:
@@ -395,15 +395,15 @@ async def simulate(kafka: KafkaAccess, mongo_url: str, sizes: Sizes = TEST_SIZES
     sim = Simulation(kafka, mongo_url, sizes, rules)
     sim.open()
     try:
+        # Each group is surveyed on one tick (sign-ups a minute apart, all within the survey's window).
         first = await sim.sign_up(sizes.first, START)
-        cohorts = [await sim.sign_up(n, START + (20 + 15 * i) * DAY) for i, n in enumerate(sizes.months)]
-        progress(f"{len(sim.people)} people signed up and diagnosed")
         report.answers += await sim.answer(first)
-        report.rounds.append(await sim.retrain("first month"))
+        report.rounds.append(await sim.retrain("first answers"))
         progress(f"round 1: {report.rounds[-1].trained.status}")
-        for people in cohorts:
-            report.answers += await sim.answer(people)
-            progress(f"{report.answers} answers")
+        main = await sim.sign_up(sizes.main, sim.clock.now + DAY)
+        progress(f"{len(sim.people)} people signed up and diagnosed")
+        report.answers += await sim.answer(main)
+        progress(f"{report.answers} answers")
         good = await sim.retrain("enough answers")
         report.rounds.append(good)
         progress(f"round 2: {good.trained.status}")

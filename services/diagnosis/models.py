@@ -5,6 +5,7 @@
     python -m services.diagnosis.models train                    # a candidate, graded by the release gate
     python -m services.diagnosis.models release employability-v2 [--approve-shift]
     python -m services.diagnosis.models rollback                 # back to the version released before
+    python -m services.diagnosis.models export registry.json     # every version, for audit
 
 A release or rollback moves the registry's pointer, then emits `model.released`: the diagnosis workers load the
 version without a restart (the one that receives the event at once, the others at their next poll)."""
@@ -12,7 +13,9 @@ version without a restart (the one that receives the event at once, the others a
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
+import orjson
 import typer
 
 from services.diagnosis.adapters.registry import MODEL, Registry, RegistryError
@@ -64,6 +67,16 @@ def card(version: str) -> None:
     if doc is None:
         raise typer.BadParameter(f"no model version {version}")
     typer.echo(doc["card"])
+
+
+@cli.command()
+def export(path: Path) -> None:
+    """The whole registry as JSON (every version, its card, checks, metrics and parameters, and which is released):
+    the operator's copy for audit or another environment."""
+    registry = _learning(DiagnosisSettings()).registry
+    dump = registry.export()
+    path.write_bytes(orjson.dumps(dump, option=orjson.OPT_INDENT_2))
+    typer.echo(f"{len(dump['models'])} versions -> {path}")
 
 
 @cli.command()

@@ -114,6 +114,13 @@ class Registry:
         docs = list(self.models.find({}, {"card": 0}))
         return sorted(docs, key=lambda d: as_utc(d["created_at"]))
 
+    def export(self) -> Doc:
+        """Every version with its card and parameters, and the release pointer, as JSON values."""
+        models = [{**doc, "parameters": self.load(doc["_id"]).params()} for doc in self.models.find({})]
+        return {"released": self.released_version(), "previous": self.released_history(),
+                "models": orjson.loads(orjson.dumps(sorted(models, key=lambda d: as_utc(d["created_at"])),
+                                                    default=str))}
+
     def set_status(self, version: str, status: str, now: dt.datetime, by: str, **fields: Any) -> None:
         self.models.update_one({"_id": version}, {"$set": {"status": status, **fields},
                                                   "$push": {"history": {"status": status, "at": now, "by": by}}})
