@@ -130,7 +130,10 @@ class Sizes:
     ceiling_fit: int  # people to fit the "unlimited data" logistic model on, for the figures
 
 
-TEST_SIZES = Sizes(first=60, main=1100, poisoned=400, evaluation=3000, ceiling_fit=0)
+# The test's world is small for the CI budget, so its gate asks for less evidence than the defaults; its candidate
+# learns from ~450 answers, the script's from ~1,900 (the 90 % recovery needs about 1,000).
+TEST_SIZES = Sizes(first=40, main=600, poisoned=250, evaluation=3000, ceiling_fit=0)
+TEST_RULES = gate.GateRules(min_examples=100, min_group_count=20)
 SCRIPT_SIZES = Sizes(first=150, main=2500, poisoned=1000, evaluation=10000, ceiling_fit=20000)
 
 

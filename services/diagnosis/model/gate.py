@@ -39,7 +39,7 @@ MIN_VARIANCE = 0.01  # a group whose answers are all alike still has a sampling 
 @dataclass(frozen=True)
 class GateRules:
     min_examples: int = 200
-    min_group_count: int = 50
+    min_group_count: int = 30
     auc_margin: float = 0.01
     bootstrap_resamples: int = 400
     max_calibration_error: float = 0.05
