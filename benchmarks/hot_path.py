@@ -19,7 +19,7 @@ from services.advice.domain.advise import advise
 from services.advice.service import AdviceStage
 from services.diagnosis.config import DiagnosisSettings
 from services.diagnosis.model.employability import EmployabilityModel
-from services.diagnosis.service import DiagnosisStage, compute
+from services.diagnosis.service import DiagnosisStage, LiveModel, compute
 from shared.crypto.cipher import new_key
 from shared.crypto.keystore import KekRing, KeyReader, PersonKeys
 from shared.messaging.consumer import Consumer, Runner
@@ -67,7 +67,7 @@ def main(n: int = 2000, tuned_gc: bool = True) -> None:
     typer.echo(f"{n} events, {sum(map(len, raws)) // n} bytes each on profile.submitted")
 
     cache = _Keys(keys)
-    decode = decoder(DiagnosisStage(referential, model, diagnosis, cache), diagnosis)
+    decode = decoder(DiagnosisStage(referential, LiveModel(model), diagnosis, cache), diagnosis)
     good = timed("diagnosis: decode envelope + SealedProfileSubmitted", n, lambda: decode(raws))
     opened = timed("diagnosis: open the profile (AES-GCM + parse)", n, lambda: [
         e.data.opened(keys[e.data.profile_id]) for e in good])

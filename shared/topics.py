@@ -10,7 +10,7 @@ from shared.messaging.contracts import EventContract, Registry, Topic
 from shared.schemas.advice import SealedAdviceGenerated
 from shared.schemas.advice import upcast_v1 as advice_v1
 from shared.schemas.deadletter import DeadLetter, upcast_v1
-from shared.schemas.diagnosis import SealedDiagnosisCompleted
+from shared.schemas.diagnosis import ModelReleased, SealedDiagnosisCompleted
 from shared.schemas.diagnosis import upcast_v1 as diagnosis_v1
 from shared.schemas.followup import AdviceReleased, GroupAssigned, SurveyAnswered, SurveySent, upcast_answered_v1
 from shared.schemas.notification import NotificationRequested
@@ -163,7 +163,14 @@ SURVEYS = Topic(
           version=2, upcasters={1: upcast_answered_v1}),
     ),
     "Surveys sent and answered: every follow-up figure can be recomputed from this topic alone.",
-    publishers=("followup",), subscribers=("partners",),
+    publishers=("followup",), subscribers=("partners", "diagnosis"),
+)
+MODEL_RELEASES = Topic(
+    "diagnosis.models", 1, "model name",
+    (E("model.released", ModelReleased, "An employability model version passed the release gate and replaces the "
+       "previous one (or a rollback restored an earlier one)."),),
+    "Releases of the employability model: diagnosis workers load the version named, without a restart.",
+    publishers=("diagnosis",), subscribers=("diagnosis",),
 )
 
 PLEDGES_TOPICS = (PLEDGES_HELPERS, PLEDGES_REQUESTS, PLEDGES_MATCHES)
@@ -201,7 +208,7 @@ ALL_TOPICS: tuple[Topic, ...] = (
     PROFILE_SUBMITTED, DIAGNOSIS_COMPLETED, ADVICE_GENERATED, PARTNER_FEEDS, DEAD_LETTER, NOTIFICATIONS,
     URGENT_NOTIFICATIONS,
     PLEDGES_HELPERS, PLEDGES_REQUESTS, PLEDGES_MATCHES, ASSIGNMENTS, RELEASES, SURVEYS,
-    PRIVACY_REQUESTS, PRIVACY_ANSWERS, OPERATOR_ALERTS,
+    PRIVACY_REQUESTS, PRIVACY_ANSWERS, OPERATOR_ALERTS, MODEL_RELEASES,
 )
 REGISTRY = Registry(ALL_TOPICS)
 # Topics no longer in the registry, deleted with every ACL naming them when the platform is provisioned:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -141,3 +141,15 @@ def upcast_v1(data: dict[str, Any]) -> dict[str, Any]:
     """v1 carried the profile in clear; refused since v2 for the reason profile.submitted v1 is
     (shared/schemas/profile.py)."""
     raise ValueError(f"{EVENT_TYPE} v1 carries the profile in clear, refused since v2: {data.get('profile_id')}")
+
+
+class ModelReleased(BaseModel):
+    """Data of the `model.released` event: which employability model version diagnoses from now on."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    model: str = Field(description="The model's name, e.g. employability")
+    version: str = Field(description="The version released, e.g. employability-v2")
+    previous_version: str | None = Field(description="The version it replaces")
+    released_at: dt.datetime
+    reason: Literal["release", "rollback"] = Field(description="A gated release, or a rollback to an earlier one")

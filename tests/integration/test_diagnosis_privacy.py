@@ -13,6 +13,7 @@ import pytest
 from bson import Binary
 
 from services.diagnosis.adapters import privacy
+from services.diagnosis.adapters.registry import service_registry
 from services.diagnosis.adapters.results import Diagnosis
 from shared.results import collection
 from tests.support import scratch_db
@@ -64,13 +65,13 @@ def test_erasure_deletes_every_version_and_only_that_persons(diagnosis_db: None)
     store(person, 1, 2)
     store(other, 1, 2)
 
-    assert privacy.erase_person(person, NOW) == {"diagnoses": 2}
+    assert privacy.erase_person(person, NOW) == {"diagnoses": 2, "model_inputs": 0, "model_outcomes": 0}
 
-    assert privacy.export_person(person) == {"diagnoses": []}
+    assert privacy.export_person(person) == {"diagnoses": [], "model_inputs": [], "model_outcomes": []}
     assert collection(Diagnosis).find_one({"_id": f"{person}:1"}) is None
     assert [d["profile_version"] for d in privacy.export_person(other)["diagnoses"]] == [1, 2]
     # A replayed request erases nothing more.
-    assert privacy.erase_person(person, NOW) == {"diagnoses": 0}
+    assert privacy.erase_person(person, NOW) == {"diagnoses": 0, "model_inputs": 0, "model_outcomes": 0}
 
 
 def test_a_version_missing_in_between_does_not_hide_the_later_ones(diagnosis_db: None) -> None:
@@ -79,10 +80,33 @@ def test_a_version_missing_in_between_does_not_hide_the_later_ones(diagnosis_db:
     store(person, 1, 3, 4)
 
     assert [d["profile_version"] for d in privacy.export_person(person)["diagnoses"]] == [1, 3, 4]
-    assert privacy.erase_person(person, NOW) == {"diagnoses": 3}
+    assert privacy.erase_person(person, NOW) == {"diagnoses": 3, "model_inputs": 0, "model_outcomes": 0}
     assert collection(Diagnosis).count_documents({"profile_id": person}) == 0
 
 
 def test_an_unknown_person_has_nothing(diagnosis_db: None) -> None:
-    assert privacy.export_person(uuid.uuid4().hex) == {"diagnoses": []}
-    assert privacy.erase_person(uuid.uuid4().hex, NOW) == {"diagnoses": 0}
+    assert privacy.export_person(uuid.uuid4().hex) == {"diagnoses": [], "model_inputs": [], "model_outcomes": []}
+    assert privacy.erase_person(uuid.uuid4().hex, NOW) == {"diagnoses": 0, "model_inputs": 0, "model_outcomes": 0}
+
+
+def test_the_learning_data_is_exported_and_erased_with_the_person(diagnosis_db: None) -> None:
+    """What the model learns from (the estimate's features and sensitive groups, the survey's outcome) is the
+    person's data too."""
+    person, other = uuid.uuid4().hex, uuid.uuid4().hex
+    registry = service_registry()
+    for who in (person, other):
+        store(who, 1)
+        registry.save_inputs([{"_id": f"{who}:1", "profile_id": who, "profile_version": 1, "computed_at": COMPUTED,
+                               "features": [0.0] * 18, "groups": {"sex": "FEMININE", "handicap": "yes"},
+                               "model_version": "employability-v1", "probability": 0.4}])
+        registry.save_outcome({"_id": who, "signed_up_at": COMPUTED, "answered_at": NOW, "back_at_work": True,
+                               "step": "form"})
+
+    exported = privacy.export_person(person)
+    assert [d["groups"] for d in exported["model_inputs"]] == [{"sex": "FEMININE", "handicap": "yes"}]
+    assert [d["back_at_work"] for d in exported["model_outcomes"]] == [True]
+    orjson.dumps(exported)
+
+    assert privacy.erase_person(person, NOW) == {"diagnoses": 1, "model_inputs": 1, "model_outcomes": 1}
+    assert privacy.export_person(person) == {"diagnoses": [], "model_inputs": [], "model_outcomes": []}
+    assert len(privacy.export_person(other)["model_inputs"]) == 1

@@ -1,4 +1,4 @@
-"""HTTP entrypoint of the diagnosis service: read a profile's diagnosis."""
+"""HTTP entrypoint of the diagnosis service: read a profile's diagnosis; operators read the model registry."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from fastapi import FastAPI
 
 from services.diagnosis.adapters.results import Diagnosis
 from services.diagnosis.config import DiagnosisSettings
+from services.diagnosis.entrypoints.models import models_router
 from shared.http import create_api
 from shared.logs import configure_logging
 from shared.mongo import connect
@@ -25,7 +26,7 @@ async def lifespan(_: FastAPI) -> AsyncIterator[None]:
     yield
 
 
-app = create_api(settings, [result_router(Diagnosis, "diagnosis")], lifespan)
+app = create_api(settings, [result_router(Diagnosis, "diagnosis"), models_router()], lifespan)
 
 if __name__ == "__main__":
     uvicorn.run(app, host=settings.http_host, port=settings.http_port, access_log=False, log_config=None)

@@ -85,6 +85,23 @@ CONFIDENT_TRAINING = frozenset(
 )
 
 
+@dataclass(frozen=True)
+class Truth:
+    """The effects on the log-odds that make the world (the defaults are the cohort's, documented above); a
+    simulation shifts them to test that retraining follows a world that changed."""
+
+    base: float = BASE_LOG_ODDS
+    market: float = MARKET_COEF
+    no_offers: float = NO_OFFERS_EFFECT
+    search: float = SEARCH_COEF
+    network: float = NETWORK_COEF
+    interviews: float = INTERVIEWS_COEF
+    age_effects: tuple[tuple[int, float], ...] = AGE_EFFECTS
+
+
+COHORT_TRUTH = Truth()
+
+
 @dataclass(frozen=True, slots=True)
 class Person:
     profile: ProfileIn
@@ -93,11 +110,11 @@ class Person:
     true_probability: float
 
 
-def _age_effect(age: int) -> float:
-    return next(effect for bound, effect in AGE_EFFECTS if age < bound)
+def _age_effect(age: int, effects: tuple[tuple[int, float], ...] = AGE_EFFECTS) -> float:
+    return next(effect for bound, effect in effects if age < bound)
 
 
-def _draw_one(rng: np.random.Generator, today: dt.date) -> Person:
+def _draw_one(rng: np.random.Generator, today: dt.date, truth: Truth = COHORT_TRUTH) -> Person:
     age = int(rng.integers(18, 65))
     degree_rank = int(rng.choice(6, p=[0.15, 0.2, 0.22, 0.18, 0.13, 0.12]))
     seniority_rank = int(np.clip(round((age - 20) / 8 + rng.normal(0, 1.2)), 0, 5))
@@ -116,7 +133,7 @@ def _draw_one(rng: np.random.Generator, today: dt.date) -> Person:
     true_months = min(60.0, float(rng.exponential(7.0)))
     start_known = not not_started and search_draw >= 0.13
     started_at = today - dt.timedelta(days=round(true_months * DAYS_PER_MONTH)) if start_known else None
-    network_effect = NETWORK_COEF * (network - 2)
+    network_effect = NETWORK_COEF * (network - 2)  # the interview rate follows the cohort's, in any world
     interview_rate = 0.7 * (true_offers / TYPICAL_OFFERS) ** 0.4 * math.exp(network_effect)
     interviews = 0 if not_started else int(rng.poisson(interview_rate * true_months))
     per_month = 0.0 if not_started else interviews / max(1.0, true_months)
@@ -131,18 +148,18 @@ def _draw_one(rng: np.random.Generator, today: dt.date) -> Person:
     sensitive = [f for f in SENSITIVE if rng.random() < 0.03]
 
     logit = (
-        BASE_LOG_ODDS
-        + (NO_OFFERS_EFFECT if no_offers else MARKET_COEF * math.log(true_offers / TYPICAL_OFFERS))
+        truth.base
+        + (truth.no_offers if no_offers else truth.market * math.log(true_offers / TYPICAL_OFFERS))
         + SENIORITY_COEF * (min(seniority_rank, SENIORITY_CAP) - 3)
         + DEGREE_COEF * (degree_rank - 3)
-        + (NOT_STARTED_EFFECT if not_started else SEARCH_COEF * math.log1p(true_months))
+        + (NOT_STARTED_EFFECT if not_started else truth.search * math.log1p(true_months))
         + MOBILITY_COEF * min(area_rank, MOBILITY_CAP)
-        + _age_effect(age)
-        + network_effect
+        + _age_effect(age, truth.age_effects)
+        + truth.network * (network - 2)
         + BLOCKER_EFFECT * len(frustrations)
         + (UNDEFINED_PROJECT_EFFECT if (not has_target or clear is False) else 0.0)
         + (DIPLOMA_GAP_EFFECT if diploma_gap and has_target else 0.0)
-        + INTERVIEWS_COEF * math.log1p(per_month)
+        + truth.interviews * math.log1p(per_month)
         + rng.normal(0, NOISE_SD)
     )
     probability = 1.0 / (1.0 + math.exp(-logit))
@@ -186,7 +203,9 @@ def _draw_one(rng: np.random.Generator, today: dt.date) -> Person:
     return Person(profile=profile, market=market, back_to_work=back, true_probability=probability)
 
 
-def generate_cohort(size: int, seed: int = SEED, today: dt.date = REFERENCE_DATE) -> list[Person]:
-    """`size` synthetic people, identical for the same seed and date."""
+def generate_cohort(
+    size: int, seed: int = SEED, today: dt.date = REFERENCE_DATE, truth: Truth = COHORT_TRUTH
+) -> list[Person]:
+    """`size` synthetic people, identical for the same seed, date and truth."""
     rng = np.random.default_rng(seed)
-    return [_draw_one(rng, today) for _ in range(size)]
+    return [_draw_one(rng, today, truth) for _ in range(size)]

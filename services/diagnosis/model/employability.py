@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import joblib  # type: ignore[import-untyped]
@@ -54,6 +55,22 @@ class EmployabilityModel:
         self._coef: FloatArray = np.asarray(logit.coef_[0], dtype=np.float64)
         self._intercept = float(logit.intercept_[0])
 
+    def params(self) -> dict[str, Any]:
+        """The whole model as JSON values: what the registry stores (no pickle in the database)."""
+        return {"version": self.version, "feature_names": list(FEATURE_NAMES), "mean": self._mean.tolist(),
+                "scale": self._scale.tolist(), "coef": self._coef.tolist(), "intercept": self._intercept}
+
+    @classmethod
+    def from_params(cls, params: dict[str, Any]) -> EmployabilityModel:
+        scaler = SimpleNamespace(mean_=params["mean"], scale_=params["scale"])
+        logit = SimpleNamespace(coef_=[params["coef"]], intercept_=[params["intercept"]])
+        return cls(SimpleNamespace(named_steps={"scale": scaler, "logit": logit}), params["feature_names"],
+                   params["version"])
+
+    def predict_features(self, features: FloatArray) -> FloatArray:
+        """P(back at work within 3 months) for rows of FEATURE_NAMES columns."""
+        return self.probabilities(self.contributions(features))
+
     @classmethod
     def load(cls, path: Path = ARTIFACT_PATH) -> EmployabilityModel:
         """Load once per worker. joblib unpickles: only pass the project's own artifact."""
@@ -72,9 +89,15 @@ class EmployabilityModel:
     def predict_many(
         self, items: Sequence[tuple[ProfileIn, MarketFacts | None]], today: dt.date
     ) -> list[Employability]:
-        if not items:
-            return []
+        return self.estimate(items, today)[0]
+
+    def estimate(
+        self, items: Sequence[tuple[ProfileIn, MarketFacts | None]], today: dt.date
+    ) -> tuple[list[Employability], FloatArray]:
+        """The estimates and the feature rows they were computed from (kept to learn from their outcomes)."""
         features = feature_matrix(items, today)
+        if not items:
+            return [], features
         contributions = self.contributions(features)
         probabilities = self.probabilities(contributions)
         months = expected_months(probabilities).tolist()
@@ -93,4 +116,4 @@ class EmployabilityModel:
                 model_version=self.version,
             )
             for i, probability in enumerate(probabilities.tolist())
-        ]
+        ], features

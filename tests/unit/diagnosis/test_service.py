@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from services.diagnosis.model.employability import EmployabilityModel
-from services.diagnosis.service import DiagnosisStage
+from services.diagnosis.service import DiagnosisStage, LiveModel
 from shared.crypto.cipher import SealError, new_key
 from shared.messaging.envelope import Envelope
 from shared.messaging.factory import EventFactory, event_id
@@ -29,7 +29,8 @@ KEYS = MemoryKeys()
 @pytest.fixture(scope="module")
 def stage() -> DiagnosisStage:
     return DiagnosisStage(
-        ReferentialCache.from_seed(), EmployabilityModel.load(), EventFactory("diagnosis", "http://bob.test"), KEYS,
+        ReferentialCache.from_seed(), LiveModel(EmployabilityModel.load()), EventFactory("diagnosis", "http://bob.test"),
+        KEYS,
         clock=lambda: NOW,
     )
 
@@ -68,14 +69,16 @@ async def test_a_replayed_event_yields_the_same_event_id(stage: DiagnosisStage) 
 async def test_two_events_of_one_version_give_one_result_and_one_duplicate(
     stage: DiagnosisStage, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Two different events (ids) for the same profile version: computed, emitted and stored once."""
-    inserted: list[dict[str, Any]] = []
+    """Two different events (ids) for the same profile version: computed, emitted and stored once, with the
+    features the estimate was computed from (to learn from its outcome)."""
+    inserted: dict[str, list[dict[str, Any]]] = {"diagnoses": [], "model_inputs": []}
 
-    def insert(target: object, documents: list[dict[str, Any]]) -> int:
-        inserted.extend(documents)
+    def insert(target: str, documents: list[dict[str, Any]]) -> int:
+        inserted[target].extend(documents)
         return 0  # none was stored before
 
     monkeypatch.setattr("services.diagnosis.service.collection", lambda _: "diagnoses")
+    monkeypatch.setattr("services.diagnosis.service.model_inputs", lambda: "model_inputs")
     monkeypatch.setattr("services.diagnosis.service.insert_ignoring_duplicates", insert)
     cause = submitted("p3", 1)
 
@@ -83,7 +86,12 @@ async def test_two_events_of_one_version_give_one_result_and_one_duplicate(
 
     [(_, event)] = output.events
     assert await output.store() == 1
-    [document] = inserted
+    [document] = inserted["diagnoses"]
+    [model_input] = inserted["model_inputs"]
+    assert model_input["_id"] == "p3:1"
+    assert len(model_input["features"]) == 18
+    assert model_input["model_version"] == "employability-v1"
+    assert set(model_input["groups"]) >= {"age_band", "handicap"}
     assert {k: document[k] for k in ("_id", "profile_id", "profile_version", "computed_at")} == {
         "_id": "p3:1", "profile_id": "p3", "profile_version": 1, "computed_at": NOW,
     }
