@@ -1,8 +1,9 @@
 """Readiness that answers fast whatever a dependency does, and dependency outages answered as 503 with Retry-After.
 
-A check runs in the thread pool; callers share the one in flight and wait for it at most `within` seconds, so a
-hung broker or database makes /readyz say "not ready" at once instead of hanging until the gateway's 504, and never
-piles up threads."""
+A check runs in the thread pool and callers share the one in flight, so a hung dependency never piles up threads.
+A caller gets the last answer while it is recent (a slow check on a busy machine is no outage); without a recent
+answer it waits at most `within` seconds, so a hung broker or database reads "not ready" instead of hanging until
+the gateway's 504. A refused connection fails the check at once, and that answer is given at once too."""
 
 from __future__ import annotations
 
@@ -31,18 +32,23 @@ OUTAGES: dict[type[Exception], str] = {ConnectionFailure: "database", KafkaTimeo
 
 
 class Probe:
-    """One dependency check, its answer reused for `fresh_for` seconds."""
+    """One dependency check: its answer reused for `fresh_for` seconds, then given while a new check runs for up to
+    `stale_for` seconds after it was made."""
 
-    def __init__(self, check: Callable[[], bool], within: float = 0.8, fresh_for: float = 2.0) -> None:
-        self.check, self.within, self.fresh_for = check, within, fresh_for
+    def __init__(self, check: Callable[[], bool], within: float = 0.8, fresh_for: float = 2.0,
+                 stale_for: float = 10.0) -> None:
+        self.check, self.within, self.fresh_for, self.stale_for = check, within, fresh_for, stale_for
         self.last: tuple[float, bool] | None = None
         self.running: asyncio.Future[bool] | None = None
 
     async def ok(self) -> bool:
-        if self.last is not None and time.monotonic() - self.last[0] < self.fresh_for:
+        age = None if self.last is None else time.monotonic() - self.last[0]
+        if self.last is not None and age is not None and age < self.fresh_for:
             return self.last[1]
         if self.running is None or self.running.done():
             self.running = asyncio.ensure_future(run_sync(self._checked))
+        if self.last is not None and age is not None and age < self.stale_for:
+            return self.last[1]  # the check running refreshes it
         try:
             return await asyncio.wait_for(asyncio.shield(self.running), self.within)
         except TimeoutError:

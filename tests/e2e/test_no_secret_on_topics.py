@@ -30,7 +30,7 @@ from services.followup.config import FollowupSettings
 from services.followup.entrypoints.deps import wire
 from services.followup.service.scheduler import Scheduler
 from shared.messaging.envelope import any_event
-from shared.topics import NOTIFICATIONS
+from shared.topics import NOTIFICATIONS, URGENT_NOTIFICATIONS
 from tests.support import (
     bearer,
     broker_topics,
@@ -259,7 +259,7 @@ def test_no_token_read_from_any_topic_authenticates(platform: Platform) -> None:
                 for part, text in parts:
                     texts.append(text)
                     candidates.scan(text, related, f"{topic}[{record.partition}]@{record.offset} {part}")
-                if topic == NOTIFICATIONS.name and record.value:
+                if topic in (NOTIFICATIONS.name, URGENT_NOTIFICATIONS.name) and record.value:
                     data = any_event(record.value).data
                     notified.setdefault(data["recipient_id"], []).append(data["category"])
         assert records > 0, "no record on any topic: the scan would pass vacuously"

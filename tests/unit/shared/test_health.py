@@ -80,3 +80,27 @@ def test_a_database_outage_is_a_503_with_retry_after_never_a_500() -> None:
     assert response.status_code == 503
     assert response.headers["Retry-After"] == str(RETRY_AFTER_SECONDS)
     assert response.json()["dependency"] == "database"
+
+
+def test_a_recent_answer_is_given_while_a_slow_check_runs_then_not_ready_once_it_is_old() -> None:
+    release = threading.Event()
+    answers = iter([True])
+
+    def slow_after_first() -> bool:
+        first = next(answers, None)
+        if first is None:
+            release.wait(30)
+        return first is not False
+
+    probe = Probe(slow_after_first, within=2.0, fresh_for=0.0, stale_for=60.0)
+
+    async def scenario() -> tuple[bool, bool, bool]:
+        first = await probe.ok()
+        recent = await probe.ok()  # the second check hangs: the recent answer stands
+        assert probe.last is not None
+        probe.last = (probe.last[0] - 120, probe.last[1])  # as if the last answer were two minutes old
+        old = await probe.ok()
+        release.set()
+        return first, recent, old
+
+    assert asyncio.run(scenario()) == (True, True, False)
