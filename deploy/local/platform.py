@@ -338,8 +338,8 @@ class Platform:
             )
         self.start_gateway()
         for proc in chosen:
-            if proc.role == "api":
-                self._wait(f"{proc.service} health", functools.partial(self._healthy, proc.service), 60, proc.name)
+            if proc.role == "api":  # an API loads the referential before it answers: slow on a busy machine
+                self._wait(f"{proc.service} health", functools.partial(self._healthy, proc.service), 180, proc.name)
 
     def start_gateway(self) -> None:
         install.ensure_nginx()
