@@ -17,8 +17,10 @@ const PIPELINE = [
   { key: 'operator.lag', hint: 'operator.lag_hint', format: count, queries: [
     ['sum by (group) (bob_consumer_group_lag)', (m) => m.group]] },
   { key: 'operator.errors', hint: 'operator.errors_hint', format: count, queries: [
-    ['sum(increase(bob_events_consumed_total{outcome="dead_letter"}[5m]))', () => t('operator.dead_letters')],
-    ['sum(increase(bob_http_requests_total{status=~"5.."}[5m]))', () => t('operator.http_errors')]] },
+    // "or vector(0)": no failure yet is a flat zero, not a missing chart.
+    ['sum(increase(bob_events_consumed_total{outcome="dead_letter"}[5m])) or vector(0)',
+      () => t('operator.dead_letters')],
+    ['sum(increase(bob_http_requests_total{status=~"5.."}[5m])) or vector(0)', () => t('operator.http_errors')]] },
   { key: 'operator.oldest', hint: 'operator.oldest_hint', format: seconds, queries: [
     ['max by (service) (bob_outbox_oldest_pending_seconds)', (m) => m.service]] },
 ];
@@ -28,21 +30,38 @@ function figure(key, hint, ...children) {
     h('figcaption', {}, h('h3', T(key)), h('p', { class: 'muted', ...T(hint) })), ...children);
 }
 
-async function pipelineChart(spec, signal, stops) {
-  const named = await Promise.all(spec.queries.map(async ([expr, name]) => {
-    const result = await rangeQuery(expr, { ...WINDOW, signal });
-    return result.map((s) => ({ name: name(s.metric), values: s.values }));
-  }));
-  const data = columns(named.flat());
+// The pipeline charts are redrawn this often while the page is open, as Grafana would.
+const REFRESH_MS = 15_000;
+
+/** One pipeline chart: its figure, whose drawing `refresh` replaces with the latest 30 minutes. */
+function pipelineChart(spec, signal) {
   const area = h('div', { class: 'chart-area' });
-  const box = figure(spec.key, spec.hint, area);
-  if (!data.times.length) {
-    append(area, h('p', T('operator.no_data')));
-    return box;
-  }
-  // Drawn once the figure is in the page (uPlot measures its container).
-  queueMicrotask(() => stops.push(lineChart(area, data, { format: spec.format })));
-  return box;
+  let stop = () => {};
+  const refresh = async () => {
+    const named = await Promise.all(spec.queries.map(async ([expr, name]) => {
+      const result = await rangeQuery(expr, { ...WINDOW, signal });
+      return result.map((s) => ({ name: name(s.metric), values: s.values }));
+    }));
+    const data = columns(named.flat());
+    stop();
+    stop = () => {};
+    area.replaceChildren();
+    if (!data.times.length) {
+      append(area, h('p', T('operator.no_data')));
+      return;
+    }
+    // Drawn once the figure is in the page (uPlot measures its container).
+    queueMicrotask(() => { stop = lineChart(area, data, { format: spec.format }); });
+  };
+  return { box: figure(spec.key, spec.hint, area), refresh, stop: () => stop() };
+}
+
+/** Redraws the charts every REFRESH_MS until the page is left; a failed refresh keeps the last drawing. */
+function keepFresh(charts, signal) {
+  const timer = setInterval(() => {
+    charts.forEach((chart) => chart.refresh().catch(() => {}));
+  }, REFRESH_MS);
+  signal.addEventListener('abort', () => clearInterval(timer));
 }
 
 function monthSeconds(month) {
@@ -124,17 +143,20 @@ export default {
     loadStyles();
     const stops = [];
     signal.addEventListener('abort', () => stops.forEach((stop) => stop()));
-    const [kpis, pipeline, action] = await Promise.all([
+    const pipeline = PIPELINE.map((spec) => pipelineChart(spec, signal));
+    signal.addEventListener('abort', () => pipeline.forEach((chart) => chart.stop()));
+    const [kpis, action] = await Promise.all([
       api.get('/api/v1/followup/kpis', { signal }),
-      Promise.all(PIPELINE.map((spec) => pipelineChart(spec, signal, stops))),
       actionTable(signal),
+      ...pipeline.map((chart) => chart.refresh()),
     ]);
+    keepFresh(pipeline, signal);
     append(main,
       h('h1', T('operator.title')),
       h('p', T('operator.intro')),
       h('section', { 'aria-labelledby': 'operator-pipeline' },
         h('h2', { id: 'operator-pipeline', ...T('operator.pipeline') }),
-        h('div', { class: 'operator-grid' }, pipeline)),
+        h('div', { class: 'operator-grid' }, pipeline.map((chart) => chart.box))),
       h('section', { 'aria-labelledby': 'operator-impact' },
         h('h2', { id: 'operator-impact', ...T('operator.impact_title') }),
         h('p', { class: 'muted' }, kpis.impact.method),
