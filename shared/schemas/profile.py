@@ -148,6 +148,26 @@ RomeCode = Annotated[str, Field(pattern=r"^[A-N]\d{4}$", examples=["M1607"])]
 DepartementId = Annotated[str, Field(pattern=r"^(\d{2}|2[AB]|97\d)$", examples=["31", "2A", "974"])]
 
 
+class ChallengeGuess(StrEnum):
+    """The person's own guess of their main difficulty, asked before the diagnosis; the values are the diagnosis's
+    challenge ids (shared/schemas/diagnosis.py::ChallengeId) so the diagnosis page can answer it."""
+
+    UNDEFINED_PROJECT = "undefined-project"
+    FIND_WHAT_YOU_LIKE = "find-what-you-like"
+    STUCK_MARKET = "stuck-market"
+    MISSING_DIPLOMA = "missing-diploma"
+    START_YOUR_SEARCH = "start-your-search"
+    ENHANCE_METHODS_TO_INTERVIEW = "enhance-methods-to-interview"
+
+
+class CoachingFrequency(StrEnum):
+    """How often the person lets us send coaching emails (never by default: they opt in)."""
+
+    NONE = "NONE"
+    MONTHLY = "MONTHLY"
+    WEEKLY = "WEEKLY"
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
@@ -208,6 +228,13 @@ class Project(_Strict):
         return max(0.0, (today - self.job_search_started_at).days / 30.5)
 
 
+class SelfDiagnosis(_Strict):
+    """What the person thinks holds them back: a challenge, or none when they do not know, and their own words."""
+
+    challenge: ChallengeGuess | None = None
+    note: Annotated[str, Field(max_length=500)] | None = None
+
+
 class ProfileIn(_Strict):
     """What a client submits (POST or PUT)."""
 
@@ -223,6 +250,8 @@ class ProfileIn(_Strict):
     locale: Annotated[str, Field(pattern=r"^(fr|en)$")] = "fr"
     frustrations: Annotated[list[Frustration], Field(max_length=len(Frustration))] = []
     projects: Annotated[list[Project], Field(min_length=1, max_length=5)]
+    self_diagnosis: SelfDiagnosis | None = None
+    coaching_emails: CoachingFrequency = CoachingFrequency.NONE
 
     @field_validator("year_of_birth")
     @classmethod
