@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import shutil
+import subprocess
 import time
 import uuid
 from collections.abc import Callable, Generator, Iterator
@@ -24,6 +26,22 @@ from shared.messaging.kafka import KafkaAccess
 from shared.mongo import connect, disconnect
 
 T = TypeVar("T")
+NPM_PREFIX = Path(__file__).resolve().parents[1] / ".local" / "npm"  # git-ignored (.gitignore: .local/)
+
+
+def npm_modules(name: str, version: str) -> Path:
+    """The node_modules folder holding `name` at `version`, installed with npm into .local/npm when missing."""
+    if shutil.which("npm") is None:
+        raise AssertionError(f"npm is needed to install {name}")
+    modules = NPM_PREFIX / "node_modules"
+    manifest = modules / name / "package.json"
+    if not manifest.exists() or json.loads(manifest.read_text())["version"] != version:
+        subprocess.run(
+            ["npm", "install", "--prefix", str(NPM_PREFIX), "--no-audit", "--no-fund", "--loglevel=error",
+             f"{name}@{version}"],
+            check=True, timeout=600, capture_output=True,
+        )
+    return modules
 
 
 def broker_topics(kafka: KafkaAccess) -> list[str]:

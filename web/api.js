@@ -1,5 +1,7 @@
 // Calls to the platform's API through the gateway (same origin). Tokens live in sessionStorage, not cookies:
 // they leave with the tab and are only ever sent explicitly, as a bearer token.
+import { forgetOfflineCopy, keepsOfflineCopy } from './offline.js';
+
 const SESSION_KEY = 'bob.session';
 
 export class ApiError extends Error {
@@ -19,6 +21,7 @@ export function getSession() {
 }
 
 export function saveSession(tokens) {
+  if (getSession()?.account?.account_id !== tokens.account?.account_id) forgetOfflineCopy();
   const session = {
     access_token: tokens.access_token,
     refresh_token: tokens.refresh_token,
@@ -31,6 +34,7 @@ export function saveSession(tokens) {
 export function clearSession(reason = null) {
   const had = getSession() !== null;
   sessionStorage.removeItem(SESSION_KEY);
+  forgetOfflineCopy();
   if (had && reason) document.dispatchEvent(new CustomEvent('bob:signed-out', { detail: reason }));
 }
 
@@ -88,6 +92,8 @@ export async function request(path, { method = 'GET', json, form, auth = true, r
     }
     const token = auth ? getSession()?.access_token : null;
     if (token) headers.Authorization = `Bearer ${token}`;
+    // The service worker keeps a copy of some answers for offline reading, only if the person chose so.
+    if (token && method === 'GET' && keepsOfflineCopy()) headers['X-Bob-Keep-Offline'] = '1';
     return fetch(path, { method, headers, body, signal });
   };
   let response;
@@ -102,6 +108,8 @@ export async function request(path, { method = 'GET', json, form, auth = true, r
     throw new ApiError(0, 'network');
   }
   if (!response.ok) throw await errorOf(response);
+  const copy = response.headers.get('X-Bob-Offline-Copy');
+  document.dispatchEvent(copy ? new CustomEvent('bob:offline-copy', { detail: copy }) : new Event('bob:online-answer'));
   if (raw) return response;
   if (response.status === 204) return null;
   const type = response.headers.get('Content-Type') ?? '';

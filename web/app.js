@@ -3,6 +3,7 @@
 import { getSession, hasRole } from './api.js';
 import { h, replace, T } from './dom.js';
 import { getLang, setLang, t, watch } from './i18n.js';
+import { registerServiceWorker, watchConnection } from './offline.js';
 import account from './pages/account.js';
 import advice from './pages/advice.js';
 import diagnosis from './pages/diagnosis.js';
@@ -180,5 +181,8 @@ document.addEventListener('bob:rewritten', (event) => { rendered = event.detail;
 document.documentElement.lang = getLang();
 watch(document.body);
 renderLangToggle();
+watchConnection(document.getElementById('offline'), (copyTime) => (copyTime
+  ? t('app.offline_copy', { time: new Date(copyTime).toLocaleString(getLang()) }) : t('app.offline')));
+registerServiceWorker();
 render();
 

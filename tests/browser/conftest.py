@@ -22,7 +22,7 @@ from playwright.sync_api import Error as PlaywrightError
 from deploy.local import install
 from deploy.local.paths import REPO
 from deploy.local.platform import free_port
-from tests.browser.support import DESKTOP, Shoot, unlabelled_controls
+from tests.browser.support import DESKTOP, Shoot, accessibility_violations, unlabelled_controls
 
 SCREENSHOTS = REPO / "test-artifacts" / "screenshots"
 
@@ -106,7 +106,8 @@ def screenshots_dir() -> Path:
 @pytest.fixture
 def shoot(screenshots_dir: Path, request: pytest.FixtureRequest) -> Shoot:
     """shoot(page, "seeker-home") saves test-artifacts/screenshots/<test>-<nn>-seeker-home.png, after checking
-    that every form control on the page has a label."""
+    that every form control on the page has a label and that axe-core finds no serious or critical violation
+    (every page of the client is shot, so every page is audited)."""
     test = re.sub(r"^test_", "", request.node.name)
     count = 0
 
@@ -117,6 +118,7 @@ def shoot(screenshots_dir: Path, request: pytest.FixtureRequest) -> Shoot:
         page.evaluate("window.scrollTo(0, 0)")  # full-page captures taken while scrolled can miss parts
         page.screenshot(path=str(path), full_page=True)
         assert unlabelled_controls(page) == [], f"controls without a label on {name}"
+        assert accessibility_violations(page) == [], f"accessibility violations on {name}"
         return path
 
     return save

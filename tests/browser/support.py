@@ -8,6 +8,7 @@ import uuid
 from collections.abc import Callable
 from email.message import Message
 from pathlib import Path
+from typing import Any
 
 from playwright.sync_api import ConsoleMessage, Page, ViewportSize
 
@@ -15,12 +16,17 @@ from deploy.local.smtp_sink import read_messages
 from shared.messaging.access import KafkaAccess
 from shared.messaging.envelope import any_event
 from shared.topics import PRIVACY_ANSWERS
-from tests.support import read_topic
+from tests.support import npm_modules, read_topic
 
 DESKTOP: ViewportSize = {"width": 1280, "height": 900}
 PHONE: ViewportSize = {"width": 375, "height": 812}
 
 Shoot = Callable[[Page, str], Path]
+AXE_CORE = ("axe-core", "4.14.1")
+# WCAG 2.1 A and AA rules and axe's best practices; a violation of these impacts fails the test.
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+BLOCKING_IMPACTS = frozenset({"serious", "critical"})
+_axe_source: list[str] = []
 
 
 class PageErrors:
@@ -94,3 +100,17 @@ def wait_for_erasure(bootstrap: KafkaAccess, person_id: str, service: str, timeo
                     return
         time.sleep(0.5)
     raise AssertionError(f"{service} did not erase {person_id} within {timeout}s")
+
+
+def accessibility_violations(page: Page) -> list[str]:
+    """The serious and critical violations that axe-core (Deque's auditor, from npm) finds on the page as it is now.
+    Injected through the DevTools protocol, which the page's Content-Security-Policy does not restrict."""
+    if not _axe_source:
+        _axe_source.append((npm_modules(*AXE_CORE) / "axe-core" / "axe.min.js").read_text())
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.evaluate(_axe_source[0])
+    found: list[dict[str, Any]] = page.evaluate(
+        """async (tags) => (await window.axe.run(document, { runOnly: { type: 'tag', values: tags } })).violations
+            .map((v) => ({ id: v.id, impact: v.impact, help: v.help,
+                           nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }))""", AXE_TAGS)
+    return [f"{v['impact']}: {v['id']} ({v['help']}) at {v['nodes']}" for v in found if v["impact"] in BLOCKING_IMPACTS]

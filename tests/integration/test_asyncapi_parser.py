@@ -12,9 +12,8 @@ from pathlib import Path
 import pytest
 
 from shared.messaging import catalogue
+from tests.support import npm_modules
 
-ROOT = Path(__file__).resolve().parents[2]
-NPM_PREFIX = ROOT / ".local" / "npm"  # git-ignored (.gitignore: .local/)
 ASYNCAPI_PARSER = ("@asyncapi/parser", "3.6.3")
 # Parses the document as the official parser does (resolving the schema files it references) and prints the result.
 VALIDATE = """
@@ -29,19 +28,10 @@ ERROR = 0  # the parser's (Spectral's) severities: 0 error, 1 warning, 2 informa
 
 @pytest.fixture(scope="module")
 def asyncapi_parser() -> Path:
-    """The node_modules folder holding the official AsyncAPI parser, installed with npm when missing."""
-    if shutil.which("node") is None or shutil.which("npm") is None:
-        pytest.fail("node and npm are needed to validate the AsyncAPI document with the official parser")
-    name, version = ASYNCAPI_PARSER
-    modules = NPM_PREFIX / "node_modules"
-    manifest = modules / name / "package.json"
-    if not manifest.exists() or json.loads(manifest.read_text())["version"] != version:
-        subprocess.run(
-            ["npm", "install", "--prefix", str(NPM_PREFIX), "--no-audit", "--no-fund", "--loglevel=error",
-             f"{name}@{version}"],
-            check=True, timeout=600, capture_output=True,
-        )
-    return modules
+    """The node_modules folder holding the official AsyncAPI parser."""
+    if shutil.which("node") is None:
+        pytest.fail("node is needed to validate the AsyncAPI document with the official parser")
+    return npm_modules(*ASYNCAPI_PARSER)
 
 
 def test_the_asyncapi_document_is_valid_for_the_official_parser(asyncapi_parser: Path) -> None:

@@ -1,7 +1,8 @@
 // The account: who is signed in, a copy of one's data (export), erasure, signing out.
 import { api, clearSession, download, poll } from '../api.js';
 import { append, h, replace, T } from '../dom.js';
-import { busy, errorMessage, formStatus, setFormError } from '../forms.js';
+import { busy, checkbox, errorMessage, formStatus, setFormError } from '../forms.js';
+import { keepsOfflineCopy, setKeepOfflineCopy } from '../offline.js';
 import { announce, navigate } from '../shell.js';
 
 function exportSection(signal) {
@@ -88,6 +89,15 @@ async function signOut() {
   navigate('#/');
 }
 
+function deviceSection() {
+  const choice = checkbox({ name: 'keep_offline', label: 'account.offline_keep', checked: keepsOfflineCopy() });
+  choice.querySelector('input').addEventListener('change', (event) => setKeepOfflineCopy(event.target.checked));
+  return h('section', { class: 'card', 'aria-labelledby': 'offline-title' },
+    h('h2', { id: 'offline-title', ...T('account.offline_title') }),
+    h('p', T('account.offline_intro')),
+    choice);
+}
+
 export default {
   title: 'account.title',
   auth: 'any',
@@ -106,6 +116,7 @@ export default {
         h('p', {}, h('span', T('account.roles')), ' ',
           (account.roles ?? []).map((role, i) => [i ? ', ' : '', h('span', T(`role.${role}`))])),
         h('button', { type: 'button', class: 'secondary', onclick: signOut, ...T('account.sign_out') })),
+      deviceSection(),
       h('section', { class: 'card' }, exportSection(signal)),
       h('section', { class: 'card' }, eraseSection()));
   },

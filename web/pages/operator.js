@@ -98,7 +98,7 @@ const cell = (value, format = percent) => h('td', {}, value === null || value ==
 function impactTable(cohorts) {
   const head = ['operator.col.month', 'operator.col.sent', 'operator.col.response', 'operator.col.treated',
     'operator.col.control', 'operator.col.difference', 'operator.col.interval'];
-  return h('div', { class: 'table-scroll' }, h('table', { class: 'operator-table', 'data-testid': 'impact-table' },
+  return h('div', { class: 'table-scroll', tabindex: '0' }, h('table', { class: 'operator-table', 'data-testid': 'impact-table' },
     h('caption', T('operator.impact_table')),
     h('thead', {}, h('tr', {}, head.map((key) => h('th', { scope: 'col', ...T(key) })))),
     h('tbody', {}, cohorts.map((c) => h('tr', {},
@@ -121,14 +121,14 @@ async function actionTable(signal) {
   const documentKinds = [...new Set(reviews.map((r) => r.metric.kind))].sort();
   return h('section', { class: 'card', 'data-testid': 'operator-action' },
     h('h2', T('operator.action')),
-    h('div', { class: 'table-scroll' }, h('table', { class: 'operator-table' },
+    h('div', { class: 'table-scroll', tabindex: '0' }, h('table', { class: 'operator-table' },
       h('caption', T('operator.pledges')),
       h('thead', {}, h('tr', {}, h('th', { scope: 'col', ...T('operator.col.kind') }),
         h('th', { scope: 'col', ...T('operator.col.confirmed') }),
         h('th', { scope: 'col', ...T('operator.col.fulfilled') }))),
       h('tbody', {}, pledgeKinds.map((kind) => h('tr', {}, h('th', { scope: 'row', ...T(`pledge.${kind}`) }),
         h('td', {}, value(pledges, kind, 'confirmed')), h('td', {}, value(pledges, kind, 'fulfilled'))))))),
-    h('div', { class: 'table-scroll' }, h('table', { class: 'operator-table' },
+    h('div', { class: 'table-scroll', tabindex: '0' }, h('table', { class: 'operator-table' },
       h('caption', T('operator.reviews')),
       h('thead', {}, h('tr', {}, h('th', { scope: 'col', ...T('operator.col.document') }),
         ['SENT', 'DONE', 'TIME_OUT'].map((state) => h('th', { scope: 'col', ...T(`review.state.${state}`) })))),

@@ -44,6 +44,8 @@ def static_keys() -> dict[str, set[str]]:
     """Every i18n key written literally in the client, with the files using it."""
     found: dict[str, set[str]] = {}
     for name, text in SOURCES.items():
+        if name == "sw.js":  # the service worker shows no text; its file names ('app.js') are not keys
+            continue
         literals = re.findall(r"'([^'\\\n]*)'", text) + re.findall(r'data-i18n(?:-[a-z-]+)?="([^"]+)"', text)
         for literal in literals:
             if re.fullmatch(r"[a-z_]+(\.[A-Za-z0-9_-]+)+", literal) and literal.split(".")[0] in NAMESPACES:
@@ -83,7 +85,7 @@ def test_every_string_is_used() -> None:
 
 def _enums_js() -> dict[str, list[str]]:
     text = (WEB / "enums.js").read_text()
-    return {name: re.findall(r"'([A-Z0-9_]+)'", body) for name, body in re.findall(r"(\w+): \[([^\]]*)\]", text)}
+    return {name: re.findall(r"'([A-Za-z0-9_-]+)'", body) for name, body in re.findall(r"(\w+): \[([^\]]*)\]", text)}
 
 
 PROFILE_ENUMS = {
