@@ -120,10 +120,12 @@ class PlanUseCases:
             if change is None:
                 return Saved(view=self.view(profile_id))
             try:
-                return Saved(view=self.view(profile_id), entry=self._store(change, now))
+                entry = self._store(change, now)
             except StaleRevision:
                 if attempt == STATE_RETRIES - 1:
                     raise
+                continue
+            return Saved(view=self.view(profile_id), entry=entry)
         raise AssertionError("unreachable")
 
     def _key(self, profile_id: str) -> bytes:
