@@ -18,6 +18,7 @@ from shared.schemas.notification import NotificationRequested
 from shared.schemas.notification import upcast_v1 as notification_v1
 from shared.schemas.operator import PartnerEndpointDisabled
 from shared.schemas.partner import (
+    FeedActionProgressed,
     FeedAdviceReady,
     FeedDiagnosisReady,
     FeedFollowupAnswered,
@@ -73,6 +74,8 @@ PARTNER_FEEDS = Topic(
         E("partner.diagnosis-ready", FeedDiagnosisReady, "A person's diagnosis: main challenge and score band."),
         E("partner.advice-ready", FeedAdviceReady, "A person's advice: module ids, best first."),
         E("partner.followup-answered", FeedFollowupAnswered, "A person answered a follow-up survey."),
+        E("partner.action-progressed", FeedActionProgressed, "A person marked an action of their plan done or stuck "
+          "(no strategy, action or note: their counts only)."),
         E("partner.person-erased", FeedPersonErased, "A person was erased: delete what you hold under this "
           "pseudonym."),
     ),
@@ -188,7 +191,7 @@ ENGAGEMENT_ACTIONS = Topic(
     ),
     "Changes of each person's action plan (key: the person, so one plan's changes stay ordered); which strategy "
     "and action, and the notes, sealed with the person's data key.",
-    publishers=("advice",), subscribers=(),
+    publishers=("advice",), subscribers=("partners",),
 )
 
 PLEDGES_TOPICS = (PLEDGES_HELPERS, PLEDGES_REQUESTS, PLEDGES_MATCHES)
