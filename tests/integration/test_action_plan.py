@@ -70,9 +70,11 @@ def test_a_person_plans_marks_emails_exports_and_erases(platform: Platform, kafk
         refused = client.put(PLAN, json={"strategy_id": "no-such-strategy", "actions": chosen}, headers=me)
         assert refused.status_code == 422
         assert refused.json()["detail"][0]["loc"] == ["body", "strategy_id"]
-        refused = client.put(PLAN, json={"strategy_id": strategy["id"], "actions": [{"id": "x", "target_date": 3}]},
-                             headers=me)
+        too_far = (dt.date.today() + dt.timedelta(days=400)).isoformat()
+        far_off = {"strategy_id": strategy["id"], "actions": [{"id": first, "target_date": too_far}]}
+        refused = client.put(PLAN, json=far_off, headers=me)
         assert refused.status_code == 422
+        assert refused.json()["detail"][0]["loc"] == ["body", "actions", 0, "target_date"]
         assert client.get(PLAN).status_code == 401
         assert client.get(PLAN, headers=bearer(access_token(None, Role.HELPER))).status_code == 403
         assert client.get(PLAN, headers=bearer(access_token(None, Role.OPERATOR))).status_code == 403

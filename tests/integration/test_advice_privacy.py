@@ -127,6 +127,7 @@ def test_an_unknown_person_has_nothing(advice_db: None) -> None:
 def plan(person_id: str, revision: int, state: ActionState = ActionState.TODO) -> Plan:
     return Plan(
         profile_id=person_id, revision=revision, main_challenge=ChallengeId.STUCK_MARKET, strategy_id="widen-area",
+        strategy_title=Text(fr="s", en="s"), strategy_why=Text(fr="w", en="w"),
         actions=[PlannedAction(id="commute-alerts", module_id="commute", title=Text(fr="a", en="a"), state=state,
                                note="trop loin" if state is ActionState.STUCK else None, updated_at=NOW)],
         created_at=NOW, updated_at=NOW + dt.timedelta(minutes=revision),

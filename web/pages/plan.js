@@ -3,7 +3,7 @@
 // comes from one GET (/api/v1/advice/plan), so that a service worker can keep it for offline reading.
 import { api } from '../api.js';
 import { bi, h, replace, T, uniqueId } from '../dom.js';
-import { errorMessage, say, setFormError } from '../forms.js';
+import { errorMessage, say, setFormError, showApiError } from '../forms.js';
 import { getLang } from '../i18n.js';
 import { announce } from '../shell.js';
 
@@ -126,14 +126,13 @@ export default {
           h('p', {}, h('a', { href: '#/advice', ...T('plan.back_to_advice') })));
       }
       const plan = view.plan;
-      const strategy = plan && view.strategies.find((s) => s.id === plan.strategy_id);
       return replace(main,
         h('h1', T('plan.title')),
         h('p', { class: 'lead', ...T('plan.intro') }),
         notice,
         plan ? h('section', { class: 'plan', 'data-testid': 'plan' },
-          h('h2', strategy ? bi(strategy.title) : {}, strategy ? null : plan.strategy_id),
-          strategy ? h('p', bi(strategy.why)) : null,
+          h('h2', bi(plan.strategy_title)),
+          h('p', bi(plan.strategy_why)),
           progressBar(view.progress),
           h('ul', { class: 'plain-list' }, plan.actions.map((action) => actionItem(action, mark))),
           h('div', { class: 'actions' },
@@ -148,7 +147,7 @@ export default {
       try {
         view = await api.put(PLAN, body, { signal });
       } catch (error) {
-        if (error.status !== 409) return setFormError(form, errorMessage(error));
+        if (error.status !== 409) return showApiError(form, error);
         view = await api.get(PLAN, { signal }); // changed on another device: show it as it is now
         draw(true);
         return setFormError(main.querySelector('[data-testid="plan-chooser"]'), { key: 'plan.changed_meanwhile' });

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from services.advice.domain.plans import Plan
-from services.advice.domain.strategies import CATALOGUE
 from shared.schemas.engagement import ActionState
 
 _STATE = {
@@ -22,8 +21,7 @@ def render(plan: Plan, locale: str, plan_url: str) -> tuple[str, str]:
     """(subject, text) of the email."""
     lang = "en" if locale == "en" else "fr"
     subject, strategy_word, progress, by, see = _WORDS[lang]
-    strategy = CATALOGUE.strategy(plan.strategy_id)
-    title = plan.strategy_id if strategy is None else getattr(strategy.title, lang)
+    title = getattr(plan.strategy_title, lang)
     lines = [f"{strategy_word} : {title}" if lang == "fr" else f"{strategy_word}: {title}", ""]
     for action in plan.actions:
         when = f" ({by} {action.target_date.isoformat()})" if action.target_date else ""

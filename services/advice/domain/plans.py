@@ -24,6 +24,11 @@ class PlanError(Exception):
 
     field: str | None = None
 
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        if field is not None:
+            self.field = field
+
 
 class UnknownStrategy(PlanError):
     field = "strategy_id"
@@ -70,6 +75,9 @@ class Plan(BaseModel):
     revision: Annotated[int, Field(ge=1)]
     main_challenge: ChallengeId
     strategy_id: str
+    # Kept with the plan: a later profile version may propose other strategies, and the plan still reads.
+    strategy_title: Text
+    strategy_why: Text
     actions: list[PlannedAction]
     created_at: dt.datetime
     updated_at: dt.datetime
@@ -128,10 +136,11 @@ class Change:
 STATE_EVENTS = {ActionState.DONE: "action.done", ActionState.STUCK: "action.stuck", ActionState.TODO: "action.reopened"}
 
 
-def _check_date(value: dt.date | None, today: dt.date) -> None:
+def _check_date(value: dt.date | None, today: dt.date, index: int) -> None:
     # A day of slack for the person's time zone.
     if value is not None and not today - dt.timedelta(days=1) <= value <= today + dt.timedelta(days=MAX_DAYS_AHEAD):
-        raise BadTargetDate(f"target_date {value} must be between today and {MAX_DAYS_AHEAD} days ahead")
+        raise BadTargetDate(f"target_date {value} must be between today and {MAX_DAYS_AHEAD} days ahead",
+                            field=f"actions.{index}.target_date")
 
 
 def _check_revision(current: Plan | None, seen: int | None) -> None:
@@ -156,8 +165,8 @@ def choose(
     unknown = [i for i in ids if i not in offered]
     if unknown:
         raise UnknownAction(f"{', '.join(unknown)}: not an action of {strategy.id}")
-    for chosen in request.actions:
-        _check_date(chosen.target_date, now.date())
+    for index, chosen in enumerate(request.actions):
+        _check_date(chosen.target_date, now.date(), index)
     before = {a.id: a for a in current.actions} if current is not None else {}
     actions = []
     for chosen in request.actions:
@@ -172,7 +181,8 @@ def choose(
             ))
     plan = Plan(
         profile_id=profile_id, revision=1 if current is None else current.revision + 1, main_challenge=challenge,
-        strategy_id=strategy.id, actions=actions, created_at=now if current is None else current.created_at,
+        strategy_id=strategy.id, strategy_title=strategy.title, strategy_why=strategy.why, actions=actions,
+        created_at=now if current is None else current.created_at,
         updated_at=now,
     )
     happened: list[Happened] = []

@@ -49,9 +49,6 @@ class Catalogue:
     def for_challenge(self, challenge: ChallengeId) -> tuple[Strategy, ...]:
         return tuple(s for s in self.strategies if challenge in s.challenges)
 
-    def strategy(self, strategy_id: str) -> Strategy | None:
-        return next((s for s in self.strategies if s.id == strategy_id), None)
-
 
 def load_catalogue(path: Path = STRATEGIES_FILE) -> Catalogue:
     data = json.loads(path.read_text(encoding="utf-8"))

@@ -78,7 +78,8 @@ def plan_router(plans: PlanUseCases, relay: Relay) -> APIRouter:
 async def _refused(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, PlanError)
     if exc.field is not None:
-        return JSONResponse({"detail": [{"loc": ["body", exc.field], "msg": str(exc), "type": "value_error"}]}, 422)
+        loc = ["body", *(int(p) if p.isdigit() else p for p in exc.field.split("."))]
+        return JSONResponse({"detail": [{"loc": loc, "msg": str(exc), "type": "value_error"}]}, 422)
     status, detail = next(found for error, found in STATUSES.items() if isinstance(exc, error))
     return JSONResponse({"detail": detail}, status)
 

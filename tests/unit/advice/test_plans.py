@@ -116,9 +116,9 @@ def test_a_stale_revision_is_refused() -> None:
     (lambda: plan_in("activate-network", ("commute-alerts", None)), UnknownAction, "actions"),
     (lambda: plan_in("activate-network", ("network-list", None), ("network-list", None)), UnknownAction, "actions"),
     (lambda: plan_in("activate-network", ("network-list", NOW.date() - dt.timedelta(days=3))), BadTargetDate,
-     "actions"),
-    (lambda: plan_in("activate-network", ("network-list", NOW.date() + dt.timedelta(days=400))), BadTargetDate,
-     "actions"),
+     "actions.0.target_date"),
+    (lambda: plan_in("activate-network", ("network-list", None), ("follow-up-log", IN_A_WEEK + dt.timedelta(400))),
+     BadTargetDate, "actions.1.target_date"),
 ])
 def test_refusals_name_the_field(request_: object, error: type[PlanError], field: str) -> None:
     with pytest.raises(error) as raised:
