@@ -12,7 +12,7 @@ const SHELL = [
   'icons/apple-touch-icon.png', 'icons/icon-192.png', 'icons/icon-512.png', 'icons/maskable-512.png',
   'pages/account.js', 'pages/advice.js', 'pages/diagnosis.js', 'pages/help.js', 'pages/helper-pledge.js',
   'pages/helper-reviews.js', 'pages/home.js', 'pages/market.js', 'pages/onboarding.js', 'pages/operator-charts.js',
-  'pages/operator.css', 'pages/operator.js', 'pages/review.js', 'pages/sign-in.js', 'pages/survey.js',
+  'pages/operator.css', 'pages/operator.js', 'pages/plan.js', 'pages/review.js', 'pages/sign-in.js', 'pages/survey.js',
   'pages/unsubscribe.js', 'vendor/uplot/uPlot.esm.js', 'vendor/uplot/uPlot.min.css',
 ];
 // GET routes a person may keep for offline reading: their action plan, and their profile with its diagnosis and
