@@ -18,6 +18,9 @@ def build(note: Notification, sender: str) -> EmailMessage:
     message["Message-ID"] = make_msgid(domain="bob.example.org")
     message["X-Bob-Idempotency-Key"] = note.idempotency_key
     message["X-Bob-Category"] = note.category
+    if note.list_unsubscribe is not None:  # RFC 8058: mail clients offer one click, a POST to the URL
+        message["List-Unsubscribe"] = f"<{note.list_unsubscribe}>"
+        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message.set_content(note.text)
     return message
 
