@@ -141,9 +141,10 @@ async def test_crash_between_deciding_and_relaying_sends_the_coaching_email_exac
     scheduler = Scheduler(store, deps.outbox, deps.factory, deps.settings)
 
     # Decided and recorded, then Kafka is down: the entry stays in the outbox.
-    [entry] = await run_sync(scheduler.tick, now)
+    entries = await run_sync(scheduler.tick, now)  # with the first survey's, when the blackout moved it past
     [decision] = list(store.decisions.find({"profile_id": pid, "action": "coaching"}))
-    assert (decision["focus"], decision["outbox_entry"]) == ("interview", entry["_id"])
+    assert decision["focus"] == "interview"
+    assert decision["outbox_entry"] in {entry["_id"] for entry in entries}
     with pytest.raises(KafkaError):
         await run_sync(Relay(deps.outbox, KafkaAccess("127.0.0.1:1"), "followup").relay_once)
 

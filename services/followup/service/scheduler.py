@@ -123,8 +123,8 @@ class Scheduler:
                 handled.append(COACHING_PREFIX + c.send)
             released = now if any(isinstance(a, Release) for a in p.actions) else None
             checks = [check for check in (p.next_check, c.next_check) if check is not None]
-            self.store.mark_planned(person, handled, released, min(checks, default=None),
-                                    coached_at=now if c.send is not None else None)
+            coached = now if c.send is not None else None
+            self.store.mark_planned(person, handled, released, min(checks, default=None), coached)
         return [entry for decision_id, entry in entries.items() if decision_id not in already]
 
     @staticmethod

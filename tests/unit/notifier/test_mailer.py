@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from email import message_from_bytes, policy
+
 from services.notifier.adapters.mailer import build
 from shared.schemas.notification import Notification
 
@@ -10,8 +12,10 @@ NOTE = Notification(idempotency_key="k", recipient_id="p", to="p@example.org", s
 
 
 def test_list_unsubscribe_headers_when_the_email_has_a_one_click_url() -> None:
-    url = "https://bob.test/api/v1/followup/coaching/unsubscribe/tok"
-    message = build(NOTE.model_copy(update={"list_unsubscribe": url}), "bob@example.org")
-    assert message["List-Unsubscribe"] == f"<{url}>"
-    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    url = "https://bob.test/api/v1/followup/coaching/unsubscribe/" + "eyJhbGciOiJIUzI1NiJ9" * 12  # a long token
+    raw = build(NOTE.model_copy(update={"list_unsubscribe": url}), "bob@example.org").as_bytes()
+    assert f"List-Unsubscribe: <{url}>\n".encode() in raw  # on one line, not an encoded word
+    received = message_from_bytes(raw, policy=policy.default)
+    assert received["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert received.get_content() == "t\n"
     assert build(NOTE, "bob@example.org")["List-Unsubscribe"] is None
