@@ -12,11 +12,13 @@ from shared.schemas.advice import upcast_v1 as advice_v1
 from shared.schemas.deadletter import DeadLetter, upcast_v1
 from shared.schemas.diagnosis import ModelReleased, SealedDiagnosisCompleted
 from shared.schemas.diagnosis import upcast_v1 as diagnosis_v1
+from shared.schemas.engagement import SealedPlanChanged
 from shared.schemas.followup import AdviceReleased, GroupAssigned, SurveyAnswered, SurveySent, upcast_answered_v1
 from shared.schemas.notification import NotificationRequested
 from shared.schemas.notification import upcast_v1 as notification_v1
 from shared.schemas.operator import PartnerEndpointDisabled
 from shared.schemas.partner import (
+    FeedActionProgressed,
     FeedAdviceReady,
     FeedDiagnosisReady,
     FeedFollowupAnswered,
@@ -72,6 +74,8 @@ PARTNER_FEEDS = Topic(
         E("partner.diagnosis-ready", FeedDiagnosisReady, "A person's diagnosis: main challenge and score band."),
         E("partner.advice-ready", FeedAdviceReady, "A person's advice: module ids, best first."),
         E("partner.followup-answered", FeedFollowupAnswered, "A person answered a follow-up survey."),
+        E("partner.action-progressed", FeedActionProgressed, "A person marked an action of their plan done or stuck "
+          "(no strategy, action or note: their counts only)."),
         E("partner.person-erased", FeedPersonErased, "A person was erased: delete what you hold under this "
           "pseudonym."),
     ),
@@ -96,7 +100,7 @@ NOTIFICATIONS = Topic(
        version=2, upcasters={1: notification_v1}),),
     "Emails for the notifier to send (key: the recipient, so one person's mails stay ordered); each sealed with "
     "its recipient's data key, so no link is readable here.",
-    publishers=("pledges", "followup"), subscribers=("notifier",),
+    publishers=("pledges", "followup", "advice"), subscribers=("notifier",),
 )
 URGENT_NOTIFICATIONS = Topic(
     "notification.urgent", 3, "recipient id",
@@ -173,6 +177,23 @@ MODEL_RELEASES = Topic(
     publishers=("diagnosis",), subscribers=("diagnosis",),
 )
 
+# Issue 16: a person's action plan (advice service), for coaching reminders (followup) and operators' figures.
+ENGAGEMENT_ACTIONS = Topic(
+    "engagement.actions", 6, "profile_id",
+    (
+        E("plan.created", SealedPlanChanged, "A person made their action plan: a strategy and its first actions."),
+        E("plan.strategy-chosen", SealedPlanChanged, "A person chose another strategy for their plan."),
+        E("action.added", SealedPlanChanged, "An action joined the plan, with its target date if any."),
+        E("action.removed", SealedPlanChanged, "An action left the plan."),
+        E("action.done", SealedPlanChanged, "The person marked an action done."),
+        E("action.stuck", SealedPlanChanged, "The person marked an action stuck, with an optional note (sealed)."),
+        E("action.reopened", SealedPlanChanged, "The person set a done or stuck action back to do."),
+    ),
+    "Changes of each person's action plan (key: the person, so one plan's changes stay ordered); which strategy "
+    "and action, and the notes, sealed with the person's data key.",
+    publishers=("advice",), subscribers=("partners",),
+)
+
 PLEDGES_TOPICS = (PLEDGES_HELPERS, PLEDGES_REQUESTS, PLEDGES_MATCHES)
 
 PRIVACY_REQUESTS = Topic(
@@ -208,7 +229,7 @@ ALL_TOPICS: tuple[Topic, ...] = (
     PROFILE_SUBMITTED, DIAGNOSIS_COMPLETED, ADVICE_GENERATED, PARTNER_FEEDS, DEAD_LETTER, NOTIFICATIONS,
     URGENT_NOTIFICATIONS,
     PLEDGES_HELPERS, PLEDGES_REQUESTS, PLEDGES_MATCHES, ASSIGNMENTS, RELEASES, SURVEYS,
-    PRIVACY_REQUESTS, PRIVACY_ANSWERS, OPERATOR_ALERTS, MODEL_RELEASES,
+    PRIVACY_REQUESTS, PRIVACY_ANSWERS, OPERATOR_ALERTS, MODEL_RELEASES, ENGAGEMENT_ACTIONS,
 )
 REGISTRY = Registry(ALL_TOPICS)
 # Topics no longer in the registry, deleted with every ACL naming them when the platform is provisioned:

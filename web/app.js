@@ -13,6 +13,7 @@ import home from './pages/home.js';
 import market from './pages/market.js';
 import onboarding from './pages/onboarding.js';
 import operator from './pages/operator.js';
+import plan from './pages/plan.js';
 import review from './pages/review.js';
 import signIn from './pages/sign-in.js';
 import survey from './pages/survey.js';
@@ -26,6 +27,7 @@ const ROUTES = [
   ['onboarding', onboarding],
   ['diagnosis', diagnosis],
   ['advice', advice],
+  ['plan', plan],
   ['market', market],
   ['help', help],
   ['helper', helperPledge],
@@ -68,7 +70,8 @@ function match(path) {
 
 const NAV = {
   anonymous: [['#/', 'nav.home']],
-  job_seeker: [['#/diagnosis', 'nav.diagnosis'], ['#/advice', 'nav.advice'], ['#/help', 'nav.help']],
+  job_seeker: [['#/diagnosis', 'nav.diagnosis'], ['#/advice', 'nav.advice'], ['#/plan', 'nav.plan'],
+    ['#/help', 'nav.help']],
   helper: [['#/helper/reviews', 'nav.helper_reviews'], ['#/helper', 'nav.helper_pledge']],
   operator: [['#/operator', 'nav.operator']],
 };

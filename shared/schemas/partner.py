@@ -80,6 +80,17 @@ class FeedFollowupAnswered(FeedEvent):
     helped: str | None = Field(description="YES_A_LOT, YES or NOT_AT_ALL, when answered")
 
 
+class FeedActionProgressed(FeedEvent):
+    """partner.action-progressed: the person marked an action of their action plan done or stuck. Reveals that
+    state and the plan's counts; not which strategy or action (an action may be about health, origin or
+    discrimination), its date or the person's note."""
+
+    state: str = Field(description="done or stuck")
+    total: int = Field(description="Actions in the person's plan")
+    done: int = Field(description="Of which done")
+    stuck: int = Field(description="Of which stuck")
+
+
 class FeedPersonErased(FeedEvent):
     """partner.person-erased: the person asked to be erased. The partner must delete everything it holds under this
     pseudonym; no more events about it follow. Sent only to partners that received this person."""

@@ -1,4 +1,5 @@
-"""Export and erasure of a person's advice and trial gate state, against the real database (FerretDB or MongoDB)."""
+"""Export and erasure of a person's advice, trial gate state and action plan, against the real database (FerretDB or
+MongoDB)."""
 
 from __future__ import annotations
 
@@ -12,9 +13,12 @@ import orjson
 import pytest
 from bson import Binary
 
-from services.advice.adapters import experiment, privacy
+from services.advice.adapters import experiment, plans, privacy
 from services.advice.adapters.results import AdviceList
+from services.advice.domain.plans import Plan, PlannedAction, StaleRevision
 from shared.results import collection
+from shared.schemas.diagnosis import ChallengeId, Text
+from shared.schemas.engagement import ActionState
 from shared.schemas.followup import AdviceReleased, Group, GroupAssigned
 from tests.support import scratch_db
 
@@ -23,6 +27,10 @@ pytestmark = [pytest.mark.integration]
 SIGNUP = dt.datetime(2026, 2, 1, 8, 0, tzinfo=dt.UTC)
 RELEASED = SIGNUP + dt.timedelta(days=98)
 NOW = dt.datetime(2026, 6, 1, 8, 0, tzinfo=dt.UTC)
+
+
+NOTHING: dict[str, Any] = {"action_plan": None, "action_plan_history": [], "advice": [], "experiment_assignment": None}
+NOTHING_ERASED = {"advice": 0, "experiment_assignments": 0, "action_plans": 0, "action_plan_revisions": 0}
 
 
 @pytest.fixture
@@ -78,16 +86,17 @@ def test_erasure_deletes_the_advice_and_the_gate_state_of_that_person_only(advic
         store_advice(pid, 1, 2, 3)
         assign(pid)
 
-    assert privacy.erase_person(person, NOW) == {"advice": 3, "experiment_assignments": 1}
+    assert privacy.erase_person(person, NOW) == {
+        "advice": 3, "experiment_assignments": 1, "action_plans": 0, "action_plan_revisions": 0}
 
-    assert privacy.export_person(person) == {"advice": [], "experiment_assignment": None}
+    assert privacy.export_person(person) == NOTHING
     assert experiment.find(person) is None
     assert collection(AdviceList).count_documents({"profile_id": person}) == 0
     kept = privacy.export_person(other)
     assert len(kept["advice"]) == 3
     assert experiment.find(other) is not None
     # A replayed request erases nothing more.
-    assert privacy.erase_person(person, NOW) == {"advice": 0, "experiment_assignments": 0}
+    assert privacy.erase_person(person, NOW) == NOTHING_ERASED
 
 
 def test_a_release_stored_before_its_assignment_is_erased_too(advice_db: None) -> None:
@@ -98,7 +107,7 @@ def test_a_release_stored_before_its_assignment_is_erased_too(advice_db: None) -
     assert privacy.export_person(person)["experiment_assignment"] == {
         "group": None, "release_after": None, "released_at": RELEASED.isoformat(),
     }
-    assert privacy.erase_person(person, NOW) == {"advice": 0, "experiment_assignments": 1}
+    assert privacy.erase_person(person, NOW) == {**NOTHING_ERASED, "experiment_assignments": 1}
     assert experiment.assignments().find_one({"_id": person}) is None
 
 
@@ -111,5 +120,47 @@ def test_a_version_missing_in_between_does_not_hide_the_later_ones(advice_db: No
 
 
 def test_an_unknown_person_has_nothing(advice_db: None) -> None:
-    assert privacy.export_person(uuid.uuid4().hex) == {"advice": [], "experiment_assignment": None}
-    assert privacy.erase_person(uuid.uuid4().hex, NOW) == {"advice": 0, "experiment_assignments": 0}
+    assert privacy.export_person(uuid.uuid4().hex) == NOTHING
+    assert privacy.erase_person(uuid.uuid4().hex, NOW) == NOTHING_ERASED
+
+
+def plan(person_id: str, revision: int, state: ActionState = ActionState.TODO) -> Plan:
+    return Plan(
+        profile_id=person_id, revision=revision, main_challenge=ChallengeId.STUCK_MARKET, strategy_id="widen-area",
+        actions=[PlannedAction(id="commute-alerts", module_id="commute", title=Text(fr="a", en="a"), state=state,
+                               note="trop loin" if state is ActionState.STUCK else None, updated_at=NOW)],
+        created_at=NOW, updated_at=NOW + dt.timedelta(minutes=revision),
+    )
+
+
+def test_the_plan_is_exported_with_its_history_and_erased_for_that_person_only(advice_db: None) -> None:
+    person, other = uuid.uuid4().hex, uuid.uuid4().hex
+    plans.save(plan(person, 1), "entry-1")
+    plans.save(plan(person, 2, ActionState.STUCK), None)
+    plans.save(plan(other, 1), None)
+
+    exported = privacy.export_person(person)
+    assert exported["action_plan"]["revision"] == 2
+    assert exported["action_plan"]["actions"][0]["note"] == "trop loin"
+    assert [(h["revision"], h["plan"]["actions"][0]["state"]) for h in exported["action_plan_history"]] == [
+        (1, "todo"), (2, "stuck")]
+    orjson.dumps(exported)
+
+    assert privacy.erase_person(person, NOW) == {**NOTHING_ERASED, "action_plans": 1, "action_plan_revisions": 2}
+    assert plans.load(person) is None
+    assert privacy.export_person(person) == NOTHING
+    assert plans.load(other) is not None
+
+
+def test_a_revision_is_stored_once_and_readers_roll_forward_past_a_late_pointer(advice_db: None) -> None:
+    person = uuid.uuid4().hex
+    plans.save(plan(person, 1), None)
+    with pytest.raises(StaleRevision):
+        plans.save(plan(person, 1, ActionState.DONE), None)  # a second writer that read the same revision
+    plans.save(plan(person, 2, ActionState.DONE), None)
+    plans.save(plan(person, 3), None)
+    # A writer's pointer update that lands late (after a later one) does not hide the later revisions.
+    plans.heads().replace_one({"_id": person}, {"revision": 1, "plan": plan(person, 1).model_dump(mode="json")})
+    loaded = plans.load(person)
+    assert loaded is not None
+    assert loaded.revision == 3

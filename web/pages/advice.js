@@ -55,6 +55,8 @@ export default {
       h('p', { class: 'lead', ...T('advice.intro') }),
       list.length ? h('ol', { class: 'plain-list' }, list.map(item)) : h('p', T('advice.none')),
       h('div', { class: 'actions' },
+        list.length ? h('a', { class: 'button', href: '#/plan', 'data-testid': 'advice-plan-link',
+          ...T('advice.see_plan') }) : null,
         h('a', { class: 'button', href: '#/help', ...T('diag.get_help') }),
         h('a', { class: 'button secondary', href: '#/market', ...T('advice.see_market') }),
         h('a', { class: 'button secondary', href: '#/diagnosis', ...T('advice.back_to_diagnosis') })));

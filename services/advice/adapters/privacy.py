@@ -1,7 +1,8 @@
 """What the advice service holds about a person, exported or erased on a privacy (GDPR) request.
 
-Per person it keeps one advice result per profile version in `advice` and the followup trial's gate state in
-`experiment_assignments` (`_id` the profile id: group, release date, release time). Synchronous: the privacy
+Per person it keeps one advice result per profile version in `advice`, the followup trial's gate state in
+`experiment_assignments` (`_id` the profile id: group, release date, release time), and their action plan: its
+revisions in `action_plan_revisions` and a pointer in `action_plans`. Synchronous: the privacy
 consumer (shared.messaging.privacy) runs them through run_sync."""
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from services.advice.adapters import experiment
+from services.advice.adapters import experiment, plans
 from services.advice.adapters.results import AdviceList
 from shared.mongo import as_utc
 from shared.results import delete_results, exported, person_results
@@ -20,9 +21,16 @@ def _iso(value: dt.datetime | None) -> str | None:
 
 
 def export_person(person_id: str) -> dict[str, Any]:
-    """Every stored advice list of the person (decoded to JSON) and their trial gate state, if any."""
+    """Every stored advice list of the person (decoded to JSON), their trial gate state, if any, and their action
+    plan with every revision of it (states, notes and dates as they went)."""
     gate = experiment.assignments().find_one({"_id": person_id})
+    plan = plans.load(person_id)
     return {
+        "action_plan": None if plan is None else plan.model_dump(mode="json"),
+        "action_plan_history": [
+            {"revision": doc["revision"], "saved_at": _iso(doc["saved_at"]), "plan": doc["plan"]}
+            for doc in plans.history(person_id)
+        ],
         "advice": [exported(doc) for doc in person_results(AdviceList, person_id)],
         "experiment_assignment": None if gate is None else {
             "group": gate.get("group"), "release_after": _iso(gate.get("release_after")),
@@ -32,10 +40,11 @@ def export_person(person_id: str) -> dict[str, Any]:
 
 
 def erase_person(person_id: str, now: dt.datetime) -> dict[str, int]:
-    """Deletes the person's advice results and gate state (idempotent: a replay deletes nothing more).
+    """Deletes the person's advice results, gate state and action plan (idempotent: a replay deletes nothing
+    more). Outbox entries of their plan's events need nothing: sealed with their key, destroyed by the erasure.
 
     The trial's figures do not need the gate state: the followup service keeps the groups it measures."""
     del now  # nothing is kept to mark the erasure: the documents are simply gone
     advice = delete_results(AdviceList, person_results(AdviceList, person_id))
     gate = experiment.assignments().delete_one({"_id": person_id}).deleted_count
-    return {"advice": advice, "experiment_assignments": gate}
+    return {"advice": advice, "experiment_assignments": gate, **plans.erase(person_id)}

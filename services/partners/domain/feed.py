@@ -10,8 +10,10 @@ import hmac
 
 from shared.schemas.advice import AdviceGenerated
 from shared.schemas.diagnosis import DiagnosisCompleted
+from shared.schemas.engagement import SealedPlanChanged
 from shared.schemas.followup import BACK_AT_WORK, SurveyAnswered
 from shared.schemas.partner import (
+    FeedActionProgressed,
     FeedAdviceReady,
     FeedDiagnosisReady,
     FeedEvent,
@@ -21,9 +23,9 @@ from shared.schemas.partner import (
 )
 from shared.schemas.profile import Frustration, ProfileSubmitted
 
-PROFILE, DIAGNOSIS, ADVICE, FOLLOWUP, ERASED = (
+PROFILE, DIAGNOSIS, ADVICE, FOLLOWUP, ACTION, ERASED = (
     "partner.profile-submitted", "partner.diagnosis-ready", "partner.advice-ready", "partner.followup-answered",
-    "partner.person-erased",
+    "partner.action-progressed", "partner.person-erased",
 )
 # Blockers that stand for origin (LANGUAGE, FOREIGN_QUALIFICATIONS), family (STAY_AT_HOME_PARENT, CHILD_CARE) or a
 # discrimination the person suffers (sensitive data).
@@ -95,6 +97,16 @@ def followup_view(key: bytes, answered: SurveyAnswered) -> FeedFollowupAnswered:
         round=answered.round, seeking=answered.seeking,
         back_at_work=None if form is None else form.situation in BACK_AT_WORK,
         helped=None if form is None or form.helped is None else form.helped.value,
+    )
+
+
+def action_view(key: bytes, changed: SealedPlanChanged) -> FeedActionProgressed:
+    """From the event's clear fields only: its sealed part (strategy, action, note) is never opened here."""
+    assert changed.state is not None, "only an action's change has a state"
+    progress = changed.progress
+    return FeedActionProgressed(
+        pseudonym=pseudonym(key, changed.profile_id), day=day(changed.occurred_at), state=changed.state.value,
+        total=progress.total, done=progress.done, stuck=progress.stuck,
     )
 
 

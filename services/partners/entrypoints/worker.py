@@ -27,10 +27,18 @@ from shared.messaging.worker import create_faust_app, run_worker
 from shared.mongo import run_sync
 from shared.schemas.advice import SealedAdviceGenerated
 from shared.schemas.diagnosis import SealedDiagnosisCompleted
+from shared.schemas.engagement import SealedPlanChanged
 from shared.schemas.followup import SurveyAnswered
 from shared.schemas.privacy import ErasureCompleted, PrivacyRequested
 from shared.schemas.profile import SealedProfileSubmitted
-from shared.topics import ADVICE_GENERATED, DIAGNOSIS_COMPLETED, PRIVACY_REQUESTS, PROFILE_SUBMITTED, SURVEYS
+from shared.topics import (
+    ADVICE_GENERATED,
+    DIAGNOSIS_COMPLETED,
+    ENGAGEMENT_ACTIONS,
+    PRIVACY_REQUESTS,
+    PROFILE_SUBMITTED,
+    SURVEYS,
+)
 
 log = logging.getLogger(__name__)
 
@@ -114,6 +122,17 @@ class Answers(FeedConsumer):
 
     def view(self, data: SurveyAnswered, key: bytes) -> tuple[str, View]:
         return feed.FOLLOWUP, lambda partner_key: feed.followup_view(partner_key, data)
+
+
+class Actions(FeedConsumer):
+    """Action plans: only an action marked done or stuck, as counts (see feed.action_view)."""
+
+    name = "partners-actions"
+    topic = ENGAGEMENT_ACTIONS
+    types = ("action.done", "action.stuck")
+
+    def view(self, data: SealedPlanChanged, key: bytes) -> tuple[str, View]:
+        return feed.ACTION, lambda partner_key: feed.action_view(partner_key, data)
 
 
 class Erasures(Consumer[PrivacyRequested]):
@@ -208,6 +227,7 @@ def main() -> None:
     attach(app, Diagnoses(deps, keys, queued), deps.factory)
     attach(app, Advice(deps, keys, queued), deps.factory)
     attach(app, Answers(deps, keys, queued), deps.factory)
+    attach(app, Actions(deps, keys, queued), deps.factory)
     attach(app, Erasures(deps, keys, queued), deps.factory)
     attach(app, Exports(deps, keys), deps.factory)
 

@@ -12,6 +12,7 @@ from standardwebhooks.webhooks import Webhook
 from services.partners.domain import feed, webhooks
 from services.partners.domain.errors import RefusedUrl
 from services.partners.domain.partner import check_url
+from shared.schemas.engagement import ActionState, PlanChanged, PlanDetail, Progress
 from shared.schemas.profile import Frustration, ProfileIn, ProfileSubmitted
 
 NOW = dt.datetime(2026, 6, 1, 9, 30, 12, 345678, tzinfo=dt.UTC)
@@ -116,3 +117,18 @@ def test_the_profile_view_carries_no_identity_city_or_exact_figures() -> None:
                                            (44, "35-44"), (45, "45-54"), (54, "45-54"), (55, "55+"), (80, "55+")])
 def test_age_bands(age: int, band: str) -> None:
     assert feed.age_band(age) == band
+
+
+def test_the_action_view_keeps_the_state_and_counts_never_the_action_or_note() -> None:
+    key = b"p" * 32
+    changed = PlanChanged(
+        profile_id="p", revision=3, occurred_at=NOW, state=ActionState.STUCK, target_date=dt.date(2026, 6, 9),
+        progress=Progress(total=3, done=1, stuck=1),
+        detail=PlanDetail(strategy_id="get-support", action_id="handicap-rights", module_id="needs-for-handicap",
+                          note="mon dossier MDPH traîne"),
+    ).sealed(key, "action.stuck")
+    view = feed.action_view(b"k" * 32, changed)
+    assert view.model_dump(mode="json") == {
+        "pseudonym": feed.pseudonym(b"k" * 32, "p"), "day": "2026-06-01", "state": "stuck", "total": 3, "done": 1,
+        "stuck": 1,
+    }
