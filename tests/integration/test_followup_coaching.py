@@ -1,6 +1,6 @@
 """The coaching emails on the follow-up scheduler through real Kafka and FerretDB, in-process with a moved clock
-(as test_followup_flow.py): exactly once across a crash between deciding and relaying, and the coaching-only
-unsubscribe link (the surveys continue)."""
+(as test_followup_flow.py): exactly once across a crash between deciding and relaying, the coaching-only
+unsubscribe link (the surveys continue), and the reminder of the person's own action plan."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from services.followup.config import FollowupSettings
 from services.followup.domain.coaching.schedule import plan_coaching
 from services.followup.entrypoints.api import create_app
 from services.followup.entrypoints.deps import Deps, wire
+from services.followup.service.engagement import PlanChanges
 from services.followup.service.scheduler import Scheduler, coaching_state
 from services.followup.service.signup import Signups
 from shared.crypto.keystore import KekRing, KeyStore, person_keys
@@ -28,6 +29,7 @@ from shared.messaging.envelope import Envelope
 from shared.messaging.factory import EventFactory
 from shared.messaging.outbox import Relay
 from shared.mongo import run_sync
+from shared.schemas.engagement import PlanChanged, PlanDetail, Progress, SealedPlanChanged
 from shared.schemas.profile import ProfileIn, ProfileSubmitted, SealedProfileSubmitted
 from shared.topics import NOTIFICATIONS, REGISTRY
 from tests import support
@@ -205,3 +207,34 @@ async def test_the_coaching_link_stops_coaching_only(
     await relay_all(deps.relay)
     categories = sorted(m["category"] for m in emails(deps, pid, kafka_bootstrap))
     assert categories == ["coaching", "survey"]
+
+
+def plan_changed(pid: str, revision: int, total: int, done: int) -> Envelope[SealedPlanChanged]:
+    change = PlanChanged(profile_id=pid, revision=revision, occurred_at=SIGNUP + revision * dt.timedelta(hours=1),
+                         progress=Progress(total=total, done=done, stuck=0), detail=PlanDetail(strategy_id="s"))
+    event_type = "action.done" if done else "plan.created"
+    sealed = change.sealed(support.ensure_person_key(pid), event_type)
+    event: Envelope[SealedPlanChanged] = TESTS.event(event_type, pid, sealed, entity=f"{pid}:plan:{revision}").event
+    return event
+
+
+async def test_the_plan_reminder_reads_the_newest_progress_and_goes_once(
+    deps: Deps, kafka_bootstrap: KafkaAccess,
+) -> None:
+    pid = uuid.uuid4().hex
+    await sign_up(deps, pid)
+    plans = PlanChanges(deps.store)
+    await (await plans.handle([plan_changed(pid, 1, 3, 0), plan_changed(pid, 2, 3, 1)])).store()
+    await (await plans.handle([plan_changed(pid, 1, 3, 0)])).store()  # a replay of an older revision
+    person = deps.store.person(pid)
+    assert person is not None
+    assert (person["plan_revision"], person["plan_actions_left"]) == (2, 2)
+
+    scheduler = Scheduler(deps.store, deps.outbox, deps.factory, deps.settings)
+    for day in range(3, 20):
+        await run_sync(scheduler.tick, SIGNUP + day * DAY)
+        await relay_all(deps.relay)
+    coaching = [m for m in emails(deps, pid, kafka_bootstrap) if m["category"] == "coaching"]
+    assert coaching[0]["idempotency_key"] == f"coaching:{pid}:action-plan"  # their own plan first
+    assert "https://bob.test/#/plan" in coaching[0]["text"]
+    assert [m["idempotency_key"] for m in coaching].count(f"coaching:{pid}:action-plan") == 1

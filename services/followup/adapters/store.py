@@ -126,6 +126,16 @@ class Store:
             {"$set": {"unsubscribed_at": at, "due_at": at}, "$inc": {"revision": 1}},
         )
 
+    def record_plan(self, profile_id: str, revision: int, actions_left: int, at: dt.datetime) -> None:
+        """A newer revision of the person's action plan (an older or replayed one changes nothing): the scheduler
+        looks at them again."""
+        changes = {"$set": {"plan_revision": revision, "plan_actions_left": actions_left, "due_at": at},
+                   "$inc": {"revision": 1}}
+        newer = {"_id": profile_id, "erased_at": None, "plan_revision": {"$lt": revision}}
+        if not self.people.update_one(newer, changes).matched_count:
+            first = {"_id": profile_id, "erased_at": None, "plan_revision": {"$exists": False}}
+            self.people.update_one(first, changes)
+
     def unsubscribe_coaching(self, profile_id: str, at: dt.datetime) -> None:
         """Stops the coaching emails only: the surveys continue."""
         self.people.update_one(

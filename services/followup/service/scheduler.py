@@ -88,6 +88,7 @@ def coaching_state(person: dict[str, Any]) -> CoachingState:
         back_at_work=person["stopped_seeking"],
         sent=frozenset(Focus(key) for key in sent if key in Focus._value2member_map_),
         last_sent_at=person.get("coaching_last_at"),
+        plan_actions_left=person.get("plan_actions_left") or 0,
     )
 
 

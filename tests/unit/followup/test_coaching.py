@@ -23,6 +23,8 @@ from services.followup.domain.coaching.schedule import (
     survey_starts,
 )
 from services.followup.domain.schedule import DAY
+from services.followup.service.engagement import actions_left
+from shared.schemas.engagement import Progress, SealedPlanChanged
 from shared.schemas.profile import ChallengeGuess, CoachingFrequency, Frustration, TrainingFulfillment
 
 SIGNUP = dt.datetime(2024, 1, 15, 8, 0, tzinfo=dt.UTC)  # 9:00 in Paris (winter)
@@ -174,3 +176,18 @@ def test_every_focus_has_a_short_text_in_both_languages_with_its_links() -> None
             assert "https://bob.test/#/unsubscribe/coaching/tok.en" in email.text
             assert email.list_unsubscribe == "https://bob.test/api/v1/followup/coaching/unsubscribe/tok.en"
     assert coaching_email(Focus.CV, "de", "https://b", "t").subject == TEXTS[Focus.CV]["fr"].subject
+
+
+def test_the_persons_own_plan_is_reminded_first_while_actions_are_left_and_once() -> None:
+    quiet = CoachingProfile(network=3)
+    assert simulate(person(profile=quiet, plan_actions_left=2), 10)[0][1] is Focus.ACTION_PLAN
+    sent = [focus for _, focus in simulate(person(profile=quiet, plan_actions_left=2), 400)]
+    assert sent.count(Focus.ACTION_PLAN) == 1
+    assert Focus.ACTION_PLAN not in {focus for _, focus in simulate(person(profile=quiet), 400)}
+
+
+def test_actions_left_come_from_the_plans_progress_in_clear() -> None:
+    change = SealedPlanChanged(profile_id="p", revision=3, occurred_at=SIGNUP, sealed="v1.x",
+                               progress=Progress(total=5, done=2, stuck=1))
+    assert actions_left(change) == 2
+    assert actions_left(change.model_copy(update={"progress": Progress(total=2, done=2, stuck=0)})) == 0

@@ -2,9 +2,11 @@
 
 Borrowed from Bob Emploi's coaching emails (bayesimpact/bob-emploi, frontend/server/mail/focus.py and its
 campaigns focus-network, focus-spontaneous, improve-cv, prepare-your-application, confidence-boost,
-focus-self-develop, imt, get-diploma): the person opts in, each campaign has a scoring rule (0 = does not fit,
-up to 3 = fits best), the best-scoring campaign not yet sent goes next, each once. Our rules read only what the
-follow-up keeps of the profile (`CoachingProfile`): no discrimination answer, no diagnosis result."""
+focus-self-develop, imt, get-diploma, action-plan): the person opts in, each campaign has a scoring rule (0 = does
+not fit, up to 3 = fits best), the best-scoring campaign not yet sent goes next, each once. Our rules read only
+what the follow-up keeps of the profile (`CoachingProfile`): no discrimination answer, no diagnosis result; and,
+for the action-plan reminder, how many actions of the person's plan are left (`engagement.actions`, in clear:
+which actions they are stays sealed)."""
 
 from __future__ import annotations
 
@@ -35,6 +37,7 @@ class Focus(StrEnum):
     MOTIVATION = "motivation"
     LOCAL_MARKET = "local-market"
     TRAINING = "training"
+    ACTION_PLAN = "action-plan"
 
 
 @dataclass(frozen=True)
@@ -145,6 +148,8 @@ RULES: dict[Focus, Rule] = {
 }
 
 
-def scores(profile: CoachingProfile, today: dt.date) -> dict[Focus, int]:
-    """How well each focus fits the person (0: not at all, never sent)."""
-    return {focus: rule(profile, today) for focus, rule in RULES.items()}
+def scores(profile: CoachingProfile, today: dt.date, plan_actions_left: int = 0) -> dict[Focus, int]:
+    """How well each focus fits the person (0: not at all, never sent). The reminder of their own plan fits best
+    while actions of it are left to do."""
+    return {**{focus: rule(profile, today) for focus, rule in RULES.items()},
+            Focus.ACTION_PLAN: 3 if plan_actions_left > 0 else 0}

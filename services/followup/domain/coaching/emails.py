@@ -90,6 +90,14 @@ TEXTS: dict[Focus, dict[str, FocusText]] = {
                         "Ask people who do the job which diploma they have, and look at training near you: "
                         "sometimes your experience can be recognised instead.", "advice"),
     },
+    Focus.ACTION_PLAN: {
+        "fr": FocusText("Votre plan d'action vous attend",
+                        "Il reste des actions dans votre plan. Choisissez-en une pour cette semaine, même petite, "
+                        "puis cochez-la : faite, ou bloquée si quelque chose vous arrête.", "plan"),
+        "en": FocusText("Your action plan is waiting for you",
+                        "There are actions left in your plan. Pick one for this week, even a small one, then tick "
+                        "it: done, or stuck if something is in the way.", "plan"),
+    },
 }
 FRAME = {
     "fr": "Bonjour,\n\n{body}\n\nLa suite dans Bob : {app}\n\nNe plus recevoir ces conseils (les questionnaires de "

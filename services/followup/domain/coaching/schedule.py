@@ -58,6 +58,7 @@ class CoachingState:
     back_at_work: bool = False
     sent: frozenset[Focus] = frozenset()
     last_sent_at: dt.datetime | None = None
+    plan_actions_left: int = 0  # of the person's action plan, from engagement.actions
 
 
 @dataclass(frozen=True)
@@ -147,7 +148,7 @@ def plan_coaching(state: CoachingState, now: dt.datetime) -> CoachingPlan:
     """The focus to send now (or none) and when to look again."""
     if (stop := _stop(state)) is not None:
         return CoachingPlan(stop=stop)
-    fits = scores(state.profile, now.date())
+    fits = scores(state.profile, now.date(), state.plan_actions_left)
     left = [focus for focus, score in fits.items() if score > 0 and focus not in state.sent]
     if not left:
         return CoachingPlan(stop=Stop.NOTHING_LEFT)
@@ -157,6 +158,7 @@ def plan_coaching(state: CoachingState, now: dt.datetime) -> CoachingPlan:
     at, held_now = settle(state.signed_up_at, now)  # due already, but now may be at night or near a survey
     if at > now:
         return CoachingPlan(next_check=at, held=held_now)
-    focus = max(left, key=lambda f: (fits[f], _order(state.person_id, f)))
+    # Among equals, the person's own plan before our advice.
+    focus = max(left, key=lambda f: (fits[f], f is Focus.ACTION_PLAN, _order(state.person_id, f)))
     after = plan_coaching(replace(state, sent=state.sent | {focus}, last_sent_at=now), now)
     return CoachingPlan(send=focus, next_check=after.next_check, held=held)
