@@ -15,6 +15,7 @@ import pymongo
 import pytest
 from kafka.errors import KafkaError  # type: ignore[import-untyped]
 
+from services.followup.adapters import privacy
 from services.followup.config import FollowupSettings
 from services.followup.domain.coaching.schedule import plan_coaching
 from services.followup.entrypoints.api import create_app
@@ -238,3 +239,19 @@ async def test_the_plan_reminder_reads_the_newest_progress_and_goes_once(
     assert coaching[0]["idempotency_key"] == f"coaching:{pid}:action-plan"  # their own plan first
     assert "https://bob.test/#/plan" in coaching[0]["text"]
     assert [m["idempotency_key"] for m in coaching].count(f"coaching:{pid}:action-plan") == 1
+
+
+async def test_erasure_takes_what_coaching_kept_and_its_unsent_emails(deps: Deps) -> None:
+    pid = uuid.uuid4().hex
+    await sign_up(deps, pid)
+    await (await PlanChanges(deps.store).handle([plan_changed(pid, 1, 2, 0)])).store()
+    now = first_due(deps, pid)
+    await run_sync(Scheduler(deps.store, deps.outbox, deps.factory, deps.settings).tick, now)  # not relayed
+    [decision] = list(deps.store.decisions.find({"profile_id": pid, "action": "coaching"}))
+
+    privacy.erase_person(deps.store, deps.outbox, pid, now)
+    person = deps.store.person(pid)
+    assert person is not None
+    assert (person["coaching"], person["plan_actions_left"], person["email"]) == (None, None, None)
+    entry = deps.outbox.collection().find_one({"_id": decision["outbox_entry"]})
+    assert entry is None or not [r for r in entry["records"] if r["topic"] == NOTIFICATIONS.name]
