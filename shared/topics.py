@@ -191,7 +191,7 @@ ENGAGEMENT_ACTIONS = Topic(
     ),
     "Changes of each person's action plan (key: the person, so one plan's changes stay ordered); which strategy "
     "and action, and the notes, sealed with the person's data key.",
-    publishers=("advice",), subscribers=("partners",),
+    publishers=("advice",), subscribers=("partners", "followup"),
 )
 
 PLEDGES_TOPICS = (PLEDGES_HELPERS, PLEDGES_REQUESTS, PLEDGES_MATCHES)

@@ -27,7 +27,7 @@ NOTIFICATIONS = Metric("bob_notifications_total", "Notifications handled", ["cat
 SEND_FAILURES = Metric("bob_notification_send_failures_total", "Failed SMTP attempts", ["category"])
 # The categories the services send today, at zero from the start so the first failure shows in `rate()`; another
 # category still works, its series starting at its first notification.
-CATEGORIES = ("sign-in", "survey", "helper-welcome", "help-offered", "review-assigned", "review-done",
+CATEGORIES = ("sign-in", "survey", "coaching", "helper-welcome", "help-offered", "review-assigned", "review-done",
               "coffee-matched")
 for _category in CATEGORIES:
     SEND_FAILURES.labels(_category)

@@ -23,6 +23,9 @@ class Email(BaseModel):
     to: EmailStr
     subject: Annotated[str, Field(min_length=1, max_length=200)]
     text: Annotated[str, Field(min_length=1, max_length=20_000)]
+    # The one-click unsubscribe URL (RFC 8058) for the List-Unsubscribe headers; inside the seal, since it is a
+    # credential.
+    list_unsubscribe: Annotated[str, Field(pattern=r"^https?://", max_length=2_000)] | None = None
 
 
 class Notification(Email):
@@ -35,7 +38,7 @@ class Notification(Email):
 
     def sealed(self, key: bytes) -> NotificationRequested:
         """The event data, the email sealed with `key`: the recipient's data key."""
-        email = Email(to=self.to, subject=self.subject, text=self.text)
+        email = Email(to=self.to, subject=self.subject, text=self.text, list_unsubscribe=self.list_unsubscribe)
         return NotificationRequested(
             idempotency_key=self.idempotency_key, recipient_id=self.recipient_id, category=self.category,
             locale=self.locale, sealed=seal_fields(key, email.model_dump(), EVENT_TYPE, self.recipient_id),

@@ -19,6 +19,7 @@ ALLOWED_OPEN = {
     "/api/v1/pledges/stats",
     "/api/v1/auth/magic-link", "/api/v1/auth/token", "/api/v1/auth/refresh",
     "/api/v1/followup/surveys/{token}", "/api/v1/followup/unsubscribe/{token}", "/api/v1/helpers/unsubscribe",
+    "/api/v1/followup/coaching/unsubscribe/{token}",
 }
 
 

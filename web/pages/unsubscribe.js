@@ -1,11 +1,13 @@
 // Unsubscribe from an emailed link. The link only opens this page: mail scanners follow links, so the choice is a
 // button press (a POST), never the visit itself. "followup" links carry the token in the path, "helper" ones too.
+// "coaching" links stop the coaching emails only: the page says the follow-up surveys continue.
 import { api } from '../api.js';
 import { append, h, replace, T } from '../dom.js';
 import { busy, formStatus, showApiError } from '../forms.js';
 
 const ENDPOINTS = {
   followup: (token) => `/api/v1/followup/unsubscribe/${encodeURIComponent(token)}`,
+  coaching: (token) => `/api/v1/followup/coaching/unsubscribe/${encodeURIComponent(token)}`,
   helper: (token) => `/api/v1/helpers/unsubscribe?token=${encodeURIComponent(token)}`,
 };
 
@@ -27,7 +29,7 @@ export default {
       await busy(form, async () => {
         try {
           await api.post(endpoint(params.token), undefined, { auth: false });
-          finish('unsubscribe.done', true);
+          finish(params.kind === 'coaching' ? 'unsubscribe.done_coaching' : 'unsubscribe.done', true);
         } catch (error) {
           if ([400, 403, 404, 410].includes(error?.status)) finish('unsubscribe.invalid', false);
           else showApiError(form, error);

@@ -111,6 +111,8 @@ def _redacted_person(person: Doc, now: dt.datetime) -> Doc:
         "locale": None,
         "features": None,  # the profile at sign-up (birth year, degree, city, projects...)
         "search_started": None,
+        "coaching": None,  # what the coaching rules read of the profile
+        "plan_actions_left": None,
         "erased_at": person.get("erased_at") or now,
         "due_at": None,
         "profile_version": ERASED_VERSION,

@@ -3,8 +3,9 @@
 people     one document per person: sign-up, trial group, survey state, and `due_at`, when the scheduler
            must look at them again. `revision` grows on every outside change so the scheduler never
            overwrites a newer `due_at` with one planned from a stale read (FerretDB has no transactions).
-decisions  one per (person, survey) or (person, "release"); `outbox_entry` names the outbox entry holding its
-           events (shared/messaging/outbox.py). The deterministic id is what makes a survey go out at most once.
+decisions  one per (person, survey), (person, "release") or (person, "coaching:<focus>"); `outbox_entry`
+           names the outbox entry holding its events (shared/messaging/outbox.py). The deterministic id is what
+           makes a survey, or a coaching focus, go out at most once.
 answers    one per (person, survey, step), with its `outbox_entry`; a reused link hits the unique id.
 outbox     the events still to send, written by shared.messaging.outbox (see adapters/privacy.py for erasures).
 training_examples  profile features at sign-up -> back at work or not, one per (person, survey)."""
@@ -88,8 +89,9 @@ class Store:
         return set()
 
     def mark_planned(self, person: Doc, handled: list[str], released_at: dt.datetime | None,
-                     next_check: dt.datetime | None) -> None:
-        update: Doc = {"$set": {"released_at": released_at}} if released_at else {}
+                     next_check: dt.datetime | None, coached_at: dt.datetime | None = None) -> None:
+        changes = {k: v for k, v in (("released_at", released_at), ("coaching_last_at", coached_at)) if v}
+        update: Doc = {"$set": changes} if changes else {}
         if handled:
             update["$addToSet"] = {"handled": {"$each": handled}}
         if update:
@@ -122,6 +124,23 @@ class Store:
         self.people.update_one(
             {"_id": profile_id, "unsubscribed_at": None},
             {"$set": {"unsubscribed_at": at, "due_at": at}, "$inc": {"revision": 1}},
+        )
+
+    def record_plan(self, profile_id: str, revision: int, actions_left: int, at: dt.datetime) -> None:
+        """A newer revision of the person's action plan (an older or replayed one changes nothing): the scheduler
+        looks at them again."""
+        changes = {"$set": {"plan_revision": revision, "plan_actions_left": actions_left, "due_at": at},
+                   "$inc": {"revision": 1}}
+        newer = {"_id": profile_id, "erased_at": None, "plan_revision": {"$lt": revision}}
+        if not self.people.update_one(newer, changes).matched_count:
+            first = {"_id": profile_id, "erased_at": None, "plan_revision": {"$exists": False}}
+            self.people.update_one(first, changes)
+
+    def unsubscribe_coaching(self, profile_id: str, at: dt.datetime) -> None:
+        """Stops the coaching emails only: the surveys continue."""
+        self.people.update_one(
+            {"_id": profile_id, "coaching_unsubscribed_at": None},
+            {"$set": {"coaching_unsubscribed_at": at, "due_at": at}, "$inc": {"revision": 1}},
         )
 
     def save_training_example(self, example_id: str, doc: Doc) -> None:

@@ -1,5 +1,6 @@
-"""HTTP entrypoint of the followup service, all under /api/v1/followup/: survey links, unsubscribe and the
-follow-up figures. Domain errors become HTTP statuses here and nowhere else (`STATUSES`)."""
+"""HTTP entrypoint of the followup service, all under /api/v1/followup/: survey links, unsubscribe (from the
+surveys, or from the coaching emails only) and the follow-up figures. Domain errors become HTTP statuses here
+and nowhere else (`STATUSES`)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from pydantic import BaseModel
 
 from services.followup.config import FollowupSettings
 from services.followup.domain import kpis
+from services.followup.domain.coaching.emails import COACHING_UNSUBSCRIBE_LINK
 from services.followup.domain.emails import SURVEY_LINK, UNSUBSCRIBE_LINK
 from services.followup.domain.errors import AlreadyAnswered, Erased, UnknownPerson, UnknownSurvey
 from services.followup.entrypoints.deps import Deps, wire
@@ -55,6 +57,7 @@ class SurveyPage(BaseModel):
 
 class Unsubscribed(BaseModel):
     unsubscribed: bool = True
+    stopped: Literal["surveys", "coaching"] = "surveys"  # the programme stopped; the other one continues
 
 
 def router(deps: Deps) -> APIRouter:
@@ -96,6 +99,15 @@ def router(deps: Deps) -> APIRouter:
     # GET for the one-click link in the email, POST for mail clients' List-Unsubscribe-Post.
     signed.get("/unsubscribe/{token}")(do_unsubscribe)
     signed.post("/unsubscribe/{token}")(do_unsubscribe)
+
+    async def do_unsubscribe_coaching(token: Token) -> Unsubscribed:
+        link = links.verify(deps.settings.key, token, COACHING_UNSUBSCRIBE_LINK, deps.clock())
+        await run_sync(deps.answers.unsubscribe_coaching, link.subject, deps.clock())
+        return Unsubscribed(stopped="coaching")
+
+    # POST is what List-Unsubscribe-Post clients send (RFC 8058); the page's button posts too.
+    signed.get("/coaching/unsubscribe/{token}")(do_unsubscribe_coaching)
+    signed.post("/coaching/unsubscribe/{token}")(do_unsubscribe_coaching)
 
     @api.get("/kpis")
     async def read_kpis(_: Operator) -> kpis.Kpis:

@@ -1,5 +1,5 @@
-"""Faust worker: consumes `profile.submitted` (sign-ups, updates) and `privacy.requests`, ticks the survey
-scheduler and runs this process's outbox relay."""
+"""Faust worker: consumes `profile.submitted` (sign-ups, updates), `engagement.actions` (plans' progress) and
+`privacy.requests`, ticks the survey and coaching scheduler and runs this process's outbox relay."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from services.followup.adapters.store import Store
 from services.followup.config import FollowupSettings
 from services.followup.domain import kpis
 from services.followup.entrypoints.deps import wire
+from services.followup.service.engagement import PlanChanges
 from services.followup.service.scheduler import Scheduler
 from services.followup.service.signup import Signups
 from shared.crypto.keystore import person_keys
@@ -39,6 +40,7 @@ def main() -> None:
     app = create_faust_app("bob-followup", settings)
     keys = person_keys(settings)
     attach(app, Signups(deps.store, settings, deps.factory, keys), deps.factory)
+    attach(app, PlanChanges(deps.store), deps.factory)
     export = functools.partial(privacy.export_person, deps.store)
     erase = functools.partial(privacy.erase_person, deps.store, deps.outbox)
     attach(app, PrivacyAnswers(settings.service_name, export, erase, deps.factory, keys), deps.factory)

@@ -1,4 +1,5 @@
-"""Use cases of the survey links: answers and unsubscribes (synchronous: call through run_sync).
+"""Use cases of the emailed links: survey answers and unsubscribes, from the surveys or from the coaching emails
+only (synchronous: call through run_sync).
 
 Every check happens before the first write, so a refused link records nothing. An answer is stored with its
 event the outbox way: the entry first, then the answer naming it; a reused link is refused by the answer's
@@ -89,3 +90,7 @@ class Answers:
     def unsubscribe(self, profile_id: str, now: dt.datetime) -> None:
         self._person(profile_id)
         self.store.unsubscribe(profile_id, now)
+
+    def unsubscribe_coaching(self, profile_id: str, now: dt.datetime) -> None:
+        self._person(profile_id)
+        self.store.unsubscribe_coaching(profile_id, now)

@@ -8,6 +8,7 @@ from typing import Any
 from services.followup.adapters.store import Store
 from services.followup.config import FollowupSettings
 from services.followup.domain.assignment import assign
+from services.followup.domain.coaching.catalogue import RELEVANT_FRUSTRATIONS, CoachingProfile
 from shared.crypto.keystore import PersonKeys
 from shared.messaging.consumer import Consumer, Output
 from shared.messaging.envelope import Envelope
@@ -21,12 +22,28 @@ from shared.topics import PROFILE_SUBMITTED
 NOT_FEATURES = {"email", "name"}
 
 
+def coaching_profile(profile: ProfileIn) -> CoachingProfile:
+    """What the coaching rules read, and no more (no discrimination answer: only the frustrations a focus
+    answers)."""
+    project = profile.main_project
+    return CoachingProfile(
+        frustrations=frozenset(profile.frustrations) & RELEVANT_FRUSTRATIONS,
+        search_started_on=project.job_search_started_at, network=project.network_estimate,
+        has_resume=project.has_resume, training=project.training_fulfillment,
+        challenge_guess=profile.self_diagnosis.challenge if profile.self_diagnosis else None,
+        has_target_job=project.target_job is not None,
+    )
+
+
 def tracked(profile: ProfileIn) -> dict[str, Any]:
-    """The fields the schedule depends on; unknown search state counts as started."""
+    """The fields the schedules depend on; unknown search state counts as started. The latest version's values
+    apply at the next plan (a frequency changed in the profile included)."""
     return {
         "email": str(profile.email) if profile.email else None,
         "locale": profile.locale,
         "search_started": not profile.main_project.job_search_has_not_started,
+        "coaching_emails": profile.coaching_emails.value,
+        "coaching": coaching_profile(profile).to_doc(),
     }
 
 
@@ -40,6 +57,8 @@ def new_person(data: ProfileSubmitted, assignment: GroupAssigned) -> dict[str, A
         "assignment": assignment.model_dump(mode="json"),
         "features": data.profile.model_dump(mode="json", exclude=NOT_FEATURES),
         "unsubscribed_at": None,
+        "coaching_unsubscribed_at": None,
+        "coaching_last_at": None,
         "erased_at": None,
         "last_status_at": None,
         "stopped_seeking": False,

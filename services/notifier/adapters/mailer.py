@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import smtplib
+from email import policy
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
@@ -19,6 +20,12 @@ def build(note: Notification, sender: str) -> EmailMessage:
     message["X-Bob-Idempotency-Key"] = note.idempotency_key
     message["X-Bob-Category"] = note.category
     message.set_content(note.text)
+    if note.list_unsubscribe is not None:  # RFC 8058: mail clients offer one click, a POST to the URL
+        # A URL has no place to fold at 78 characters, and an encoded word is no URL to a mail client: the header
+        # stays on one line (SMTP allows 998). Set after the body, whose encoding keeps the default policy's.
+        message.policy = policy.default.clone(max_line_length=998)
+        message["List-Unsubscribe"] = f"<{note.list_unsubscribe}>"
+        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     return message
 
 
