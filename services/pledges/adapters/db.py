@@ -1,7 +1,8 @@
 """The pledges service's collections (raw pymongo over the mongoengine connection), their indexes and the
 outbox its events leave through.
 
-FerretDB has no transactions: every guarantee comes from single-document conditional updates."""
+FerretDB has no transactions, and its conditional updates are not exclusive across connections: every decision two
+processes may race on is the insert of a deterministic `_id` (see `assignments.py`)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,10 @@ OUTBOX = Outbox(get_db, archive="outbox_archive")
 def record_id(*parts: str) -> str:
     """A deterministic id (a review of a document by a pledge, a pledge of a helper): a replay finds it taken."""
     return str(uuid.uuid5(EVENT_IDS, ":".join(("/services/pledges", *parts))))
+
+
+REVIEWS, REVIEW_ENDS, COFFEES, SLOTS = "reviews", "review_ends", "coffees", "slots"
+DOCUMENTS, HELPERS = "documents", "helpers"
 
 
 def coll(name: str) -> Collection[Doc]:
@@ -53,6 +58,16 @@ def reviews() -> Collection[Doc]:
 def review_ends() -> Collection[Doc]:
     """One document per review that ended (done or timed out), keyed by the review id: the exclusive claim."""
     return coll("review_ends")
+
+
+def slots() -> Collection[Doc]:
+    """Claims of capacity, one per taken slot (`{pledge or document id}:slot:{n}`), and fulfilments; ids only."""
+    return coll("slots")
+
+
+def migrations() -> Collection[Doc]:
+    """One document per one-off data migration run on this database (its claim)."""
+    return coll("migrations")
 
 
 def coffees() -> Collection[Doc]:

@@ -17,7 +17,7 @@ from shared.schemas.profile import AreaType
 
 def insert_document(
     document_id: str, profile_id: str, email: str, kind: DocumentKind, filename: str, media_type: str, content: bytes,
-    now: dt.datetime,
+    now: dt.datetime, outbox_entry: str | None = None,
 ) -> None:
     # Indexed before it exists: a listing skips ids not stored yet, never misses a stored document.
     db.seeker_documents().update_one(
@@ -27,6 +27,7 @@ def insert_document(
         "_id": document_id, "profile_id": profile_id, "email": email.casefold(), "kind": kind.value,
         "filename": filename[:200], "media_type": media_type, "size": len(content), "data": Binary(content),
         "created_at": now, "taken": 0, "done": 0, "reviewers": [], "review_ids": [],
+        "outbox_entries": [outbox_entry] if outbox_entry else [],
     })
 
 

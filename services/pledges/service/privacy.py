@@ -32,7 +32,7 @@ from services.pledges.adapters import db
 from services.pledges.adapters.helpers_repo import redacted_email
 from services.pledges.config import PledgesSettings
 from services.pledges.domain.kinds import ReviewState
-from services.pledges.service.matching import MATCHING, time_out
+from services.pledges.service.matching import time_out
 from services.pledges.service.reviews import done_key
 from shared.crypto.cipher import SealError
 from shared.crypto.keystore import PersonKeys, person_keys
@@ -257,12 +257,8 @@ def _mailed_addresses(person_id: str, keys: PersonKeys) -> list[Any]:
 
 def erase_person(person_id: str, now: dt.datetime, settings: PledgesSettings) -> dict[str, int]:
     """Erases the person's data (see the module's docstring); returns how many records changed per collection.
-    Erasure times out reviews and frees pledges: the same counters as matching, so it runs between passes."""
-    with MATCHING:
-        return _erase(person_id, now, settings)
-
-
-def _erase(person_id: str, now: dt.datetime, settings: PledgesSettings) -> dict[str, int]:
+    It runs beside matching passes: a review stored after its look for the person's reviews is ended by the
+    matcher (`matching._unless_erased`), which sees the mark written here first."""
     counts: Counter[str] = Counter()
     counts["unsubscribed"] += _mark_erased(person_id, now)
     keys = person_keys(settings)

@@ -11,7 +11,7 @@ from services.pledges.config import PledgesSettings
 from services.pledges.domain.errors import Erased
 from services.pledges.domain.kinds import DocumentKind
 from services.pledges.domain.matching import Place
-from services.pledges.service.events import event, publish
+from services.pledges.service.events import event, publish, stage
 from shared.schemas.pledges import CoffeeChoice, DocumentUploaded
 from shared.schemas.profile import AreaType
 
@@ -23,11 +23,11 @@ def store_document(
     if db.erased(profile_id):
         raise Erased
     document_id = uuid.uuid4().hex
-    requests_repo.insert_document(document_id, profile_id, email, kind, filename, media_type, content, now)
     data = DocumentUploaded(
         document_id=document_id, profile_id=profile_id, kind=kind.value, media_type=media_type, size=len(content)
     )
-    publish([event(settings, "document.uploaded", profile_id, data, document_id)])
+    entry = stage([event(settings, "document.uploaded", profile_id, data, document_id)], db.DOCUMENTS, document_id)
+    requests_repo.insert_document(document_id, profile_id, email, kind, filename, media_type, content, now, entry)
     return document_id
 
 
