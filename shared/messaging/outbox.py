@@ -78,11 +78,15 @@ class Outbox:
 
     def pending(self, limit: int, now: dt.datetime) -> list[Doc]:
         """The oldest entries still to send whose state is stored; drops the orphans."""
-        found = []
-        for entry in self.collection().find().sort("created_at", 1).limit(limit):
+        found: list[Doc] = []
+        # Young orphans (races lost by other processes) do not count against the limit: they must not hold back
+        # the stored entries behind them for a minute.
+        for entry in self.collection().find().sort("created_at", 1):
             state = self._state(entry)
             if state == "stored":
                 found.append(entry)
+                if len(found) == limit:
+                    break
             elif state == "orphan" and as_utc(entry["created_at"]) < now - ORPHAN_AGE:
                 self.collection().delete_one({"_id": entry["_id"]})
         return found

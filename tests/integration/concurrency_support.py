@@ -115,8 +115,55 @@ def _take_over(number: int, index: int, trial: Any) -> bool:
     return store.take_over(trial, NOW, NOW)
 
 
-TURNS: dict[str, Turn] = {"review": _review, "document": _document, "coffee": _coffee, "refresh": _refresh,
-                          "retry": _retry, "take-over": _take_over}
+_SENDER: list[Any] = []  # built by the warm-up trial, so the race itself starts from the barrier at once
+
+
+def _webhooks(number: int, index: int, trial: Any) -> bool:
+    import asyncio
+
+    from services.partners.service import Sender, http_client
+    from tests.integration.partners_support import Clock, partners_deps
+
+    mongo_url, db_name = trial
+    if not _SENDER:
+        _SENDER.append(partners_deps(mongo_url, db_name, Clock()))
+        return False
+    deps = _SENDER[0]
+
+    async def tick() -> int:
+        async with http_client(deps.settings) as client:
+            return await Sender(deps.store, deps.keys, deps.settings, client, deps.clock).tick()
+    return asyncio.run(tick()) > 0
+
+
+def _schedule(number: int, index: int, trial: Any) -> bool:
+    from services.followup.config import FollowupSettings
+    from services.followup.entrypoints.deps import wire
+    from services.followup.service.scheduler import Scheduler
+
+    settings, now = trial
+    deps = wire(FollowupSettings(**settings))
+    try:
+        return bool(Scheduler(deps.store, deps.outbox, deps.factory, deps.settings).tick(now))
+    finally:
+        deps.relay.close()
+
+
+def _offer(number: int, index: int, trial: Any) -> bool:
+    from services.pledges.config import PledgesSettings
+    from services.pledges.domain.kinds import PledgeKind
+    from services.pledges.service import offers
+
+    mongo_url, profile_id, learnt = trial
+    email, kinds = learnt[index % len(learnt)]  # what the diagnosis, or the advice, tells
+    settings = PledgesSettings(environment="test", mongo_url=mongo_url)
+    return bool(offers.record_and_offer(profile_id, email, [PledgeKind(k) for k in kinds], NOW, settings))
+
+
+TURNS: dict[str, Turn] = {
+    "offer": _offer, "review": _review, "document": _document, "coffee": _coffee, "refresh": _refresh, "retry": _retry,
+    "take-over": _take_over, "webhooks": _webhooks, "schedule": _schedule,
+}
 
 
 # --- a pledges worker killed between two writes --------------------------------------------------------------------
