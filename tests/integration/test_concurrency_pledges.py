@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from services.pledges.adapters import assignments, db, helpers_repo, requests_repo
+from services.pledges.adapters import assignments, db, helpers_repo, requests_repo, seekers
 from services.pledges.domain.files import TEXT
 from services.pledges.domain.helpers import Pledge, SignUp
 from services.pledges.domain.kinds import MAX_REVIEWS_PER_DOCUMENT, DocumentKind, PledgeKind
@@ -86,3 +86,15 @@ def test_one_coffee_slot_goes_to_exactly_one_of_several_processes(mongo_url: str
         # The losers' requests are still open, for the next pledge.
         assert sum(r["matched"] for r in db.coffee_requests().find({"_id": {"$in": seekers}})) == 1
         assert assignments.fulfilled_pledge(pledge) is not None  # its one coffee done: fulfilled, once recorded
+
+
+def test_diagnosis_and_advice_consumed_at_once_offer_each_kind_once(mongo_url: str, db_name: str) -> None:
+    # Half the racers learn from a diagnosis (the email, a CV review), half from advice (a coffee, a CV review).
+    learnt = [(None, ["HELP_COFFEE", "HELP_RESUME"]), ("seeker@example.org", ["HELP_RESUME"])]
+    trials = [(mongo_url, uuid.uuid4().hex, learnt) for _ in range(TRIALS)]
+    race(mongo_url, db_name, RACERS, trials, "offer")
+    for _, profile_id, _ in trials:
+        offers = [d["kinds"] for d in db.seeker_offers().find({"_id": {"$in": seekers.offer_ids(profile_id)}})
+                  if "kinds" in d]
+        kinds = [k for offer in offers for k in offer]
+        assert sorted(kinds) == ["HELP_COFFEE", "HELP_RESUME"]  # each once, whoever offered it

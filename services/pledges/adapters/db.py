@@ -27,7 +27,7 @@ def record_id(*parts: str) -> str:
 
 
 REVIEWS, REVIEW_ENDS, COFFEES, SLOTS = "reviews", "review_ends", "coffees", "slots"
-DOCUMENTS, HELPERS = "documents", "helpers"
+DOCUMENTS, HELPERS, SEEKER_OFFERS, COFFEE_REQUESTS = "documents", "helpers", "seeker_offers", "coffee_requests"
 
 
 def coll(name: str) -> Collection[Doc]:
@@ -78,6 +78,11 @@ def seekers() -> Collection[Doc]:
     return coll("seekers")
 
 
+def seeker_offers() -> Collection[Doc]:
+    """Per job seeker: `{profile_id}:wanted:{kind}` and `{profile_id}:offer:{n}` (the n-th offer made)."""
+    return coll(SEEKER_OFFERS)
+
+
 def helper_reviews() -> Collection[Doc]:
     """Per helper (`_id` = helper id): the ids of the reviews assigned to them, so listing them reads by `_id`."""
     return coll("helper_reviews")
@@ -103,7 +108,8 @@ def outbox_archive() -> Collection[Doc]:
 
 
 COLLECTIONS = (
-    "helpers", "pledges", "documents", "coffee_requests", "reviews", "coffees", "seekers", "helper_reviews",
+    "helpers", "pledges", "documents", "coffee_requests", "reviews", "coffees", "seekers", "seeker_offers",
+    "helper_reviews",
     "seeker_documents", "unsubscribed", "outbox_archive", "outbox",
 )
 

@@ -36,16 +36,18 @@ def read_document(document_id: str) -> dict[str, Any] | None:
 
 
 def set_coffee(
-    profile_id: str, email: str, opt_in: bool, rome_code: str, city: Place, mobility: AreaType, now: dt.datetime
+    profile_id: str, email: str, opt_in: bool, rome_code: str, city: Place, mobility: AreaType, now: dt.datetime,
+    outbox_entry: str | None = None,
 ) -> dict[str, Any]:
-    """The coffee request after the change; its `version` counts the changes."""
+    """The coffee request after the change (naming the entry of its event); its `version` counts the changes."""
     doc = db.coffee_requests().find_one_and_update(
         {"_id": profile_id},
         {"$set": {"email": email.casefold(), "active": opt_in, "rome_code": rome_code,
                   "city": {"name": city.city, "departement_id": city.departement_id}, "mobility_area": mobility.value,
                   "updated_at": now},
          "$setOnInsert": {"created_at": now, "matched": False},
-         "$inc": {"version": 1}},
+         "$inc": {"version": 1},
+         **({"$push": {"outbox_entries": outbox_entry}} if outbox_entry else {})},
         upsert=True, return_document=ReturnDocument.AFTER,
     )
     assert doc is not None  # upserted

@@ -28,7 +28,7 @@ from typing import Any
 
 from pymongo.collection import Collection
 
-from services.pledges.adapters import db
+from services.pledges.adapters import db, seekers
 from services.pledges.adapters.helpers_repo import redacted_email
 from services.pledges.config import PledgesSettings
 from services.pledges.domain.kinds import ReviewState
@@ -70,6 +70,13 @@ def _pick(doc: dict[str, Any] | None, *fields: str, id_as: str | None = None) ->
     return result
 
 
+def _offers(person_id: str) -> dict[str, Any] | None:
+    found = seekers.read(person_id)
+    if not (found["email"] or found["wanted"] or found["offered"]):
+        return None
+    return _pick({k: v for k, v in found.items() if v is not None}, "email", "wanted", "offered", "created_at")
+
+
 def _picked(docs: list[dict[str, Any]], *fields: str, id_as: str | None = None) -> list[dict[str, Any]]:
     return [p for p in (_pick(d, *fields, id_as=id_as) for d in docs) if p is not None]
 
@@ -83,7 +90,7 @@ def export_person(person_id: str) -> dict[str, Any]:
     return {
         "person_id": person_id,
         "job_seeker": {
-            "offers": _pick(db.seekers().find_one({"_id": person_id}), "email", "wanted", "offered", "created_at"),
+            "offers": _offers(person_id),
             "documents": _picked(
                 list(db.documents().find({"profile_id": person_id}, {"data": 0})),
                 "kind", "filename", "media_type", "size", "email", "created_at", id_as="document_id",
@@ -286,6 +293,8 @@ def erase_person(person_id: str, now: dt.datetime, settings: PledgesSettings) ->
     counts["seeker_documents"] += db.seeker_documents().delete_one({"_id": person_id}).deleted_count
     counts["coffee_requests"] += db.coffee_requests().delete_one({"_id": person_id}).deleted_count
     counts["seekers"] += db.seekers().delete_one({"_id": person_id}).deleted_count
+    counts["seeker_offers"] += db.seeker_offers().delete_many(
+        {"_id": {"$in": seekers.offer_ids(person_id)}}).deleted_count
 
     # Reviews (read after the requests are gone, so one assigned meanwhile is found too), then the rest.
     # Their name is looked for in the texts they wrote only: elsewhere a name like "Bob" is not theirs.
