@@ -243,16 +243,18 @@ def read_review(review: str) -> dict[str, Any] | None:
     return found
 
 
-def _end(review: str, outcome: ReviewState, now: dt.datetime, outbox_entry: str | None) -> bool:
+def _end(review: str, outcome: ReviewState, now: dt.datetime, outbox_entry: str | None, text: str | None = None
+         ) -> bool:
     """Claims the end of a review: the API (submission) and the worker (time-out) may race, and FerretDB's
-    conditional updates are not exclusive across connections; a unique `_id` is. The claim names the entry of the
-    end's events: they leave only if it was won."""
+    conditional updates are not exclusive across connections; a unique `_id` is. The claim holds what it decided
+    (the text, until it is on the review) and names the entry of the end's events: they leave only if it won."""
     current = db.reviews().find_one({"_id": review}, {"state": 1})
     if current is None or current["state"] != ReviewState.SENT.value:
         return False
+    claim = {"_id": review, "outcome": outcome.value, "at": now,
+             "outbox_entries": [outbox_entry] if outbox_entry else [], **({"text": text} if text is not None else {})}
     try:
-        db.review_ends().insert_one({"_id": review, "outcome": outcome.value, "at": now,
-                                     "outbox_entries": [outbox_entry] if outbox_entry else []})
+        db.review_ends().insert_one(claim)
     except DuplicateKeyError:
         return False
     return True
@@ -264,19 +266,44 @@ def _mark_done(*slots: str | None) -> None:
             db.slots().update_one({"_id": slot}, {"$set": {"done": True}})  # its holder is the only writer
 
 
-def complete_review(review: str, text: str, now: dt.datetime, outbox_entry: str | None = None) -> dict[str, Any] | None:
-    """SENT → DONE exactly once; None when the review is not SENT any more."""
-    if not _end(review, ReviewState.DONE, now, outbox_entry):
+def finish_end(review: str) -> dict[str, Any] | None:
+    """Applies what the review's end claim decided while the review still reads SENT, and returns the review it
+    changed (None: nothing to do). The claimant does it at once; what a claimant that died left undone is done by
+    the next caller that looks (a submission, the time-out sweep, an erasure). Doing it twice changes nothing."""
+    claim = db.review_ends().find_one({"_id": review})
+    if claim is None:
         return None
-    done: dict[str, Any] | None = db.reviews().find_one_and_update(
+    if claim["outcome"] == ReviewState.DONE.value:
+        done: dict[str, Any] | None = db.reviews().find_one_and_update(
+            {"_id": review, "state": ReviewState.SENT.value},
+            {"$set": {"state": ReviewState.DONE.value, "text": claim.get("text", ""), "done_at": claim["at"]}},
+            return_document=ReturnDocument.AFTER,
+        )
+        if done is not None:
+            _mark_done(done.get("document_slot"), done.get("pledge_slot"))
+            recount_document(done["document_id"])
+            recount_pledge(done["pledge_id"])
+        if "text" in claim:  # on the review now: the claim keeps no copy
+            db.review_ends().update_one({"_id": review}, {"$unset": {"text": ""}})
+        return done
+    timed_out: dict[str, Any] | None = db.reviews().find_one_and_update(
         {"_id": review, "state": ReviewState.SENT.value},
-        {"$set": {"state": ReviewState.DONE.value, "text": text, "done_at": now}},
+        {"$set": {"state": ReviewState.TIME_OUT.value, "timed_out_at": claim["at"]}},
         return_document=ReturnDocument.AFTER,
     )
-    if done is not None:
-        _mark_done(done.get("document_slot"), done.get("pledge_slot"))
-        recount_document(done["document_id"])
-        recount_pledge(done["pledge_id"])
+    if timed_out is not None:
+        _release(review, timed_out.get("document_slot"), timed_out.get("pledge_slot"))
+        recount_document(timed_out["document_id"])
+        recount_pledge(timed_out["pledge_id"])
+    return timed_out
+
+
+def complete_review(review: str, text: str, now: dt.datetime, outbox_entry: str | None = None) -> dict[str, Any] | None:
+    """SENT → DONE exactly once; None when the review is not SENT any more, or its end was claimed already."""
+    if not _end(review, ReviewState.DONE, now, outbox_entry, text):
+        finish_end(review)
+        return None
+    done: dict[str, Any] | None = finish_end(review) or db.reviews().find_one({"_id": review})  # won: it is DONE
     return done
 
 
@@ -294,22 +321,12 @@ def due_reviews(now: dt.datetime, timeout: dt.timedelta, limit: int = 100) -> li
 
 def time_out_review(review: str, now: dt.datetime, outbox_entry: str | None = None) -> dict[str, Any] | None:
     """SENT → TIME_OUT; gives back the document's slot (not to the same helper: the review id stays taken) and
-    the pledge's. None when the review is not SENT any more, or another caller claimed its time-out; a time-out
-    claimed by a process that died before the rest is finished here (it is what the claim decided)."""
+    the pledge's. None when the review is not SENT any more, or its end was claimed already (what that claim
+    decided is finished here if its claimant died)."""
     won = _end(review, ReviewState.TIME_OUT, now, outbox_entry)
-    claim = db.review_ends().find_one({"_id": review}, {"outcome": 1})
-    if claim is None or claim["outcome"] != ReviewState.TIME_OUT.value:
-        return None
-    timed_out: dict[str, Any] | None = db.reviews().find_one_and_update(
-        {"_id": review, "state": ReviewState.SENT.value},
-        {"$set": {"state": ReviewState.TIME_OUT.value, "timed_out_at": now}},
-        return_document=ReturnDocument.AFTER,
-    )
-    if timed_out is not None:
-        _release(review, timed_out.get("document_slot"), timed_out.get("pledge_slot"))
-        recount_document(timed_out["document_id"])
-        recount_pledge(timed_out["pledge_id"])
-    return timed_out if won else None
+    finished = finish_end(review)
+    return finished if won else None
+
 
 
 def release_orphan_slots(now: dt.datetime, age: dt.timedelta) -> int:

@@ -303,6 +303,7 @@ def erase_person(person_id: str, now: dt.datetime, settings: PledgesSettings) ->
     for review in reviews:
         if review["state"] == ReviewState.SENT.value:
             time_out(review["_id"], now, settings)
+            review = db.reviews().find_one({"_id": review["_id"]}) or review  # ended, maybe DONE by a dead claimant
         update: dict[str, Any] = {}
         unset: dict[str, str] = {}
         if review["profile_id"] == person_id:
