@@ -314,6 +314,12 @@ def forget_addresses(review: str, *, owner: bool, helper: str | None) -> None:
         db.reviews().update_one({"_id": review}, {"$set": change})
 
 
+def forget_coffee_addresses(coffee: str, *, seeker: bool, helper: str | None) -> None:
+    change = {**({"seeker_email": ""} if seeker else {}), **({"helper_email": helper} if helper else {})}
+    if change:
+        db.coffees().update_one({"_id": coffee}, {"$set": change})
+
+
 def due_reviews(now: dt.datetime, timeout: dt.timedelta, limit: int = 100) -> list[str]:
     query = {"state": ReviewState.SENT.value, "sent_at": {"$lt": now - timeout}}
     return [r["_id"] for r in db.reviews().find(query, {"_id": 1}).limit(limit)]

@@ -1,9 +1,9 @@
 """The events and emails of the pledges context, made by the platform's event factory, and their way out: the
-outbox. A change that is its own state document (a review assigned or ended, a coffee, a fulfilment, a document)
-stages its entry first and the state document names it (`outbox_entries`) in the same write, so a crash between
-the two loses nothing: the relay sends an entry only once its state is stored, and drops it if that never
-happens (`shared/messaging/outbox.py`). Idempotent announcements (the same ids each time) are queued with
-`publish`, under a deterministic entry id (writing it again is harmless)."""
+outbox. A change (a document uploaded, a coffee chosen or matched, a helper registered, a review assigned or ended,
+a fulfilment, an offer) stages its entry first and its state document names it (`outbox_entries`) in the same
+write, so a crash between the two loses nothing: the relay sends an entry only once its state is stored, and
+drops it if that never happens (`shared/messaging/outbox.py`). Announcements made before their state (a helper's
+unsubscription, the same ids each time) are queued with `publish`, under a deterministic entry id."""
 
 from __future__ import annotations
 

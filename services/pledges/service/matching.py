@@ -115,6 +115,10 @@ def _store_coffee(match: Match, now: dt.datetime, settings: PledgesSettings) -> 
         return False
     if not assignments.store_coffee(coffee, stage(_announce_coffee(coffee, settings), db.COFFEES, coffee["_id"])):
         return False
+    seeker, helper = db.erased(coffee["profile_id"]), db.erased(coffee["helper_id"])
+    if seeker or helper:  # erased meanwhile (see `_unless_erased`): their address goes
+        assignments.forget_coffee_addresses(coffee["_id"], seeker=seeker, helper=redacted_email(coffee["helper_id"])
+                                            if helper else None)
     fulfil(coffee["pledge_id"], now, settings)  # the introduction is the coffee's match
     return True
 
