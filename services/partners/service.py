@@ -296,6 +296,8 @@ class Sender:
                     endpoint = endpoints[item.partner]
                     if not endpoint.enabled or item.next_at > now:
                         return
+                    if not await run_sync(self.store.claim_attempt, docs[item.id], now):
+                        return  # another sender has this lane
                     outcome = await self._attempt(item, docs[item.id], endpoint)
                     outcomes.append(outcome)
                     if outcome.status == "retrying":  # the person's next events wait for this one

@@ -2,7 +2,8 @@
 
 FerretDB has no multi-document transactions, so an outbox entry is bound to the state it describes instead:
 1. the entry (its records, a fresh id, and `requires`: the state document it belongs to) is inserted first;
-2. the state document is written with `outbox_entry` = that id (one atomic write);
+2. the state document is written with `outbox_entry` = that id, or with that id in its `outbox_entries` list (a
+   document that changes several times, each change with its events), in one atomic write;
 3. the relay sends the entry's records, waits for Kafka's acknowledgements, then deletes the entry.
 A crash between 1 and 2, or a state write that was refused (a duplicate), leaves an entry whose state document
 does not name it: the relay drops it once it is older than `ORPHAN_AGE`. Entries without `requires` (state
@@ -77,11 +78,15 @@ class Outbox:
 
     def pending(self, limit: int, now: dt.datetime) -> list[Doc]:
         """The oldest entries still to send whose state is stored; drops the orphans."""
-        found = []
-        for entry in self.collection().find().sort("created_at", 1).limit(limit):
+        found: list[Doc] = []
+        # Young orphans (races lost by other processes) do not count against the limit: they must not hold back
+        # the stored entries behind them for a minute.
+        for entry in self.collection().find().sort("created_at", 1):
             state = self._state(entry)
             if state == "stored":
                 found.append(entry)
+                if len(found) == limit:
+                    break
             elif state == "orphan" and as_utc(entry["created_at"]) < now - ORPHAN_AGE:
                 self.collection().delete_one({"_id": entry["_id"]})
         return found
@@ -91,8 +96,11 @@ class Outbox:
         if required is None:
             return "stored"
         # By `_id` alone (the only filter FerretDB serves without a scan), then compared here.
-        doc = self._database()[required["collection"]].find_one({"_id": required["id"]}, {"outbox_entry": 1})
-        return "stored" if doc is not None and doc.get("outbox_entry") == entry["_id"] else "orphan"
+        doc = self._database()[required["collection"]].find_one(
+            {"_id": required["id"]}, {"outbox_entry": 1, "outbox_entries": 1})
+        named = doc is not None and (
+            doc.get("outbox_entry") == entry["_id"] or entry["_id"] in doc.get("outbox_entries", []))
+        return "stored" if named else "orphan"
 
     def done(self, entries: list[Doc], now: dt.datetime) -> None:
         """The entries were acknowledged by Kafka: archive them if this outbox keeps history, then delete them."""

@@ -15,6 +15,7 @@ from services.pledges.domain.files import TEXT
 from services.pledges.domain.helpers import Pledge, SignUp
 from services.pledges.domain.kinds import DocumentKind, PledgeKind, ReviewState
 from services.pledges.service import helpers, matching, requests
+from shared.mongo import as_utc
 from tests.support import scratch_db
 
 pytestmark = [pytest.mark.integration]
@@ -48,7 +49,23 @@ def test_a_time_out_that_claimed_first_wins_over_a_late_submission(review_id: st
     db.review_ends().insert_one({"_id": review_id, "outcome": ReviewState.TIME_OUT.value, "at": NOW})
     assert db.reviews().find_one({"_id": review_id}, {"state": 1}) == {"_id": review_id, "state": "SENT"}
     assert assignments.complete_review(review_id, "Trop tard, mais voici mon avis.", NOW) is None
-    assert db.reviews().find_one({"_id": review_id}, {"state": 1, "text": 1}) == {"_id": review_id, "state": "SENT"}
+    # The late submission finished what the claim decided (the worker may have died), and kept no text.
+    assert db.reviews().find_one({"_id": review_id}, {"state": 1, "text": 1}) == {
+        "_id": review_id, "state": "TIME_OUT"}
+
+
+def test_a_submission_whose_process_died_after_claiming_is_finished_by_the_sweep(review_id: str) -> None:
+    # The API claimed the end with the text (its events named by the claim) and died before writing the review.
+    text = "Mettez vos projets en premier."
+    db.review_ends().insert_one({"_id": review_id, "outcome": ReviewState.DONE.value, "at": NOW, "text": text})
+    late = NOW + dt.timedelta(seconds=SETTINGS.review_timeout_seconds + 1)
+    assert matching.time_out_due(late, SETTINGS) == 0  # not timed out: done, as the claim decided
+    review = db.reviews().find_one({"_id": review_id})
+    assert review is not None
+    assert (review["state"], review["text"], as_utc(review["done_at"])) == ("DONE", text, NOW)
+    assert "text" not in db.review_ends().find_one({"_id": review_id})  # type: ignore[operator]
+    assert db.pledges().find_one({"_id": review["pledge_id"]}, {"_id": 0, "free": 1, "done": 1}) == {
+        "free": 0, "done": 1}
 
 
 def test_a_submitted_review_cannot_time_out_afterwards(review_id: str) -> None:

@@ -17,6 +17,7 @@ from pymongo.collection import Collection
 from pymongo.errors import DuplicateKeyError
 
 from services.notifier.domain.delivery import PENDING, State
+from shared.mongo import as_utc
 
 Doc = dict[str, Any]
 COLLECTIONS = ("notifications", "unsubscribed", "recipients")
@@ -29,6 +30,11 @@ def _coll(name: str) -> Collection[Doc]:
 
 def notifications() -> Collection[Doc]:
     return _coll("notifications")
+
+
+def claims() -> Collection[Doc]:
+    """The attempt rounds claimed (`{key}:{round}`): a retry or a take-over is one unique insert."""
+    return _coll("notification_claims")
 
 
 def unsubscribed() -> Collection[Doc]:
@@ -91,12 +97,25 @@ def claim(key: str, category: str, payload: Doc, now: dt.datetime) -> bool:
         return False
 
 
+def _claim_round(record: Doc, now: dt.datetime) -> bool:
+    """Claims the record's next attempt round by a unique insert (`{key}:{round}`): two notifiers retrying or
+    taking over the same email at once cannot both win, where a conditional update would let both through on
+    FerretDB. The winner writes the round on the record."""
+    number = int(record.get("round", 0)) + 1
+    try:
+        claims().insert_one({"_id": f"{record['_id']}:{number}", "at": now})
+    except DuplicateKeyError:
+        return False
+    notifications().update_one({"_id": record["_id"]}, {"$set": {
+        "state": State.SENDING.value, "claimed_at": now, "round": number}})
+    return True
+
+
 def take_over(key: str, stale_before: dt.datetime, now: dt.datetime) -> bool:
     """Takes over a SENDING claim older than `stale_before` (its notifier crashed)."""
-    return notifications().find_one_and_update(
-        {"_id": key, "state": State.SENDING.value, "claimed_at": {"$lt": stale_before}},
-        {"$set": {"claimed_at": now}},
-    ) is not None
+    record = notifications().find_one({"_id": key})
+    return (record is not None and record["state"] == State.SENDING.value
+            and as_utc(record["claimed_at"]) < stale_before and _claim_round(record, now))
 
 
 def sent(key: str, kept: Doc, attempts: int, now: dt.datetime) -> None:
@@ -129,10 +148,11 @@ def due(now: dt.datetime, limit: int) -> list[Doc]:
 
 
 def claim_retry(key: str, now: dt.datetime) -> Doc | None:
-    found: Doc | None = notifications().find_one_and_update(
-        {"_id": key, "state": State.FAILED.value}, {"$set": {"state": State.SENDING.value, "claimed_at": now}}
-    )
-    return found
+    """The FAILED record, now SENDING for this caller only; None when it is not FAILED or another caller won."""
+    record = notifications().find_one({"_id": key})
+    if record is None or record["state"] != State.FAILED.value or not _claim_round(record, now):
+        return None
+    return record
 
 
 def of_recipient(recipient_id: str) -> list[Doc]:

@@ -18,6 +18,7 @@ from typing import Any
 
 from pymongo import MongoClient, UpdateOne
 from pymongo.database import Database
+from pymongo.errors import DuplicateKeyError
 
 from shared.crypto.keystore import IDS_PER_QUERY
 from shared.mongo import MAX_WRITES_PER_COMMAND, as_utc, insert_ignoring_duplicates
@@ -43,6 +44,7 @@ class Store:
         self.recipients = db["recipients"]
         self.queue = db["queue"]
         self.log = db["log"]
+        self.attempts = db["delivery_attempts"]
 
     @classmethod
     def open(cls, url: str, db: str) -> Store:
@@ -85,6 +87,16 @@ class Store:
             insert_ignoring_duplicates(self.log, [_log_entry(d) for d in chunk])
         return sum(insert_ignoring_duplicates(self.queue, docs[s:s + MAX_WRITES_PER_COMMAND])
                    for s in range(0, len(docs), MAX_WRITES_PER_COMMAND))
+
+    def claim_attempt(self, delivery: Doc, now: dt.datetime) -> bool:
+        """Claims one attempt at a queued delivery (`{id}:{seq}:{attempts}`: a replay has a new `seq`) by a unique
+        insert, so two senders reading the same queue never post it twice; False when another one has it."""
+        try:
+            self.attempts.insert_one(
+                {"_id": f"{delivery['_id']}:{delivery['seq']}:{delivery['attempts']}", "at": now})
+        except DuplicateKeyError:
+            return False
+        return True
 
     def queued(self) -> list[Doc]:
         return [{**d, "next_at": as_utc(d["next_at"]), "created_at": as_utc(d["created_at"])}

@@ -1,7 +1,8 @@
 """The pledges service's collections (raw pymongo over the mongoengine connection), their indexes and the
 outbox its events leave through.
 
-FerretDB has no transactions: every guarantee comes from single-document conditional updates."""
+FerretDB has no transactions, and its conditional updates are not exclusive across connections: every decision two
+processes may race on is the insert of a deterministic `_id` (see `assignments.py`)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,10 @@ OUTBOX = Outbox(get_db, archive="outbox_archive")
 def record_id(*parts: str) -> str:
     """A deterministic id (a review of a document by a pledge, a pledge of a helper): a replay finds it taken."""
     return str(uuid.uuid5(EVENT_IDS, ":".join(("/services/pledges", *parts))))
+
+
+REVIEWS, REVIEW_ENDS, COFFEES, SLOTS = "reviews", "review_ends", "coffees", "slots"
+DOCUMENTS, HELPERS, SEEKER_OFFERS, COFFEE_REQUESTS = "documents", "helpers", "seeker_offers", "coffee_requests"
 
 
 def coll(name: str) -> Collection[Doc]:
@@ -55,12 +60,27 @@ def review_ends() -> Collection[Doc]:
     return coll("review_ends")
 
 
+def slots() -> Collection[Doc]:
+    """Claims of capacity, one per taken slot (`{pledge or document id}:slot:{n}`), and fulfilments; ids only."""
+    return coll("slots")
+
+
+def migrations() -> Collection[Doc]:
+    """One document per one-off data migration run on this database (its claim)."""
+    return coll("migrations")
+
+
 def coffees() -> Collection[Doc]:
     return coll("coffees")
 
 
 def seekers() -> Collection[Doc]:
     return coll("seekers")
+
+
+def seeker_offers() -> Collection[Doc]:
+    """Per job seeker: `{profile_id}:wanted:{kind}` and `{profile_id}:offer:{n}` (the n-th offer made)."""
+    return coll(SEEKER_OFFERS)
 
 
 def helper_reviews() -> Collection[Doc]:
@@ -88,7 +108,8 @@ def outbox_archive() -> Collection[Doc]:
 
 
 COLLECTIONS = (
-    "helpers", "pledges", "documents", "coffee_requests", "reviews", "coffees", "seekers", "helper_reviews",
+    "helpers", "pledges", "documents", "coffee_requests", "reviews", "coffees", "seekers", "seeker_offers",
+    "helper_reviews",
     "seeker_documents", "unsubscribed", "outbox_archive", "outbox",
 )
 

@@ -27,14 +27,14 @@ def pledges_of(helper_id: str) -> list[dict[str, Any]]:
     return list(db.pledges().find({"helper_id": helper_id}).sort("kind", 1))
 
 
-def insert(helper_id: str, email: str, sign_up: SignUp, now: dt.datetime) -> None:
+def insert(helper_id: str, email: str, sign_up: SignUp, now: dt.datetime, outbox_entry: str | None = None) -> None:
     """Stores the helper and their active pledges; AlreadyDone when the account or the address is a helper's."""
     cities = [{"name": c.city, "departement_id": c.departement_id} for c in sign_up.cities]
     try:
         db.helpers().insert_one({
             "_id": helper_id, "email": email, "name": sign_up.name, "cities": cities, "remote": sign_up.remote,
             "domains": list(sign_up.domains), "confirmed": True, "confirmed_at": now, "unsubscribed": False,
-            "created_at": now,
+            "created_at": now, "outbox_entries": [outbox_entry] if outbox_entry else [],
         })
     except DuplicateKeyError:
         raise AlreadyDone("this person is already registered as a helper") from None

@@ -17,7 +17,7 @@ from shared.schemas.profile import AreaType
 
 def insert_document(
     document_id: str, profile_id: str, email: str, kind: DocumentKind, filename: str, media_type: str, content: bytes,
-    now: dt.datetime,
+    now: dt.datetime, outbox_entry: str | None = None,
 ) -> None:
     # Indexed before it exists: a listing skips ids not stored yet, never misses a stored document.
     db.seeker_documents().update_one(
@@ -27,6 +27,7 @@ def insert_document(
         "_id": document_id, "profile_id": profile_id, "email": email.casefold(), "kind": kind.value,
         "filename": filename[:200], "media_type": media_type, "size": len(content), "data": Binary(content),
         "created_at": now, "taken": 0, "done": 0, "reviewers": [], "review_ids": [],
+        "outbox_entries": [outbox_entry] if outbox_entry else [],
     })
 
 
@@ -35,16 +36,18 @@ def read_document(document_id: str) -> dict[str, Any] | None:
 
 
 def set_coffee(
-    profile_id: str, email: str, opt_in: bool, rome_code: str, city: Place, mobility: AreaType, now: dt.datetime
+    profile_id: str, email: str, opt_in: bool, rome_code: str, city: Place, mobility: AreaType, now: dt.datetime,
+    outbox_entry: str | None = None,
 ) -> dict[str, Any]:
-    """The coffee request after the change; its `version` counts the changes."""
+    """The coffee request after the change (naming the entry of its event); its `version` counts the changes."""
     doc = db.coffee_requests().find_one_and_update(
         {"_id": profile_id},
         {"$set": {"email": email.casefold(), "active": opt_in, "rome_code": rome_code,
                   "city": {"name": city.city, "departement_id": city.departement_id}, "mobility_area": mobility.value,
                   "updated_at": now},
          "$setOnInsert": {"created_at": now, "matched": False},
-         "$inc": {"version": 1}},
+         "$inc": {"version": 1},
+         **({"$push": {"outbox_entries": outbox_entry}} if outbox_entry else {})},
         upsert=True, return_document=ReturnDocument.AFTER,
     )
     assert doc is not None  # upserted

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from services.pledges import metrics
+from services.pledges.adapters import assignments
 from services.pledges.adapters.db import OUTBOX, ensure_indexes
 from services.pledges.config import PledgesSettings
 from services.pledges.domain.kinds import PledgeKind
@@ -21,7 +22,7 @@ from shared.messaging.consumer import Consumer, Output, attach
 from shared.messaging.contracts import Topic
 from shared.messaging.envelope import Envelope
 from shared.messaging.factory import EventFactory
-from shared.messaging.outbox import Relay
+from shared.messaging.outbox import ORPHAN_AGE, Relay
 from shared.messaging.privacy import PrivacyAnswers
 from shared.messaging.worker import create_faust_app, run_worker
 from shared.mongo import connect, run_sync
@@ -55,7 +56,9 @@ class Storing(Consumer[Any]):
 
 
 def sweep() -> None:
-    """Times out late reviews, and matches whatever a lost trigger or a lost race left open."""
+    """Gives back the slots of matches a dead process never stored, times out late reviews, and matches whatever a
+    lost trigger or a lost race left open."""
+    assignments.release_orphan_slots(now(), ORPHAN_AGE)
     timed_out = matching.time_out_due(now(), settings)
     matched = sum(matching.run_pass(kind, now(), settings) for kind in PledgeKind)
     if timed_out or matched:
@@ -86,6 +89,7 @@ async def figures_forever() -> None:
 def main() -> None:
     connect(settings.mongo_url, settings.mongo_db)
     ensure_indexes()
+    assignments.backfill_slots(now())
     factory = EventFactory(settings.service_name, settings.public_url)
     attach(app, Storing("pledges-offers", DIAGNOSIS_COMPLETED, offers.offer_after_diagnosis), factory)
     attach(app, Storing("pledges-offers", ADVICE_GENERATED, offers.offer_after_advice), factory)

@@ -1,5 +1,9 @@
 """The events and emails of the pledges context, made by the platform's event factory, and their way out: the
-outbox, written after the state they describe under a deterministic entry id (writing it again is harmless)."""
+outbox. A change (a document uploaded, a coffee chosen or matched, a helper registered, a review assigned or ended,
+a fulfilment, an offer) stages its entry first and its state document names it (`outbox_entries`) in the same
+write, so a crash between the two loses nothing: the relay sends an entry only once its state is stored, and
+drops it if that never happens (`shared/messaging/outbox.py`). Announcements made before their state (a helper's
+unsubscription, the same ids each time) are queued with `publish`, under a deterministic entry id."""
 
 from __future__ import annotations
 
@@ -50,6 +54,16 @@ def notification(
         idempotency_key=key, recipient_id=recipient_id, to=to, subject=subject, text=text, category=category
     )
     return [event(settings, NOTIFICATIONS.event_types[0], recipient_id, note.sealed(data_key), key, cause)]
+
+
+def stage(events: list[Outgoing], collection: str, doc_id: str) -> str | None:
+    """Stores the entry of a state change before the change; returns the id its state document must name (None:
+    nothing to send)."""
+    if not events:
+        return None
+    entry = Outbox.entry(events, dt.datetime.now(dt.UTC), requires=(collection, doc_id))
+    OUTBOX.add([entry])
+    return str(entry["_id"])
 
 
 def publish(events: list[Outgoing]) -> None:

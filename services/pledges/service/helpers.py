@@ -10,7 +10,7 @@ from services.pledges.config import PledgesSettings
 from services.pledges.domain import emails
 from services.pledges.domain.errors import Erased, NotFound, Over
 from services.pledges.domain.helpers import UNSUBSCRIBE, SignUp
-from services.pledges.service.events import event, notification, publish
+from services.pledges.service.events import event, notification, publish, stage
 from shared.auth.links import LinkError, sign, verify
 from shared.schemas.pledges import HelperChanged, PledgeRef
 
@@ -25,19 +25,19 @@ def register(helper_id: str, email: str, sign_up: SignUp, now: dt.datetime, sett
     if db.erased(helper_id):
         raise Erased
     email = email.casefold()
-    helpers_repo.insert(helper_id, email, sign_up, now)
     ordered = sorted(sign_up.pledges, key=lambda p: p.kind.value)
     refs = [PledgeRef(pledge_id=helpers_repo.pledge_id(helper_id, p.kind.value), kind=p.kind.value,
                       capacity=p.capacity) for p in ordered]
     changed = HelperChanged(helper_id=helper_id, pledges=refs)
     welcome = emails.welcome(sign_up.name, (p.kind for p in sign_up.pledges), settings.public_url,
                              unsubscribe_link(settings, helper_id, now))
-    publish([
+    entry = stage([
         event(settings, "helper.registered", helper_id, changed, helper_id),
         # Matching starts on `helper.confirmed`: sign-in verified the email, so it follows at once.
         event(settings, "helper.confirmed", helper_id, changed, helper_id),
         *notification(settings, f"helper-welcome:{helper_id}", helper_id, email, welcome, "helper-welcome"),
-    ])
+    ], db.HELPERS, helper_id)
+    helpers_repo.insert(helper_id, email, sign_up, now, entry)
     return helper_id
 
 

@@ -1,24 +1,23 @@
-"""Matching: a pass reads the open requests and pledges of one kind, applies the pure rules, stores each match
-atomically and queues its events and emails. Passes are idempotent: a replayed trigger finds nothing left to match.
+"""Matching: a pass reads the open requests and pledges of one kind, applies the pure rules, and stores each match
+with its events and emails. Passes are idempotent: a replayed trigger finds nothing left to match.
 
-FerretDB 1.24 (SQLite) runs findAndModify and `$inc` as read-then-write without a lock: 8 threads taking the last
-slot of one pledge at once gave 2 to 6 "winners" in 17 of 20 trials, and the stored counter showed one. So this
-worker's passes and time-outs run one at a time (one lock, `MATCHING`), and the platform runs one pledges worker. On
-MongoDB (docker-compose) the conditional updates are atomic on their own."""
+Passes, time-outs and erasures may run at once, in threads and in several worker processes: each match takes its
+slots by unique inserts (`adapters/assignments.py`), so no lock is needed and capacities hold across processes
+(`tests/integration/test_concurrency_pledges.py`)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from collections.abc import Iterable
 from typing import Any
 
-from services.pledges.adapters import assignments
+from services.pledges.adapters import assignments, db
+from services.pledges.adapters.helpers_repo import redacted_email
 from services.pledges.config import PledgesSettings
 from services.pledges.domain import emails
-from services.pledges.domain.kinds import REVIEWED_KIND, DocumentKind, PledgeKind
-from services.pledges.domain.matching import match_coffees, match_documents
-from services.pledges.service.events import event, notification, publish
+from services.pledges.domain.kinds import REVIEWED_KIND, DocumentKind, PledgeKind, ReviewState
+from services.pledges.domain.matching import Match, match_coffees, match_documents
+from services.pledges.service.events import event, notification, stage
 from shared.messaging.envelope import Envelope
 from shared.messaging.factory import Outgoing
 from shared.schemas.pledges import (
@@ -29,8 +28,6 @@ from shared.schemas.pledges import (
     PledgeFulfilled,
     ReviewChanged,
 )
-
-MATCHING = threading.Lock()
 
 
 def review_event(settings: PledgesSettings, type_: str, review: dict[str, Any]) -> Outgoing:
@@ -91,41 +88,71 @@ def match(events: list[Envelope[Any]], now: dt.datetime, settings: PledgesSettin
 
 def run_pass(kind: PledgeKind, now: dt.datetime, settings: PledgesSettings) -> int:
     """One matching pass for one kind; returns how many matches were stored."""
-    with MATCHING:
-        return _run_pass(kind, now, settings)
-
-
-def _run_pass(kind: PledgeKind, now: dt.datetime, settings: PledgesSettings) -> int:
     pledges = assignments.open_pledges(kind)
     if not pledges:
         return 0
-    stored = 0
     if kind == PledgeKind.HELP_COFFEE:
-        for found in match_coffees(assignments.open_coffee_requests(), pledges):
-            coffee = assignments.assign_coffee(found, now)
-            if coffee is not None:
-                stored += 1
-                fulfilled = assignments.count_done(found.pledge_id)  # the introduction is the coffee's match
-                publish([*_announce_coffee(coffee, settings),
-                         *([fulfilled_event(settings, fulfilled)] if fulfilled else [])])
-        return stored
-    for found in match_documents(assignments.open_documents(kind), pledges):
-        review = assignments.assign_review(found, now)
-        if review is not None:
-            stored += 1
-            publish(_announce_review(review, settings))
-    return stored
+        found = match_coffees(assignments.open_coffee_requests(), pledges)
+        return sum(_store_coffee(match, now, settings) for match in found)
+    return sum(_store_review(match, now, settings) for match in match_documents(assignments.open_documents(kind),
+                                                                                 pledges))
+
+
+def _store_review(match: Match, now: dt.datetime, settings: PledgesSettings) -> bool:
+    review = assignments.claim_review(match, now)
+    if review is None:
+        return False
+    entry = stage(_announce_review(review, settings), db.REVIEWS, review["_id"])
+    if not assignments.store_review(review, entry):
+        return False
+    _unless_erased(review, now, settings)
+    return True
+
+
+def _store_coffee(match: Match, now: dt.datetime, settings: PledgesSettings) -> bool:
+    coffee = assignments.claim_coffee(match, now)
+    if coffee is None:
+        return False
+    if not assignments.store_coffee(coffee, stage(_announce_coffee(coffee, settings), db.COFFEES, coffee["_id"])):
+        return False
+    seeker, helper = db.erased(coffee["profile_id"]), db.erased(coffee["helper_id"])
+    if seeker or helper:  # erased meanwhile (see `_unless_erased`): their address goes
+        assignments.forget_coffee_addresses(coffee["_id"], seeker=seeker, helper=redacted_email(coffee["helper_id"])
+                                            if helper else None)
+    fulfil(coffee["pledge_id"], now, settings)  # the introduction is the coffee's match
+    return True
+
+
+def fulfil(pledge_id: str, now: dt.datetime, settings: PledgesSettings) -> bool:
+    """Records and announces the pledge's fulfilment once, when all its slots are done."""
+    pledge = assignments.fulfilled_pledge(pledge_id)
+    if pledge is None:
+        return False
+    entry = stage([fulfilled_event(settings, pledge)], db.SLOTS, assignments.fulfilled_id(pledge_id))
+    return assignments.mark_fulfilled(pledge_id, entry, now)
+
+
+def _unless_erased(review: dict[str, Any], now: dt.datetime, settings: PledgesSettings) -> None:
+    """An erasure marks the person first, then looks for their reviews: a review stored after that look sees the
+    mark here, and is ended with the addresses removed (the erasure removes the rest)."""
+    seeker, helper = db.erased(review["profile_id"]), db.erased(review["helper_id"])
+    if seeker or helper:
+        time_out(review["_id"], now, settings)
+        assignments.forget_addresses(review["_id"], owner=seeker, helper=redacted_email(review["helper_id"])
+                                     if helper else None)
 
 
 def time_out_due(now: dt.datetime, settings: PledgesSettings) -> int:
     """SENT reviews older than the time-out become TIME_OUT; their event makes the matcher reassign them."""
-    with MATCHING:
-        due = assignments.due_reviews(now, dt.timedelta(seconds=settings.review_timeout_seconds))
-        return sum(time_out(review_id, now, settings) for review_id in due)
+    due = assignments.due_reviews(now, dt.timedelta(seconds=settings.review_timeout_seconds))
+    return sum(time_out(review_id, now, settings) for review_id in due)
 
 
 def time_out(review_id: str, now: dt.datetime, settings: PledgesSettings) -> bool:
-    review = assignments.time_out_review(review_id, now)
-    if review is not None:
-        publish([review_event(settings, "review.timed-out", review)])
-    return review is not None
+    review = assignments.read_review(review_id)
+    if review is None:
+        return False
+    ended = {**review, "state": ReviewState.TIME_OUT.value}
+    entry = stage([review_event(settings, "review.timed-out", ended)], db.REVIEW_ENDS, review_id) \
+        if review["state"] == ReviewState.SENT.value else None
+    return assignments.time_out_review(review_id, now, entry) is not None

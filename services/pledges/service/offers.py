@@ -13,7 +13,7 @@ from services.pledges.config import PledgesSettings
 from services.pledges.domain import emails
 from services.pledges.domain.kinds import PledgeKind
 from services.pledges.domain.offers import kinds_for_advice, kinds_for_frustrations
-from services.pledges.service.events import event, notification, publish
+from services.pledges.service.events import event, notification, stage
 from shared.crypto.keystore import person_keys
 from shared.messaging.envelope import Envelope
 from shared.schemas.advice import SealedAdviceGenerated
@@ -30,20 +30,23 @@ def record_and_offer(
     replayed diagnosis must not bring their email back)."""
     if db.erased(profile_id):
         return []
-    seeker = seekers.record(profile_id, email, kinds, now)
-    offered = set(seeker.get("offered", []))
-    new = [PledgeKind(k) for k in seeker.get("wanted", []) if k not in offered]
-    if not new or not seeker.get("email"):
-        return []
-    new.sort(key=list(PledgeKind).index)
-    publish([
-        *(event(settings, "help.offered", profile_id, HelpOffered(profile_id=profile_id, kinds=[k.value]),
-                f"{profile_id}:{k.value}", cause) for k in new),
-        *notification(settings, f"help-offered:{profile_id}:{'+'.join(k.value for k in new)}", profile_id,
-                     seeker["email"], emails.help_offered(new, settings.public_url), "help-offered", cause),
-    ])
-    seekers.offered(profile_id, new)
-    return new
+    seekers.record(profile_id, email, kinds, now)
+    for _ in PledgeKind:  # a race lost means another consumer made an offer: at most one per kind
+        seeker = seekers.read(profile_id)
+        new = [k for k in PledgeKind if k.value in seeker["wanted"] and k.value not in seeker["offered"]]
+        if not new or not seeker["email"]:
+            return []
+        events = [
+            *(event(settings, "help.offered", profile_id, HelpOffered(profile_id=profile_id, kinds=[k.value]),
+                    f"{profile_id}:{k.value}", cause) for k in new),
+            *notification(settings, f"help-offered:{profile_id}:{'+'.join(k.value for k in new)}", profile_id,
+                         seeker["email"], emails.help_offered(new, settings.public_url), "help-offered", cause),
+        ]
+        number = seeker["offers"]
+        entry = stage(events, db.SEEKER_OFFERS, seekers.offer_id(profile_id, number))
+        if seekers.decide_offer(profile_id, number, new, entry, now):
+            return new
+    return []
 
 
 def offer_after_diagnosis(events: list[Envelope[SealedDiagnosisCompleted]], now: dt.datetime,

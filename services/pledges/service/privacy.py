@@ -28,11 +28,11 @@ from typing import Any
 
 from pymongo.collection import Collection
 
-from services.pledges.adapters import db
+from services.pledges.adapters import db, seekers
 from services.pledges.adapters.helpers_repo import redacted_email
 from services.pledges.config import PledgesSettings
 from services.pledges.domain.kinds import ReviewState
-from services.pledges.service.matching import MATCHING, time_out
+from services.pledges.service.matching import time_out
 from services.pledges.service.reviews import done_key
 from shared.crypto.cipher import SealError
 from shared.crypto.keystore import PersonKeys, person_keys
@@ -70,6 +70,13 @@ def _pick(doc: dict[str, Any] | None, *fields: str, id_as: str | None = None) ->
     return result
 
 
+def _offers(person_id: str) -> dict[str, Any] | None:
+    found = seekers.read(person_id)
+    if not (found["email"] or found["wanted"] or found["offered"]):
+        return None
+    return _pick({k: v for k, v in found.items() if v is not None}, "email", "wanted", "offered", "created_at")
+
+
 def _picked(docs: list[dict[str, Any]], *fields: str, id_as: str | None = None) -> list[dict[str, Any]]:
     return [p for p in (_pick(d, *fields, id_as=id_as) for d in docs) if p is not None]
 
@@ -83,7 +90,7 @@ def export_person(person_id: str) -> dict[str, Any]:
     return {
         "person_id": person_id,
         "job_seeker": {
-            "offers": _pick(db.seekers().find_one({"_id": person_id}), "email", "wanted", "offered", "created_at"),
+            "offers": _offers(person_id),
             "documents": _picked(
                 list(db.documents().find({"profile_id": person_id}, {"data": 0})),
                 "kind", "filename", "media_type", "size", "email", "created_at", id_as="document_id",
@@ -257,12 +264,8 @@ def _mailed_addresses(person_id: str, keys: PersonKeys) -> list[Any]:
 
 def erase_person(person_id: str, now: dt.datetime, settings: PledgesSettings) -> dict[str, int]:
     """Erases the person's data (see the module's docstring); returns how many records changed per collection.
-    Erasure times out reviews and frees pledges: the same counters as matching, so it runs between passes."""
-    with MATCHING:
-        return _erase(person_id, now, settings)
-
-
-def _erase(person_id: str, now: dt.datetime, settings: PledgesSettings) -> dict[str, int]:
+    It runs beside matching passes: a review stored after its look for the person's reviews is ended by the
+    matcher (`matching._unless_erased`), which sees the mark written here first."""
     counts: Counter[str] = Counter()
     counts["unsubscribed"] += _mark_erased(person_id, now)
     keys = person_keys(settings)
@@ -290,6 +293,8 @@ def _erase(person_id: str, now: dt.datetime, settings: PledgesSettings) -> dict[
     counts["seeker_documents"] += db.seeker_documents().delete_one({"_id": person_id}).deleted_count
     counts["coffee_requests"] += db.coffee_requests().delete_one({"_id": person_id}).deleted_count
     counts["seekers"] += db.seekers().delete_one({"_id": person_id}).deleted_count
+    counts["seeker_offers"] += db.seeker_offers().delete_many(
+        {"_id": {"$in": seekers.offer_ids(person_id)}}).deleted_count
 
     # Reviews (read after the requests are gone, so one assigned meanwhile is found too), then the rest.
     # Their name is looked for in the texts they wrote only: elsewhere a name like "Bob" is not theirs.
@@ -298,6 +303,7 @@ def _erase(person_id: str, now: dt.datetime, settings: PledgesSettings) -> dict[
     for review in reviews:
         if review["state"] == ReviewState.SENT.value:
             time_out(review["_id"], now, settings)
+            review = db.reviews().find_one({"_id": review["_id"]}) or review  # ended, maybe DONE by a dead claimant
         update: dict[str, Any] = {}
         unset: dict[str, str] = {}
         if review["profile_id"] == person_id:

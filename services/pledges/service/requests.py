@@ -11,7 +11,7 @@ from services.pledges.config import PledgesSettings
 from services.pledges.domain.errors import Erased
 from services.pledges.domain.kinds import DocumentKind
 from services.pledges.domain.matching import Place
-from services.pledges.service.events import event, publish
+from services.pledges.service.events import event, stage
 from shared.schemas.pledges import CoffeeChoice, DocumentUploaded
 from shared.schemas.profile import AreaType
 
@@ -23,11 +23,11 @@ def store_document(
     if db.erased(profile_id):
         raise Erased
     document_id = uuid.uuid4().hex
-    requests_repo.insert_document(document_id, profile_id, email, kind, filename, media_type, content, now)
     data = DocumentUploaded(
         document_id=document_id, profile_id=profile_id, kind=kind.value, media_type=media_type, size=len(content)
     )
-    publish([event(settings, "document.uploaded", profile_id, data, document_id)])
+    entry = stage([event(settings, "document.uploaded", profile_id, data, document_id)], db.DOCUMENTS, document_id)
+    requests_repo.insert_document(document_id, profile_id, email, kind, filename, media_type, content, now, entry)
     return document_id
 
 
@@ -35,14 +35,14 @@ def choose_coffee(
     profile_id: str, email: str, opt_in: bool, rome_code: str, city: Place, mobility: AreaType, now: dt.datetime,
     settings: PledgesSettings,
 ) -> dict[str, Any]:
-    """Opt in or out; the version in the event id makes each change its own event."""
+    """Opt in or out: each change is its own event, staged before the change, which names it."""
     if db.erased(profile_id):
         raise Erased
-    doc = requests_repo.set_coffee(profile_id, email, opt_in, rome_code, city, mobility, now)
     data = CoffeeChoice(profile_id=profile_id, rome_code=rome_code, departement_id=city.departement_id)
     type_ = "coffee.opted-in" if opt_in else "coffee.opted-out"
-    publish([event(settings, type_, profile_id, data, f"{profile_id}:{doc['version']}")])
-    return doc
+    change = f"{profile_id}:{uuid.uuid4().hex}"
+    entry = stage([event(settings, type_, profile_id, data, change)], db.COFFEE_REQUESTS, profile_id)
+    return requests_repo.set_coffee(profile_id, email, opt_in, rome_code, city, mobility, now, entry)
 
 
 def help_requests(profile_id: str) -> dict[str, Any]:

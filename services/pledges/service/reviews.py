@@ -6,13 +6,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from services.pledges.adapters import assignments, requests_repo
+from services.pledges.adapters import assignments, db, requests_repo
 from services.pledges.config import PledgesSettings
 from services.pledges.domain import emails
 from services.pledges.domain.errors import NotAllowed, NotFound, Over
 from services.pledges.domain.kinds import ReviewState
-from services.pledges.service.events import notification, publish
-from services.pledges.service.matching import fulfilled_event, review_event
+from services.pledges.service.events import notification, stage
+from services.pledges.service.matching import fulfil, review_event
 
 
 def done_key(review_id: str) -> str:
@@ -51,15 +51,16 @@ def open_document(review_id: str, helper_id: str) -> dict[str, Any]:
 def submit_review(
     review_id: str, helper_id: str, text: str, now: dt.datetime, settings: PledgesSettings
 ) -> dict[str, Any]:
-    review = assignments.complete_review(_pending(review_id, helper_id)["_id"], text, now)
-    if review is None:  # another submit (or the time-out) won the race
-        raise Over("this review is not pending any more")
-    fulfilled = assignments.count_done(review["pledge_id"])
+    review = {**_pending(review_id, helper_id), "state": ReviewState.DONE.value, "text": text}
     # The owner also reads it on their help requests; an erased owner has no address left to write to.
     mail = notification(
         settings, done_key(review["_id"]), review["profile_id"], review["owner_email"],
         emails.review_done(review["kind"], text), "review-done",
     ) if review.get("owner_email") else []
-    publish([review_event(settings, "review.done", review), *mail,
-             *([fulfilled_event(settings, fulfilled)] if fulfilled else [])])
-    return review
+    # Staged with the end's claim: they leave only if this submission won it.
+    entry = stage([review_event(settings, "review.done", review), *mail], db.REVIEW_ENDS, review["_id"])
+    done = assignments.complete_review(review["_id"], text, now, entry)
+    if done is None:  # another submit (or the time-out) won the race
+        raise Over("this review is not pending any more")
+    fulfil(done["pledge_id"], now, settings)
+    return done
