@@ -19,7 +19,7 @@ import httpx
 import pymongo
 from tenacity import Retrying, retry_if_result, stop_after_delay, wait_fixed
 
-from deploy.local import demo, demo_model, gateway, install, monitoring, tls
+from deploy.local import demo, gateway, install, monitoring, tls
 from deploy.local.paths import DEPLOY, FERRETDB_BIN, KAFKA_LIBS, LOCAL, REPO, VENV_PYTHON
 from deploy.local.procs import ProcessGroup
 from deploy.local.services import PROCESSES, SERVICE_NAMES
@@ -427,6 +427,8 @@ class Platform:
     def seed_demo(self) -> int:
         """Made-up follow-up answers with a control group (deploy/local/demo.py), for `make run`'s impact charts, and
         made-up learning data with two retraining runs (deploy/local/demo_model.py), for its model section."""
+        from deploy.local import demo_model  # the diagnosis's model code (scikit-learn): loaded only to seed
+
         now = dt.datetime.now(dt.UTC)
         return demo.seed(self.config.mongo_url, now) + demo_model.seed(self.config.mongo_url, now)
 
