@@ -1,4 +1,5 @@
-"""The operators' Grafana dashboards, as code (grafanalib's public API): pipeline health and impact.
+"""The operators' Grafana dashboards, as code (grafanalib's public API): pipeline health, and impact with the
+employability model's row (the learning loop).
 `python -m deploy.grafana.dashboard` rewrites deploy/grafana/dashboards/*.json (provisioned under compose); a test
 checks the committed files match, and tests/e2e/test_dashboards.py evaluates every panel's query against a live
 platform's Prometheus."""
@@ -9,7 +10,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from grafanalib.core import Dashboard, GridPos, Stat, Target, TimeSeries  # type: ignore[import-untyped]
+from grafanalib.core import BarGauge, Dashboard, GridPos, RowPanel, Stat, Target, TimeSeries  # type: ignore[import-untyped]
 
 DASHBOARDS = Path(__file__).parent / "dashboards"
 DATASOURCE = {"type": "prometheus", "uid": "prometheus"}
@@ -21,16 +22,24 @@ def _series(title: str, expr: str, legend: str, unit: str = "short") -> TimeSeri
                       targets=[Target(expr=expr, legendFormat=legend, refId="A")])
 
 
-def _stat(title: str, expr: str, legend: str, unit: str = "short") -> Stat:
+def _stat(title: str, expr: str, legend: str, unit: str = "short", **options: Any) -> Stat:
     return Stat(title=title, dataSource=DATASOURCE, format=unit, reduceCalc="lastNotNull",
-                targets=[Target(expr=expr, legendFormat=legend, refId="A")])
+                targets=[Target(expr=expr, legendFormat=legend, refId="A")], **options)
 
 
-def _laid_out(title: str, uid: str, panels: list[Any]) -> Dashboard:
-    """Two panels a row, in the order given."""
-    for i, panel in enumerate(panels):
-        panel.gridPos = GridPos(h=HEIGHT, w=WIDTH, x=(i % 2) * WIDTH, y=(i // 2) * HEIGHT)
-    return Dashboard(title=title, uid=uid, timezone="browser", panels=panels).auto_panel_ids()
+def _laid_out(title: str, uid: str, panels: list[Any], rows: dict[str, list[Any]] | None = None) -> Dashboard:
+    """Two panels a row, in the order given, then each titled row (a full-width header) with its panels."""
+    every: list[Any] = []
+    y = 0
+    for header, group in [(None, panels), *(rows or {}).items()]:
+        if header is not None:
+            every.append(RowPanel(title=header, gridPos=GridPos(h=1, w=2 * WIDTH, x=0, y=y)))
+            y += 1
+        for i, panel in enumerate(group):
+            panel.gridPos = GridPos(h=HEIGHT, w=WIDTH, x=(i % 2) * WIDTH, y=y + (i // 2) * HEIGHT)
+        every += group
+        y += (len(group) + 1) // 2 * HEIGHT
+    return Dashboard(title=title, uid=uid, timezone="browser", panels=every).auto_panel_ids()
 
 
 def pipeline() -> Dashboard:
@@ -86,7 +95,36 @@ def impact() -> Dashboard:
         _series("Reviews by state", "max by (kind, state) (bob_reviews)", "{{kind}} {{state}}"),
         _stat("Confirmed helpers", "max(bob_helpers)", "helpers"),
         _stat("Coffees matched", "max(bob_coffees)", "coffees"),
-    ])
+    ], {"Model": model()})
+
+
+PASS_FAIL = [{"type": "value", "options": {"0": {"text": "FAIL", "color": "red"},
+                                          "1": {"text": "pass", "color": "green"}}}]
+PASS_FAIL_STEPS = [{"color": "red", "value": None}, {"color": "green", "value": 1}]
+
+
+def model() -> list[Any]:
+    """The employability model (the learning loop): the version the workers estimate with, the registry's versions
+    and the release gate's checks of the latest trained one (from the registry, served by every diagnosis worker),
+    and the live scores by version."""
+    return [
+        _stat("Model in use (per worker)", "max by (version) (bob_diagnosis_model_info)", "{{version}}",
+              textMode="name"),
+        _stat("Model versions by status", "max by (version, status) (bob_diagnosis_model_status)",
+              "{{version}}: {{status}}", textMode="name"),
+        _stat("Release gate: checks of the latest trained version",
+              "min by (version, check) (bob_diagnosis_model_gate_check)", "{{version}} {{check}}",
+              textMode="value_and_name", colorMode="background", mappings=PASS_FAIL, thresholds=PASS_FAIL_STEPS),
+        _stat("Held-out AUC by version (95% interval)", "max by (version, bound) (bob_diagnosis_model_auc)",
+              "{{version}} {{bound}}", decimals=3),
+        BarGauge(title="Scores by model version (estimates since the workers started)", dataSource=DATASOURCE,
+                 calc="lastNotNull", orientation="horizontal",
+                 targets=[Target(expr="sum by (version, le) (bob_diagnosis_employability_score_bucket)",
+                                 legendFormat="{{version}} score <= {{le}}", refId="A")]),
+        _series("Estimates / s by model version",
+                'sum by (version) (rate(bob_diagnosis_employability_score_bucket{le="+Inf"}[5m]))', "{{version}}",
+                "ops"),
+    ]
 
 
 def dashboards() -> dict[str, Dashboard]:

@@ -425,8 +425,12 @@ class Platform:
         )
 
     def seed_demo(self) -> int:
-        """Made-up follow-up answers with a control group (deploy/local/demo.py), for `make run`'s impact charts."""
-        return demo.seed(self.config.mongo_url, dt.datetime.now(dt.UTC))
+        """Made-up follow-up answers with a control group (deploy/local/demo.py), for `make run`'s impact charts, and
+        made-up learning data with two retraining runs (deploy/local/demo_model.py), for its model section."""
+        from deploy.local import demo_model  # the diagnosis's model code (scikit-learn): loaded only to seed
+
+        now = dt.datetime.now(dt.UTC)
+        return demo.seed(self.config.mongo_url, now) + demo_model.seed(self.config.mongo_url, now)
 
     def admin_env(self) -> dict[str, str]:
         """For the referential's commands, as the admin: the URL in the environment, not on the command line."""

@@ -7,9 +7,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 import numpy as np
-from prometheus_client import Counter
+from prometheus_client import Counter, Gauge
 
-from services.diagnosis.adapters.registry import MODEL, Registry, RegistryError, Status
+from services.diagnosis.adapters.registry import MODEL, Doc, Registry, RegistryError, Status
 from services.diagnosis.model import gate
 from services.diagnosis.model.employability import EmployabilityModel
 from services.diagnosis.model.features import FEATURE_NAMES
@@ -22,6 +22,14 @@ GATE_CHECKS = Counter("bob_diagnosis_model_gate_checks_total", "Release gate che
                       ["check", "result"])
 CANDIDATES = Counter("bob_diagnosis_model_candidates_total", "Trained candidates, by gate outcome", ["status"])
 RELEASES = Counter("bob_diagnosis_model_releases_total", "Model releases and rollbacks", ["reason"])
+# The registry as every worker serves it (refreshed with its poll of the released version): the dashboards show the
+# versions whoever trained or released them (a command's own process is never scraped).
+VERSIONS = Gauge("bob_diagnosis_model_status", "Model versions in the registry (1 each), by status",
+                 ["version", "status"])
+HELD_OUT_AUC = Gauge("bob_diagnosis_model_auc", "Held-out AUC of each trained version, with its 95% interval",
+                     ["version", "bound"])
+GATE = Gauge("bob_diagnosis_model_gate_check", "Release gate checks of the latest trained version: 1 passed, 0 failed",
+             ["version", "check"])
 
 
 @dataclass(frozen=True)
@@ -102,3 +110,29 @@ class Learning:
 def retrain_job_id(now: dt.datetime, interval_days: int) -> str:
     """The period's claim: one scheduled run per `interval_days` across every worker."""
     return f"retrain:{now.date().toordinal() // interval_days}"
+
+
+def scheduled_retraining(registry: Registry, now: dt.datetime, interval_days: int,
+                         rules: gate.GateRules = gate.GateRules()) -> Trained | None:
+    """A worker's timer: the one worker that claims the period retrains (a candidate, never a release); the others,
+    and every later tick of the period, do nothing (None)."""
+    if not registry.claim(retrain_job_id(now, interval_days), now):
+        return None
+    return Learning(registry, rules).retrain(now, "schedule")
+
+
+def export_registry(docs: list[Doc]) -> None:
+    """Set the registry gauges from the versions (`Registry.versions`, oldest first)."""
+    for gauge in (VERSIONS, HELD_OUT_AUC, GATE):
+        gauge.clear()
+    for doc in docs:
+        VERSIONS.labels(doc["_id"], doc["status"]).set(1)
+        metrics = doc["metrics"]
+        for bound, key in (("estimate", "auc"), ("low", "auc_low"), ("high", "auc_high")):
+            if key in metrics:
+                HELD_OUT_AUC.labels(doc["_id"], bound).set(metrics[key])
+    trained = [doc for doc in docs if doc["checks"]]  # the packaged version went through no gate
+    if trained:
+        latest = trained[-1]
+        for check in latest["checks"]:
+            GATE.labels(latest["_id"], check["name"]).set(1 if check["passed"] else 0)

@@ -1,15 +1,19 @@
 """The operator page in headless Chromium: an operator, granted the role as the README says, signs in from the
-emailed link and reads the pipeline's charts (from Prometheus through the gateway) and the impact by sign-up month
-(the demo survey answers of `make run`, with a control group); a job seeker is refused. The desktop screenshot is
+emailed link and reads the pipeline's charts (from Prometheus through the gateway), the impact by sign-up month
+(the demo survey answers of `make run`, with a control group) and the employability model: its versions, the gate
+checks of the latest trained one (the demo's learning data and retraining runs) and the live scores of the version
+in use; a job seeker is refused. The desktop screenshot is
 the one the README shows (docs/operator-page.png)."""
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 from collections.abc import Callable
 
+import httpx
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
@@ -17,6 +21,8 @@ from deploy.local.paths import REPO, VENV_PYTHON
 from deploy.local.platform import Platform
 from tests.browser.support import DESKTOP, PHONE, Shoot, unique_email, watch_errors
 from tests.browser.test_web_client import sign_in
+from tests.support import bearer, poll_ready
+from tests.support import sign_in as api_sign_in
 
 pytestmark = [pytest.mark.integration, pytest.mark.e2e]
 
@@ -30,6 +36,17 @@ def monitored(platform: Platform) -> Platform:
     platform.seed_demo()
     if "prometheus" not in platform.procs.running():
         platform.start_monitoring()
+    # A profile diagnosed: a live score for the model section.
+    with httpx.Client(base_url=platform.config.gateway_url, timeout=10) as client:
+        tokens = api_sign_in(client, platform.config.maildir, unique_email("scored"))
+        client.headers.update(bearer(tokens["access_token"]))
+        created = client.post("/api/v1/profiles", json={
+            "year_of_birth": 1990, "highest_degree": "BAC_BACPRO", "frustrations": [],
+            "projects": [{"target_job": {"rome_code": "M1607"}, "city": {"name": "Lyon", "departement_id": "69"},
+                          "job_search_started_at": "2026-06-01", "weekly_applications": "DECENT_AMOUNT"}],
+        })
+        assert created.status_code == 201, created.text
+        poll_ready(client, f"/api/v1/profiles/{created.json()['profile_id']}/diagnosis")
     return platform
 
 
@@ -74,6 +91,24 @@ def test_an_operator_reads_the_pipeline_and_the_impact(
     action = page.get_by_test_id("operator-action")
     expect(action).to_contain_text("Relire des CV")
     expect(action).to_contain_text("Lettre de motivation")
+    # The employability model: the released version, the versions (the demo's two retraining runs, newest first),
+    # the latest one's gate checks with the failed ones named, and the live scores of the version in use.
+    model = page.get_by_test_id("operator-model")
+    expect(model).to_contain_text("Modèle utilisé par les workers : employability-v1")
+    versions = page.get_by_test_id("model-versions").locator("tbody tr")
+    expect(versions.locator("th")).to_have_text(["employability-v3", "employability-v2", "employability-v1"])
+    expect(versions.nth(1)).to_contain_text("refusé")
+    expect(versions.nth(2)).to_contain_text("publié")
+    expect(versions.first.locator("td").nth(3)).to_contain_text(re.compile(r"0\.\d{3} \[0\.\d{3} ; 0\.\d{3}\]"))
+    gate = page.get_by_test_id("model-gate")
+    expect(gate.get_by_role("heading")).to_have_text("Contrôles de publication de employability-v3")
+    expect(gate.locator(".gate-failed")).to_contain_text(re.compile(r"Contrôles échoués : .*auc"))
+    failed = gate.locator("tr.check-failed th")
+    expect(failed.first).to_be_visible()
+    expect(gate.locator("tr", has_text="fairness:sex=FEMININE")).to_contain_text("réussi")
+    for check in ("evidence:examples", "auc", "calibration", "psi", "fairness:age_band=50-plus"):
+        expect(gate.get_by_role("rowheader", name=check, exact=True)).to_be_visible()
+    expect(page.get_by_test_id("model-scores").locator("thead")).to_contain_text("employability-v1", timeout=SLOW)
     picture = shoot(page, "operator-page")
     README_PICTURE.parent.mkdir(exist_ok=True)
     shutil.copyfile(picture, README_PICTURE)

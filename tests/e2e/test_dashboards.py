@@ -24,8 +24,9 @@ FUNCTIONS = frozenset({"sum", "max", "rate", "increase", "histogram_quantile", "
 
 @pytest.fixture(scope="module")
 def monitored(platform: Platform) -> Platform:
-    """The platform with its Prometheus and exporters, the demo survey answers, and one journey run through it:
-    a job seeker signs in from the email, submits a profile and reads the advice."""
+    """The platform with its Prometheus and exporters, the demo survey answers and learning data (with the
+    retraining runs), and one journey run through it: a job seeker signs in from the email, submits a profile and
+    reads the advice."""
     platform.seed_demo()
     assert platform.seed_demo() == 0, "seeding again adds nothing"
     if "prometheus" not in platform.procs.running():
@@ -78,9 +79,29 @@ def test_every_metric_a_panel_uses_is_served_by_some_process(monitored: Platform
                    for line in text.splitlines() if line and not line.startswith("#")}
         served |= {line.split(" ")[2] for line in text.splitlines() if line.startswith("# TYPE")}
     used = {name for _, _, expr in PANELS for name in metric_names(expr)}
-    assert {"bob_consumer_group_lag", "bob_followup_impact", "bob_pipeline_seconds", "nginx_connections_active"} <= used
+    assert {"bob_consumer_group_lag", "bob_followup_impact", "bob_pipeline_seconds", "nginx_connections_active",
+            "bob_diagnosis_model_gate_check", "bob_diagnosis_employability_score"} <= used
     missing = {name for name in used - SYNTHETIC if name not in served and name.removesuffix("_total") not in served}
     assert missing == set()
+
+
+def test_the_model_row_shows_the_registry_whoever_trained(monitored: Platform) -> None:
+    """The demo's two retraining runs were made outside any worker (as the command does): the diagnosis worker
+    serves the registry's versions and the gate checks of the latest trained one from its next poll."""
+    def versions() -> dict[str, str] | None:
+        found = {s["metric"]["version"]: s["metric"]["status"]
+                 for s in query(monitored, "max by (version, status) (bob_diagnosis_model_status)")}
+        return found if len(found) >= 3 else None
+
+    statuses = wait_for("the demo's trained versions", versions, timeout=120)
+    assert statuses["employability-v1"] == "released"
+    assert {"refused"} <= set(statuses.values())
+    checks = {s["metric"]["check"]: s["value"][1]
+              for s in query(monitored, "min by (version, check) (bob_diagnosis_model_gate_check)")}
+    assert {"evidence:examples", "auc", "calibration", "psi", "fairness:sex=FEMININE"} <= set(checks)
+    assert set(checks.values()) <= {"0", "1"}
+    in_use = query(monitored, "max by (version) (bob_diagnosis_model_info)")
+    assert [s["metric"]["version"] for s in in_use] == ["employability-v1"]
 
 
 def test_the_alert_rules_are_loaded(monitored: Platform) -> None:

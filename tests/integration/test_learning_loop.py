@@ -5,6 +5,8 @@ batch, and a rollback restores the previous version. The figures: `python -m ben
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from benchmarks.learning_loop import TEST_RULES, TEST_SIZES, render, simulate
@@ -16,7 +18,9 @@ pytestmark = [pytest.mark.integration]
 async def test_the_loop_refuses_too_few_answers_releases_a_better_model_and_refuses_a_poisoned_batch(
     kafka_bootstrap: KafkaAccess, mongo_url: str,
 ) -> None:
-    report = await simulate(kafka_bootstrap, mongo_url, TEST_SIZES, TEST_RULES)
+    started = time.monotonic()
+    report = await simulate(kafka_bootstrap, mongo_url, TEST_SIZES, TEST_RULES,
+                            progress=lambda step: print(f"[{time.monotonic() - started:5.0f} s] {step}"))
     print(render(report))  # the figures, with -s
     first, enough, poisoned = report.rounds
 

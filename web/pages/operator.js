@@ -1,12 +1,13 @@
 // The operator page, for a machine without Grafana: the pipeline (throughput, lag, errors, oldest pending event)
 // from Prometheus through the gateway, the impact by sign-up month (treated against control, with the interval)
-// from the follow-up figures, and Bob Action's pledges and reviews.
+// from the follow-up figures, the employability model (operator-model.js), and Bob Action's pledges and reviews.
 import { api } from '../api.js';
 import { append, h, T } from '../dom.js';
 import { t } from '../i18n.js';
 import {
   columns, count, instantQuery, lineChart, loadStyles, percent, rangeQuery, seconds,
 } from './operator-charts.js';
+import { modelSection } from './operator-model.js';
 
 const WINDOW = { minutes: 30, stepSeconds: 15 };
 
@@ -145,12 +146,13 @@ export default {
     signal.addEventListener('abort', () => stops.forEach((stop) => stop()));
     const pipeline = PIPELINE.map((spec) => pipelineChart(spec, signal));
     signal.addEventListener('abort', () => pipeline.forEach((chart) => chart.stop()));
-    const [kpis, action] = await Promise.all([
+    const [kpis, action, model] = await Promise.all([
       api.get('/api/v1/followup/kpis', { signal }),
       actionTable(signal),
+      modelSection(signal),
       ...pipeline.map((chart) => chart.refresh()),
     ]);
-    keepFresh(pipeline, signal);
+    keepFresh([...pipeline, ...model.live], signal);
     append(main,
       h('h1', T('operator.title')),
       h('p', T('operator.intro')),
@@ -161,6 +163,7 @@ export default {
         h('h2', { id: 'operator-impact', ...T('operator.impact_title') }),
         h('p', { class: 'muted' }, kpis.impact.method),
         impactChart(kpis.cohorts, stops)),
+      model.section,
       action);
   },
 };

@@ -10,7 +10,7 @@ import logging
 from services.diagnosis.adapters import privacy
 from services.diagnosis.adapters.registry import Registry, service_registry
 from services.diagnosis.config import DiagnosisSettings
-from services.diagnosis.learning import Learning, retrain_job_id
+from services.diagnosis.learning import export_registry, scheduled_retraining
 from services.diagnosis.model.artifact import MODEL_CARD_PATH
 from services.diagnosis.model.employability import EmployabilityModel
 from services.diagnosis.service import DiagnosisStage, LiveModel, Outcomes, Releases
@@ -46,6 +46,7 @@ def main() -> None:
     # Loaded once per worker, not per event.
     keys = person_keys(settings)
     live = released_model(service_registry(), dt.datetime.now(dt.UTC))
+    export_registry(service_registry().versions())
     stage = DiagnosisStage(
         ReferentialCache.load(), live, factory, keys,
         batch_size=settings.batch_size, within=settings.batch_within_seconds,
@@ -58,20 +59,20 @@ def main() -> None:
     async def poll_release() -> None:
         try:
             await run_sync(live.refresh, service_registry())
+            export_registry(await run_sync(service_registry().versions))
         except Exception:  # the database away: the next poll tries again
             log.exception("could not check the released model")
 
     @app.timer(settings.retrain_check_seconds)  # type: ignore[untyped-decorator]
-    async def scheduled_retraining() -> None:
-        now = dt.datetime.now(dt.UTC)
-        registry = service_registry()
-        if not await run_sync(registry.claim, retrain_job_id(now, settings.retrain_interval_days), now):
-            return  # this period's run belongs to another worker, or is done
+    async def retrain_on_schedule() -> None:
         try:
-            trained = await run_sync(Learning(registry).retrain, now, "schedule")
+            trained = await run_sync(scheduled_retraining, service_registry(), dt.datetime.now(dt.UTC),
+                                     settings.retrain_interval_days)
         except Exception:
             log.exception("scheduled retraining failed")
             return
+        if trained is None:
+            return  # this period's run belongs to another worker, or is done
         log.info("scheduled retraining", extra={
             "version": trained.version, "status": trained.status,
             "failed_checks": [c.name for c in trained.candidate.blocking]})

@@ -169,7 +169,11 @@ def train_candidate(
     metrics = {"train_size": float(len(parts.train)), "held_out_size": float(len(parts.held_out))}
     calibration: list[dict[str, float]] = []
     if len(y) and y.min() != y.max():
-        metrics |= {"auc": gate.auc(y, candidate_scores), "released_auc": gate.auc(y, released_scores),
+        # The candidate's AUC with its 95 % bootstrap interval (the gate's resamples), for the operators.
+        auc_low, auc_high = gate.interval([gate.auc(y[i], candidate_scores[i])
+                                           for i in gate.bootstrap_indices(len(y), rules.bootstrap_resamples)])
+        metrics |= {"auc": gate.auc(y, candidate_scores), "auc_low": auc_low, "auc_high": auc_high,
+                    "released_auc": gate.auc(y, released_scores),
                     "calibration_error": gate.calibration_error(y, candidate_scores),
                     "base_rate": float(y.mean())}
         calibration = [{"decile": b.decile, "count": b.count, "mean_predicted": b.mean_predicted,
@@ -196,7 +200,8 @@ def render_card(version: str, candidate: Candidate, released_version: str, statu
     )
     m = candidate.metrics
     figures = (
-        f"- AUC {m['auc']:.3f} (released {released_version}: {m['released_auc']:.3f} on the same window)\n"
+        f"- AUC {m['auc']:.3f} (95% interval [{m['auc_low']:.3f}, {m['auc_high']:.3f}]; released "
+        f"{released_version}: {m['released_auc']:.3f} on the same window)\n"
         f"- debiased calibration error {m['calibration_error']:.3f}; base rate {m['base_rate']:.3f}"
         if "auc" in m else "- not computed: too few answers"
     )

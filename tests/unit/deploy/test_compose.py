@@ -125,10 +125,12 @@ def test_grafana_dashboards_are_generated_from_code() -> None:
     for name, board in boards.items():
         assert (dashboard.DASHBOARDS / name).read_text() == dashboard.render(board), \
             "run python -m deploy.grafana.dashboard"
-    exprs = [p["targets"][0]["expr"] for name in boards
-             for p in json.loads((dashboard.DASHBOARDS / name).read_text())["panels"]]
+    panels = [p for name in boards for p in json.loads((dashboard.DASHBOARDS / name).read_text())["panels"]]
+    exprs = [p["targets"][0]["expr"] for p in panels if p["type"] != "row"]
     assert any("bob_consumer_group_lag" in e for e in exprs)
     assert any("bob_followup_impact" in e for e in exprs)
+    assert any("bob_diagnosis_model_gate_check" in e for e in exprs)
+    assert "Model" in [p["title"] for p in panels if p["type"] == "row"]
 
 
 def test_local_processes_exist() -> None:

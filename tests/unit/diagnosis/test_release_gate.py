@@ -124,3 +124,6 @@ def test_a_candidate_on_too_few_answers_is_refused_for_lack_of_evidence() -> Non
                                 "employability-v2", RULES)
     assert not candidate.passed
     assert {"evidence:examples", "evidence:sex=FEMININE"} <= {c.name for c in candidate.blocking}
+    # The AUC comes with its bootstrap interval, for the operators.
+    m = candidate.metrics
+    assert m["auc_low"] <= m["auc"] <= m["auc_high"]
