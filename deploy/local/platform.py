@@ -372,6 +372,21 @@ class Platform:
             if proc.role == "api":  # an API loads the referential before it answers: slow on a busy machine
                 self._wait(f"{proc.service} health", functools.partial(self._healthy, proc.service), 180, proc.name)
 
+    def scale(self, workers: int, only: frozenset[str] | None = None) -> None:
+        """Run `workers` copies of each worker (or of those named) on a running platform: the missing copies start,
+        those beyond stop. A copy without a metrics port gets a free one. A running supervisor is paused meanwhile
+        (it would start again the copies being stopped), then watches the new ones too."""
+        cfg = self.config
+        cfg.workers = workers
+        for proc, copy in instances(workers):
+            if copy > 1 and copy_name(proc, copy) not in cfg.copy_metrics_ports:
+                cfg.copy_metrics_ports[copy_name(proc, copy)] = free_port()
+        supervised = self.procs.supervisor_pid() is not None
+        self.procs.stop_supervisor()
+        self.start_services(only)
+        if supervised:
+            self.start_supervisor()
+
     def start_gateway(self) -> None:
         install.ensure_nginx()
         cfg = self.config

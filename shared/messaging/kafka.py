@@ -74,7 +74,7 @@ def _raise_partitions(admin: KafkaAdminClient, specs: list[Topic]) -> None:
     keys to other partitions from then on (a key's records written before and after may be read out of order)."""
     if not specs:
         return
-    counts = {t["topic"]: len(t["partitions"]) for t in admin.describe_topics([s.name for s in specs])}
+    counts = {t["name"]: len(t["partitions"]) for t in admin.describe_topics([s.name for s in specs])}
     raise_to = {s.name: s.partitions for s in specs if 0 < counts.get(s.name, s.partitions) < s.partitions}
     if raise_to:
         admin.create_partitions({name: NewPartitions(total_count=n) for name, n in raise_to.items()})
