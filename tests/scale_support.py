@@ -72,11 +72,13 @@ def tally(kafka: KafkaAccess, topic: str, profile_ids: set[str]) -> Tally:
 
 
 def group_members(kafka: KafkaAccess, group: str) -> int:
+    """The group's members once its partitions are assigned (0 while it rebalances)."""
     admin = admin_client(kafka)
     try:
-        return len(admin.describe_groups([group])[group]["members"])
+        described = admin.describe_groups([group])[group]
     finally:
         admin.close()
+    return len(described["members"]) if described["group_state"] == "Stable" else 0
 
 
 def metric_sum(text: str, name: str, **labels: str) -> float:
