@@ -27,6 +27,11 @@ COMPOSE_ALERTMANAGER = "alertmanager:9093"
 SUPERVISOR_PORT = 9190  # the local supervisor's restart counters (compose restarts containers itself)
 
 
+# The supervisor's metrics name the process they are about in their own `process` label: it must win over the
+# target's (which Prometheus would otherwise keep, renaming the metric's to `exported_process`).
+HONOR_LABELS = {"supervisor": {"honor_labels": True}}
+
+
 @dataclass(frozen=True)
 class Target:
     job: str  # apis, workers, exporters
@@ -48,7 +53,7 @@ def render(found: Sequence[Target], *, rule_files: Sequence[str], scrape_interva
         "global": {"scrape_interval": scrape_interval, "evaluation_interval": scrape_interval},
         "rule_files": list(rule_files),
         "scrape_configs": [
-            {"job_name": job, "static_configs": [
+            {"job_name": job, **HONOR_LABELS.get(job, {}), "static_configs": [
                 {"targets": [t.address], "labels": {"process": t.process}} for t in found if t.job == job
             ]}
             for job in sorted({t.job for t in found})

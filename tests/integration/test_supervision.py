@@ -76,3 +76,13 @@ def test_a_worker_killed_with_minus_9_is_restarted_and_processes_a_new_profile(p
 
     end_to_end(platform.config.gateway_url)
 
+    # What the operator sees: the local Prometheus scrapes the supervisor.
+    platform.start_monitoring()
+    wait_for("the restarts in Prometheus", lambda: scraped_restarts(platform, "diagnosis-worker") >= before + 2)
+
+
+def scraped_restarts(platform: Platform, process: str) -> float:
+    query = f'bob_process_restarts_total{{job="supervisor",process="{process}"}}'
+    found = httpx.get(f"{platform.prometheus_url}/api/v1/query", params={"query": query}, timeout=5).json()
+    return float(found["data"]["result"][0]["value"][1]) if found["data"]["result"] else 0.0
+
