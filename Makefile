@@ -13,7 +13,7 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
 install: $(VENV)/.installed
 
 run: install
-	$(PY) -m deploy.local up
+	$(if $(WORKERS),BOB_WORKERS=$(WORKERS) )$(PY) -m deploy.local up
 
 stop:
 	@if [ -x $(PY) ]; then $(PY) -m deploy.local down; fi

@@ -94,7 +94,7 @@ DEAD_LETTER = Topic(
     subscribers=("operators",),
 )
 NOTIFICATIONS = Topic(
-    "notification.requested", 3, "recipient id",
+    "notification.requested", 6, "recipient id",
     (E("notification.requested", NotificationRequested,
        "One email to send, sealed with the recipient's data key; sent at most once per idempotency key.",
        version=2, upcasters={1: notification_v1}),),
@@ -103,7 +103,7 @@ NOTIFICATIONS = Topic(
     publishers=("pledges", "followup", "advice"), subscribers=("notifier",),
 )
 URGENT_NOTIFICATIONS = Topic(
-    "notification.urgent", 3, "recipient id",
+    "notification.urgent", 6, "recipient id",
     (E("notification.urgent-requested", NotificationRequested,
        "An email the person is waiting for now (a sign-in link), sealed like the others; sent once per idempotency "
        "key, ahead of every bulk email."),),
@@ -113,7 +113,7 @@ URGENT_NOTIFICATIONS = Topic(
 )
 
 PLEDGES_HELPERS = Topic(
-    "pledges.helpers", 3, "helper_id",
+    "pledges.helpers", 6, "helper_id",
     (
         E("helper.registered", HelperChanged, "A helper signed up with their pledges."),
         E("helper.confirmed", HelperChanged, "A helper confirmed their email: their pledges can be matched."),
@@ -124,7 +124,7 @@ PLEDGES_HELPERS = Topic(
     publishers=("pledges",), subscribers=("pledges", "notifier"),
 )
 PLEDGES_REQUESTS = Topic(
-    "pledges.help-requests", 3, "profile_id",
+    "pledges.help-requests", 6, "profile_id",
     (
         E("help.offered", HelpOffered, "A job seeker is offered these kinds of help (from their diagnosis or advice)."),
         E("document.uploaded", DocumentUploaded, "A job seeker sent a CV or cover letter for review."),
@@ -135,7 +135,7 @@ PLEDGES_REQUESTS = Topic(
     publishers=("pledges",), subscribers=("pledges",),
 )
 PLEDGES_MATCHES = Topic(
-    "pledges.matches", 3, "profile_id",
+    "pledges.matches", 6, "profile_id",
     (
         E("review.assigned", ReviewChanged, "A document was assigned to a helper for review."),
         E("review.done", ReviewChanged, "A helper sent their review."),
@@ -197,7 +197,7 @@ ENGAGEMENT_ACTIONS = Topic(
 PLEDGES_TOPICS = (PLEDGES_HELPERS, PLEDGES_REQUESTS, PLEDGES_MATCHES)
 
 PRIVACY_REQUESTS = Topic(
-    "privacy.requests", 3, "person id",
+    "privacy.requests", 6, "person id",
     (
         E("privacy.export.requested", PrivacyRequested, "A person asked for a copy of their data."),
         E("privacy.erasure.requested", PrivacyRequested, "A person asked to be erased."),
@@ -206,7 +206,7 @@ PRIVACY_REQUESTS = Topic(
     publishers=("profile",), subscribers=PRIVACY_HOLDERS,
 )
 PRIVACY_ANSWERS = Topic(
-    "privacy.answers", 3, "person id",
+    "privacy.answers", 6, "person id",
     (
         E("privacy.export.part", ExportPart,
           "Everything one service holds about the person, sealed with their data key.",
@@ -225,6 +225,11 @@ OPERATOR_ALERTS = Topic(
     publishers=("partners",), subscribers=("notifier",),
 )
 
+# Every topic the services' workers consume has 6 partitions, so up to 6 copies of a worker share it (BOB_WORKERS,
+# deploy/local/services.py MAX_WORKERS); provisioning raises the count of an existing topic that has fewer. Kept at
+# one partition: the model releases and operator alerts (rare, and one copy reads them: the diagnosis workers also
+# poll the model registry) and the dead letters (read by operators, not workers).
+SINGLE_PARTITION = ("diagnosis.models", "operator.alerts", "deadletter")
 ALL_TOPICS: tuple[Topic, ...] = (
     PROFILE_SUBMITTED, DIAGNOSIS_COMPLETED, ADVICE_GENERATED, PARTNER_FEEDS, DEAD_LETTER, NOTIFICATIONS,
     URGENT_NOTIFICATIONS,

@@ -21,30 +21,37 @@ ROME_DATA = REPO.parent / "shared" / "data" / "rome"
 
 @cli.command()
 def up() -> None:
-    """Install what is missing, start infrastructure and services, seed demo data, wait until healthy."""
+    """Install what is missing, start infrastructure and services, seed demo data, wait until healthy, then leave
+    the supervisor watching every process. On a running platform: start only what is missing."""
     started = time.monotonic()
     platform = Platform(PlatformConfig.from_env())
-    if platform.procs.running():
-        console.print("[yellow]The platform is already running; `make stop` first.[/yellow]")
-        raise typer.Exit(1)
+    # It would race what is started here; it is started again at the end, watching everything.
+    platform.procs.stop_supervisor()
+    already = platform.procs.running()
+    if already:
+        console.print(f"[yellow]{len(already)} processes already run: starting only what is missing.[/yellow]")
     try:
         with console.status("Starting Kafka and FerretDB..."):
             platform.start_infra()
-        with console.status("Loading the demo seed..."):
-            platform.seed()
-            platform.seed_demo()
-        if ROME_DATA.is_dir():
-            with console.status("Importing the ROME referential from ../shared/data (about 11,000 job titles)..."):
-                subprocess.run(
-                    [str(VENV_PYTHON), "-m", "shared.referential", "import-rome", str(ROME_DATA)],
-                    check=True, cwd=REPO, stdout=subprocess.DEVNULL, env=platform.admin_env(),
-                )
-        with console.status("Starting services and the gateway..."):
+        if "ferretdb" not in already:  # the seeds are idempotent, but the ROME import takes a while
+            with console.status("Loading the demo seed..."):
+                platform.seed()
+                platform.seed_demo()
+            if ROME_DATA.is_dir():
+                with console.status("Importing the ROME referential from ../shared/data (about 11,000 job "
+                                    "titles)..."):
+                    subprocess.run(
+                        [str(VENV_PYTHON), "-m", "shared.referential", "import-rome", str(ROME_DATA)],
+                        check=True, cwd=REPO, stdout=subprocess.DEVNULL, env=platform.admin_env(),
+                    )
+        with console.status(f"Starting services ({platform.config.workers} per worker) and the gateway..."):
             platform.start_services()
         with console.status("Starting Prometheus and the exporters..."):
             platform.start_monitoring()
+        platform.start_supervisor()
     except Exception:
-        platform.down()
+        if not already:
+            platform.down()
         raise
     cfg = platform.config
     console.print(f"[green]Platform up in {time.monotonic() - started:.1f}s[/green]")
@@ -61,6 +68,7 @@ def up() -> None:
     table.add_row("mongodb credentials (0600)", str(cfg.mongo_credentials_file))
     table.add_row("operator page (role operator)", f"{cfg.gateway_url}/#/operator")
     table.add_row("prometheus (alerts: /alerts)", platform.prometheus_url)
+    table.add_row("supervisor (restarts: /metrics)", f"http://127.0.0.1:{cfg.supervisor_port}/metrics")
     table.add_row("logs", str(cfg.state_dir / "logs"))
     table.add_row("emails (sign-in links)", str(cfg.maildir))
     console.print(table)
@@ -83,7 +91,10 @@ def mongo_url(user: str = typer.Argument("admin", help="admin, or a service (its
 @cli.command()
 def status() -> None:
     """List the platform's running processes."""
-    running = Platform(PlatformConfig.from_env()).procs.running()
+    procs = Platform(PlatformConfig.from_env()).procs
+    running = procs.running()
+    supervisor = procs.supervisor_pid()
+    console.print(f"{'supervisor':20} " + (f"pid {supervisor}" if supervisor else "not running: nothing restarts"))
     for name, pid in running.items():
         console.print(f"{name:20} pid {pid}")
     if not running:

@@ -24,6 +24,12 @@ LAG_EXPORTER_PORT = 9308
 NGINX_EXPORTER_PORT = 9113
 GATEWAY_STATUS_PORT = 8081  # nginx's stub_status, on a listener of its own that is never published
 COMPOSE_ALERTMANAGER = "alertmanager:9093"
+SUPERVISOR_PORT = 9190  # the local supervisor's restart counters (compose restarts containers itself)
+
+
+# The supervisor's metrics name the process they are about in their own `process` label: it must win over the
+# target's (which Prometheus would otherwise keep, renaming the metric's to `exported_process`).
+HONOR_LABELS = {"supervisor": {"honor_labels": True}}
 
 
 @dataclass(frozen=True)
@@ -34,8 +40,10 @@ class Target:
 
 
 def targets(address: Mapping[str, str]) -> list[Target]:
-    """Every process that serves metrics, given {process name: host:port}."""
+    """Every process that serves metrics, given {process name: host:port} (a worker's copies too: advice-worker-2)."""
     found = [Target(f"{p.role}s", p.name, address[p.name]) for p in PROCESSES]
+    found += [Target(f"{p.role}s", name, address[name]) for p in PROCESSES for name in sorted(address)
+              if name.startswith(f"{p.name}-") and name.removeprefix(f"{p.name}-").isdigit()]
     return [*found, *(Target("exporters", name, address[name]) for name in ("lag-exporter", "nginx-exporter"))]
 
 
@@ -45,7 +53,7 @@ def render(found: Sequence[Target], *, rule_files: Sequence[str], scrape_interva
         "global": {"scrape_interval": scrape_interval, "evaluation_interval": scrape_interval},
         "rule_files": list(rule_files),
         "scrape_configs": [
-            {"job_name": job, "static_configs": [
+            {"job_name": job, **HONOR_LABELS.get(job, {}), "static_configs": [
                 {"targets": [t.address], "labels": {"process": t.process}} for t in found if t.job == job
             ]}
             for job in sorted({t.job for t in found})

@@ -8,6 +8,7 @@ import functools
 import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import uuid
@@ -20,9 +21,10 @@ import pymongo
 from tenacity import Retrying, retry_if_result, stop_after_delay, wait_fixed
 
 from deploy.local import demo, gateway, install, monitoring, tls
+from deploy.local import procs as procs_module
 from deploy.local.paths import DEPLOY, FERRETDB_BIN, KAFKA_LIBS, LOCAL, REPO, VENV_PYTHON
 from deploy.local.procs import ProcessGroup
-from deploy.local.services import PROCESSES, SERVICE_NAMES
+from deploy.local.services import MAX_WORKERS, SERVICE_NAMES, copy_name, instances
 from shared import database_access
 from shared.admin import new_password, provision
 from shared.messaging.acls import ADMIN, MONITOR, PRINCIPALS
@@ -68,6 +70,11 @@ class PlatformConfig:
     scrape_interval: str = "15s"
     service_ports: dict[str, int] = field(default_factory=dict)
     worker_metrics_ports: dict[str, int] = field(default_factory=dict)
+    # Each worker runs as `workers` processes in its consumer group (BOB_WORKERS); copies after the first serve
+    # metrics on these ports, by process name (e.g. advice-worker-2).
+    workers: int = 1
+    copy_metrics_ports: dict[str, int] = field(default_factory=dict)
+    supervisor_port: int = monitoring.SUPERVISOR_PORT
     environment: str = "dev"
     # Where operators' alerts are mailed (locally: the SMTP sink's maildir).
     operator_email: str = "operators@bob.example.org"
@@ -85,6 +92,10 @@ class PlatformConfig:
         """Defaults for `make run`; every port can be overridden by a BOB_* variable."""
         base = _env_int("BOB_SERVICE_PORT_BASE", 8101)
         metrics_base = _env_int("BOB_WORKER_METRICS_PORT_BASE", monitoring.WORKER_METRICS_PORT_BASE)
+        notifier_port = _env_int("BOB_NOTIFIER_METRICS_PORT", monitoring.NOTIFIER_METRICS_PORT)
+        workers = _env_int("BOB_WORKERS", 1)
+        # Copy k of a worker: its first copy's port + 100 (k - 1), e.g. advice-worker-2 on 9203.
+        first = {name: metrics_base + i for i, name in enumerate(SERVICE_NAMES)} | {"notifier": notifier_port}
         return cls(
             state_dir=Path(os.environ.get("BOB_STATE_DIR", LOCAL / "platform")),
             kafka_port=_env_int("BOB_KAFKA_PORT", 9092),
@@ -93,20 +104,24 @@ class PlatformConfig:
             mongo_port=_env_int("BOB_MONGO_PORT", 27017),
             gateway_port=_env_int("BOB_GATEWAY_PORT", 8000),
             smtp_port=_env_int("BOB_SMTP_PORT", 1025),
-            notifier_metrics_port=_env_int("BOB_NOTIFIER_METRICS_PORT", monitoring.NOTIFIER_METRICS_PORT),
+            notifier_metrics_port=notifier_port,
             prometheus_port=_env_int("BOB_PROMETHEUS_PORT", monitoring.PROMETHEUS_PORT),
             lag_exporter_port=_env_int("BOB_LAG_EXPORTER_PORT", monitoring.LAG_EXPORTER_PORT),
             nginx_exporter_port=_env_int("BOB_NGINX_EXPORTER_PORT", monitoring.NGINX_EXPORTER_PORT),
             gateway_status_port=_env_int("BOB_GATEWAY_STATUS_PORT", monitoring.GATEWAY_STATUS_PORT),
             service_ports={name: base + i for i, name in enumerate(SERVICE_NAMES)},
             worker_metrics_ports={name: metrics_base + i for i, name in enumerate(SERVICE_NAMES)},
+            workers=workers,
+            copy_metrics_ports={copy_name(p, k): first[p.service] + 100 * (k - 1)
+                                for p, k in instances(workers) if k > 1},
+            supervisor_port=_env_int("BOB_SUPERVISOR_PORT", monitoring.SUPERVISOR_PORT),
             gateway_rate_per_second=_env_int("BOB_GATEWAY_RATE", 200),
             operator_email=os.environ.get("BOB_OPERATOR_EMAIL", cls.operator_email),
             gateway_signin_rate_per_minute=_env_int("BOB_GATEWAY_SIGNIN_RATE", gateway.SIGNIN_RATE_PER_MINUTE),
         )
 
     @classmethod
-    def on_free_ports(cls, state_dir: Path, environment: str = "test") -> PlatformConfig:
+    def on_free_ports(cls, state_dir: Path, environment: str = "test", workers: int = 1) -> PlatformConfig:
         """For tests: nothing collides with a running `make run`."""
         return cls(
             state_dir=state_dir,
@@ -128,6 +143,9 @@ class PlatformConfig:
                        "PARTNERS_DISABLE_AFTER_FAILURES": "3"},
             service_ports={name: free_port() for name in SERVICE_NAMES},
             worker_metrics_ports={name: free_port() for name in SERVICE_NAMES},
+            workers=workers,
+            copy_metrics_ports={copy_name(p, k): free_port() for p, k in instances(workers) if k > 1},
+            supervisor_port=free_port(),
             environment=environment,
             gateway_rate_per_second=1000,
             gateway_signin_rate_per_minute=6000,  # tests sign many people in from 127.0.0.1
@@ -239,8 +257,11 @@ class Platform:
     def start_infra(self) -> None:
         install.ensure_kafka()
         install.ensure_ferretdb()
-        self._start_ferretdb()
-        self._start_kafka()
+        running = self.procs.running()
+        if "ferretdb" not in running:
+            self._start_ferretdb()
+        if "kafka" not in running:
+            self._start_kafka()
         self._wait("ferretdb", self._mongo_ready, 30)
         passwords = self._ensure_mongo_credentials()
         database_access.provision(self.config.mongo_url, {s: passwords[s] for s in database_access.ACCESS})
@@ -299,7 +320,8 @@ class Platform:
             return False
 
     # Services and gateway
-    def service_env(self, service: str) -> dict[str, str]:
+    def service_env(self, service: str, process: str | None = None) -> dict[str, str]:
+        """The environment of `service`'s processes; `process` names a worker's copy (its own metrics port)."""
         cfg = self.config
         prefix = f"{service.upper()}_"
         kafka = self.kafka(service)
@@ -307,7 +329,8 @@ class Platform:
             "ENVIRONMENT": cfg.environment,
             "KAFKA_BOOTSTRAP_SERVERS": kafka.bootstrap_servers,
             "MONGO_URL": cfg.mongo_url_as(service),
-            "WORKER_METRICS_PORT": str((cfg.worker_metrics_ports | {"notifier": cfg.notifier_metrics_port})[service]),
+            "WORKER_METRICS_PORT": str(cfg.copy_metrics_ports.get(process or "") or
+                                       (cfg.worker_metrics_ports | {"notifier": cfg.notifier_metrics_port})[service]),
             "SMTP_HOST": "127.0.0.1",
             "SMTP_PORT": str(cfg.smtp_port),
             "PUBLIC_URL": cfg.gateway_url,
@@ -324,22 +347,45 @@ class Platform:
         return {f"{prefix}{k}": v for k, v in values.items()} | {"PYTHONPATH": str(REPO)} | cfg.extra_env
 
     def start_services(self, only: frozenset[str] | None = None) -> None:
-        """Every service process, or only those named (e.g. "profile-api"), then the gateway."""
-        self.procs.start(
-            "smtp-sink",
-            [str(VENV_PYTHON), "-m", "deploy.local.smtp_sink", "--port", str(self.config.smtp_port),
-             "--maildir", str(self.config.maildir)],
-            cwd=REPO,
-        )
-        chosen = [proc for proc in PROCESSES if only is None or proc.name in only]
-        for proc in chosen:
+        """Every service process (each worker `workers` times), or only those named (e.g. "profile-api"), then the
+        gateway: those not running already. Copies beyond `workers` are stopped."""
+        running = self.procs.running()
+        if "smtp-sink" not in running:
             self.procs.start(
-                proc.name, [str(VENV_PYTHON), "-m", proc.module], env=self.service_env(proc.service), cwd=REPO
+                "smtp-sink",
+                [str(VENV_PYTHON), "-m", "deploy.local.smtp_sink", "--port", str(self.config.smtp_port),
+                 "--maildir", str(self.config.maildir)],
+                cwd=REPO,
             )
-        self.start_gateway()
-        for proc in chosen:
+        wanted = {copy_name(p, k) for p, k in instances(self.config.workers)}
+        extra = {copy_name(p, k) for p, k in instances(MAX_WORKERS) if k > 1} - wanted
+        self.procs.stop_all(only=frozenset(extra & running.keys()))
+        chosen = [(proc, copy) for proc, copy in instances(self.config.workers) if only is None or proc.name in only]
+        for proc, copy in chosen:
+            name = copy_name(proc, copy)
+            if name not in running:
+                self.procs.start(name, [str(VENV_PYTHON), "-m", proc.module],
+                                 env=self.service_env(proc.service, name), cwd=REPO)
+        if "nginx" not in running:
+            self.start_gateway()
+        for proc, _ in chosen:
             if proc.role == "api":  # an API loads the referential before it answers: slow on a busy machine
                 self._wait(f"{proc.service} health", functools.partial(self._healthy, proc.service), 180, proc.name)
+
+    def scale(self, workers: int, only: frozenset[str] | None = None) -> None:
+        """Run `workers` copies of each worker (or of those named) on a running platform: the missing copies start,
+        those beyond stop. A copy without a metrics port gets a free one. A running supervisor is paused meanwhile
+        (it would start again the copies being stopped), then watches the new ones too."""
+        cfg = self.config
+        cfg.workers = workers
+        for proc, copy in instances(workers):
+            if copy > 1 and copy_name(proc, copy) not in cfg.copy_metrics_ports:
+                cfg.copy_metrics_ports[copy_name(proc, copy)] = free_port()
+        supervised = self.procs.supervisor_pid() is not None
+        self.procs.stop_supervisor()
+        self.start_services(only)
+        if supervised:
+            self.start_supervisor()
 
     def start_gateway(self) -> None:
         install.ensure_nginx()
@@ -371,6 +417,7 @@ class Platform:
         ports |= {f"{name}-worker": port for name, port in cfg.worker_metrics_ports.items()}
         ports |= {"notifier-worker": cfg.notifier_metrics_port, "lag-exporter": cfg.lag_exporter_port,
                   "nginx-exporter": cfg.nginx_exporter_port}
+        ports |= cfg.copy_metrics_ports
         return {name: f"127.0.0.1:{port}" for name, port in ports.items()}
 
     def start_monitoring(self) -> None:
@@ -383,21 +430,29 @@ class Platform:
                "LAG_EXPORTER_PORT": str(cfg.lag_exporter_port), "PYTHONPATH": str(REPO)}
         if monitor.username is not None and monitor.password is not None:
             env |= {"LAG_EXPORTER_KAFKA_USERNAME": monitor.username, "LAG_EXPORTER_KAFKA_PASSWORD": monitor.password}
-        self.procs.start("lag-exporter", [str(VENV_PYTHON), "-m", "shared.messaging.lag_exporter"], env=env, cwd=REPO)
-        self.procs.start("nginx-exporter", [
-            install.NGINX_EXPORTER, f"-nginx.scrape-uri=http://127.0.0.1:{cfg.gateway_status_port}/stub_status",
-            f"-web.listen-address=127.0.0.1:{cfg.nginx_exporter_port}",
-        ])
+        running = self.procs.running()
+        if "lag-exporter" not in running:
+            self.procs.start("lag-exporter", [str(VENV_PYTHON), "-m", "shared.messaging.lag_exporter"], env=env,
+                             cwd=REPO)
+        if "nginx-exporter" not in running:
+            self.procs.start("nginx-exporter", [
+                install.NGINX_EXPORTER, f"-nginx.scrape-uri=http://127.0.0.1:{cfg.gateway_status_port}/stub_status",
+                f"-web.listen-address=127.0.0.1:{cfg.nginx_exporter_port}",
+            ])
         home = cfg.state_dir / "prometheus"
         (home / "data").mkdir(parents=True, exist_ok=True)
+        supervisor = monitoring.Target("supervisor", "supervisor", f"127.0.0.1:{cfg.supervisor_port}")
         (home / "prometheus.yml").write_text(monitoring.render(
-            monitoring.targets(self.metrics_addresses()), rule_files=[str(monitoring.RULES)],
+            [*monitoring.targets(self.metrics_addresses()), supervisor], rule_files=[str(monitoring.RULES)],
             scrape_interval=cfg.scrape_interval,
         ))
-        self.procs.start("prometheus", [
-            install.PROMETHEUS, f"--config.file={home / 'prometheus.yml'}", f"--storage.tsdb.path={home / 'data'}",
-            f"--web.listen-address=127.0.0.1:{cfg.prometheus_port}", "--log.level=warn",
-        ])
+        if "prometheus" in running:  # the copies may have changed: it reloads its configuration on SIGHUP
+            os.kill(running["prometheus"], signal.SIGHUP)
+        else:
+            self.procs.start("prometheus", [
+                install.PROMETHEUS, f"--config.file={home / 'prometheus.yml'}", f"--storage.tsdb.path={home / 'data'}",
+                f"--web.listen-address=127.0.0.1:{cfg.prometheus_port}", "--log.level=warn",
+            ])
         self._wait("prometheus", self._prometheus_ready, 60)
 
     @property
@@ -442,9 +497,33 @@ class Platform:
         self.seed_demo()
         self.start_services()
         self.start_monitoring()
+        self.start_supervisor()
+
+    # Supervision
+    def start_supervisor(self) -> int:
+        """The supervisor (deploy/local/supervisor.py) of every process started so far; a running one is stopped
+        first (it reads the processes at start). It outlives `make run` unless the platform dies with its parent."""
+        self.procs.stop_supervisor()
+        cfg = self.config
+        log = (self.procs.logs_dir / "supervisor.log").open("ab")
+        proc = subprocess.Popen(
+            [str(VENV_PYTHON), "-m", "deploy.local.supervisor", "--state-dir", str(cfg.state_dir),
+             "--port", str(cfg.supervisor_port), *(["--die-with-parent"] if cfg.die_with_parent else [])],
+            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, cwd=REPO, start_new_session=True,
+            env={**os.environ, "PYTHONPATH": str(REPO)},
+            preexec_fn=procs_module.die_with_parent if cfg.die_with_parent else None,
+        )
+        log.close()
+        self.procs.supervisor_pid_file.write_text(str(proc.pid))
+        return proc.pid
+
+    def supervisor_metrics(self) -> str:
+        return httpx.get(f"http://127.0.0.1:{self.config.supervisor_port}/metrics", timeout=5).text
 
     def down(self) -> None:
-        # Services first, so workers leave their consumer groups while Kafka still answers.
+        # The supervisor first, so it does not start again what is being stopped; then services, so workers leave
+        # their consumer groups while Kafka still answers.
+        self.procs.stop_supervisor()
         self.procs.stop_all(keep=INFRA_PROCESSES)
         self.procs.stop_all()
 

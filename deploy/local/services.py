@@ -38,3 +38,19 @@ PROCESSES = (
     ServiceProcess("partners", "api", "services.partners.entrypoints.api"),
     ServiceProcess("partners", "worker", "services.partners.entrypoints.worker"),
 )
+
+# Every worker may run as several processes in its consumer group (`make run WORKERS=n`, BOB_WORKERS). Up to the
+# smallest partition count of the topics the workers consume (shared/topics.py): a copy beyond it would idle.
+MAX_WORKERS = 6
+
+
+def copy_name(proc: ServiceProcess, copy: int) -> str:
+    """The first copy keeps the process's name; the others are e.g. advice-worker-2."""
+    return proc.name if copy == 1 else f"{proc.name}-{copy}"
+
+
+def instances(workers: int = 1) -> list[tuple[ServiceProcess, int]]:
+    """Each process to run with its copy number: an API once, a worker `workers` times."""
+    if not 1 <= workers <= MAX_WORKERS:
+        raise ValueError(f"workers must be between 1 and {MAX_WORKERS}, not {workers}")
+    return [(proc, copy) for proc in PROCESSES for copy in range(1, (workers if proc.role == "worker" else 1) + 1)]

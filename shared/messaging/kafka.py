@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from kafka import KafkaAdminClient, KafkaProducer  # type: ignore[import-untyped]
-from kafka.admin import NewTopic  # type: ignore[import-untyped]
+from kafka.admin import NewPartitions, NewTopic  # type: ignore[import-untyped]
 from kafka.errors import TopicAlreadyExistsError  # type: ignore[import-untyped]
 
 from shared.messaging.access import KafkaAccess
@@ -47,14 +47,15 @@ def admin_client(access: KafkaAccess, timeout_ms: int = 15_000) -> KafkaAdminCli
 
 
 def ensure_topics(access: KafkaAccess, specs: Iterable[Topic] = ALL_TOPICS) -> list[str]:
-    """Create the missing topics with their registered partition counts (needs the admin principal); returns the
-    names created. Per-partner topics are created with their partner (shared.admin.add_partner)."""
+    """Create the missing topics with their registered partition counts, and raise the count of an existing topic
+    that has fewer (needs the admin principal); returns the names created. Per-partner topics are created with
+    their partner (shared.admin.add_partner)."""
     admin = admin_client(access)
     try:
+        specs = [s for s in specs if not s.per_partner]
         existing = set(admin.list_topics())
-        missing = [s for s in specs if s.name not in existing and not s.per_partner]
         created: list[str] = []
-        for spec in missing:
+        for spec in (s for s in specs if s.name not in existing):
             try:
                 admin.create_topics([NewTopic(spec.name, spec.partitions, 1)])
                 created.append(spec.name)
@@ -62,9 +63,22 @@ def ensure_topics(access: KafkaAccess, specs: Iterable[Topic] = ALL_TOPICS) -> l
                 pass
         if created:
             log.info("created topics", extra={"topics": created})
+        _raise_partitions(admin, [s for s in specs if s.name in existing])
         return created
     finally:
         admin.close()
+
+
+def _raise_partitions(admin: KafkaAdminClient, specs: list[Topic]) -> None:
+    """More partitions let more copies of a worker share a topic. Kafka cannot lower a count; raising one moves
+    keys to other partitions from then on (a key's records written before and after may be read out of order)."""
+    if not specs:
+        return
+    counts = {t["name"]: len(t["partitions"]) for t in admin.describe_topics([s.name for s in specs])}
+    raise_to = {s.name: s.partitions for s in specs if 0 < counts.get(s.name, s.partitions) < s.partitions}
+    if raise_to:
+        admin.create_partitions({name: NewPartitions(total_count=n) for name, n in raise_to.items()})
+        log.info("raised partition counts", extra={"topics": raise_to})
 
 
 def kafka_ready(access: KafkaAccess, timeout_ms: int = 3_000) -> bool:
