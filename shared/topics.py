@@ -12,6 +12,7 @@ from shared.schemas.advice import upcast_v1 as advice_v1
 from shared.schemas.deadletter import DeadLetter, upcast_v1
 from shared.schemas.diagnosis import ModelReleased, SealedDiagnosisCompleted
 from shared.schemas.diagnosis import upcast_v1 as diagnosis_v1
+from shared.schemas.feedback import ADVICE_RATED, CHALLENGE_JUDGED, NOTE_LEFT, AdviceRated, ChallengeJudged, NoteLeft
 from shared.schemas.followup import AdviceReleased, GroupAssigned, SurveyAnswered, SurveySent, upcast_answered_v1
 from shared.schemas.notification import NotificationRequested
 from shared.schemas.notification import upcast_v1 as notification_v1
@@ -173,6 +174,17 @@ MODEL_RELEASES = Topic(
     publishers=("diagnosis",), subscribers=("diagnosis",),
 )
 
+FEEDBACK = Topic(
+    "advice.feedback", 3, "profile_id",
+    (
+        E(CHALLENGE_JUDGED, ChallengeJudged, "A job seeker agreed or disagreed with their diagnosis' main challenge."),
+        E(ADVICE_RATED, AdviceRated, "A job seeker gave 1 to 5 stars to one piece of their advice."),
+        E(NOTE_LEFT, NoteLeft, "A job seeker left a short note, sealed with their data key."),
+    ),
+    "In-app feedback on the diagnosis and advice (issue 16): each change the person makes, in order per person.",
+    publishers=("advice",), subscribers=("operators",),
+)
+
 PLEDGES_TOPICS = (PLEDGES_HELPERS, PLEDGES_REQUESTS, PLEDGES_MATCHES)
 
 PRIVACY_REQUESTS = Topic(
@@ -208,7 +220,7 @@ ALL_TOPICS: tuple[Topic, ...] = (
     PROFILE_SUBMITTED, DIAGNOSIS_COMPLETED, ADVICE_GENERATED, PARTNER_FEEDS, DEAD_LETTER, NOTIFICATIONS,
     URGENT_NOTIFICATIONS,
     PLEDGES_HELPERS, PLEDGES_REQUESTS, PLEDGES_MATCHES, ASSIGNMENTS, RELEASES, SURVEYS,
-    PRIVACY_REQUESTS, PRIVACY_ANSWERS, OPERATOR_ALERTS, MODEL_RELEASES,
+    PRIVACY_REQUESTS, PRIVACY_ANSWERS, OPERATOR_ALERTS, MODEL_RELEASES, FEEDBACK,
 )
 REGISTRY = Registry(ALL_TOPICS)
 # Topics no longer in the registry, deleted with every ACL naming them when the platform is provisioned:

@@ -12,7 +12,7 @@ import orjson
 import pytest
 from bson import Binary
 
-from services.advice.adapters import experiment, privacy
+from services.advice.adapters import experiment, feedback, privacy
 from services.advice.adapters.results import AdviceList
 from shared.results import collection
 from shared.schemas.followup import AdviceReleased, Group, GroupAssigned
@@ -78,16 +78,16 @@ def test_erasure_deletes_the_advice_and_the_gate_state_of_that_person_only(advic
         store_advice(pid, 1, 2, 3)
         assign(pid)
 
-    assert privacy.erase_person(person, NOW) == {"advice": 3, "experiment_assignments": 1}
+    assert privacy.erase_person(person, NOW) == {"advice": 3, "experiment_assignments": 1, "feedback": 0}
 
-    assert privacy.export_person(person) == {"advice": [], "experiment_assignment": None}
+    assert privacy.export_person(person) == {"advice": [], "experiment_assignment": None, "feedback": []}
     assert experiment.find(person) is None
     assert collection(AdviceList).count_documents({"profile_id": person}) == 0
     kept = privacy.export_person(other)
     assert len(kept["advice"]) == 3
     assert experiment.find(other) is not None
     # A replayed request erases nothing more.
-    assert privacy.erase_person(person, NOW) == {"advice": 0, "experiment_assignments": 0}
+    assert privacy.erase_person(person, NOW) == {"advice": 0, "experiment_assignments": 0, "feedback": 0}
 
 
 def test_a_release_stored_before_its_assignment_is_erased_too(advice_db: None) -> None:
@@ -98,7 +98,7 @@ def test_a_release_stored_before_its_assignment_is_erased_too(advice_db: None) -
     assert privacy.export_person(person)["experiment_assignment"] == {
         "group": None, "release_after": None, "released_at": RELEASED.isoformat(),
     }
-    assert privacy.erase_person(person, NOW) == {"advice": 0, "experiment_assignments": 1}
+    assert privacy.erase_person(person, NOW) == {"advice": 0, "experiment_assignments": 1, "feedback": 0}
     assert experiment.assignments().find_one({"_id": person}) is None
 
 
@@ -111,5 +111,29 @@ def test_a_version_missing_in_between_does_not_hide_the_later_ones(advice_db: No
 
 
 def test_an_unknown_person_has_nothing(advice_db: None) -> None:
-    assert privacy.export_person(uuid.uuid4().hex) == {"advice": [], "experiment_assignment": None}
-    assert privacy.erase_person(uuid.uuid4().hex, NOW) == {"advice": 0, "experiment_assignments": 0}
+    assert privacy.export_person(uuid.uuid4().hex) == {"advice": [], "experiment_assignment": None, "feedback": []}
+    assert privacy.erase_person(uuid.uuid4().hex, NOW) == {"advice": 0, "experiment_assignments": 0, "feedback": 0}
+
+
+def test_feedback_is_exported_then_erased_with_its_unsent_events(advice_db: None) -> None:
+    person, other = uuid.uuid4().hex, uuid.uuid4().hex
+    outbox = collection(AdviceList).database["outbox"]
+    for pid in (person, other):
+        outbox.insert_one({"_id": f"entry-{pid}", "records": [], "created_at": NOW})
+        feedback.save({"_id": feedback.challenge_id(pid, 1), "kind": "challenge", "profile_id": pid,
+                       "profile_version": 1, "main_challenge": "stuck-market", "agrees": True, "at": NOW,
+                       "outbox_entry": f"entry-{pid}"})
+        feedback.save({"_id": feedback.note_id(pid), "kind": "note", "profile_id": pid, "note": "merci", "at": NOW})
+
+    exported = privacy.export_person(person)["feedback"]
+    assert exported == [
+        {"kind": "challenge", "profile_id": person, "profile_version": 1, "main_challenge": "stuck-market",
+         "agrees": True, "at": NOW.isoformat()},
+        {"kind": "note", "profile_id": person, "note": "merci", "at": NOW.isoformat()},
+    ]
+    assert privacy.erase_person(person, NOW)["feedback"] == 2
+    assert privacy.export_person(person)["feedback"] == []
+    assert outbox.find_one({"_id": f"entry-{person}"}) is None
+    assert outbox.find_one({"_id": f"entry-{other}"}) is not None
+    assert len(privacy.export_person(other)["feedback"]) == 2
+    assert privacy.erase_person(person, NOW)["feedback"] == 0

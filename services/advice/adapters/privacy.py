@@ -1,7 +1,8 @@
 """What the advice service holds about a person, exported or erased on a privacy (GDPR) request.
 
-Per person it keeps one advice result per profile version in `advice` and the followup trial's gate state in
-`experiment_assignments` (`_id` the profile id: group, release date, release time). Synchronous: the privacy
+Per person it keeps one advice result per profile version in `advice`, the followup trial's gate state in
+`experiment_assignments` (`_id` the profile id: group, release date, release time), and their feedback in
+`feedback` (listed by `feedback_people`), with its events not yet relayed in `outbox`. Synchronous: the privacy
 consumer (shared.messaging.privacy) runs them through run_sync."""
 
 from __future__ import annotations
@@ -9,10 +10,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from services.advice.adapters import experiment
+from services.advice.adapters import experiment, feedback
 from services.advice.adapters.results import AdviceList
 from shared.mongo import as_utc
-from shared.results import delete_results, exported, person_results
+from shared.results import collection, delete_results, exported, person_results
 
 
 def _iso(value: dt.datetime | None) -> str | None:
@@ -20,7 +21,7 @@ def _iso(value: dt.datetime | None) -> str | None:
 
 
 def export_person(person_id: str) -> dict[str, Any]:
-    """Every stored advice list of the person (decoded to JSON) and their trial gate state, if any."""
+    """Every stored advice list of the person (decoded to JSON), their trial gate state, if any, and feedback."""
     gate = experiment.assignments().find_one({"_id": person_id})
     return {
         "advice": [exported(doc) for doc in person_results(AdviceList, person_id)],
@@ -28,14 +29,19 @@ def export_person(person_id: str) -> dict[str, Any]:
             "group": gate.get("group"), "release_after": _iso(gate.get("release_after")),
             "released_at": _iso(gate.get("released_at")),
         },
+        "feedback": [
+            {k: _iso(v) if k == "at" else v for k, v in doc.items() if k not in {"_id", "outbox_entry"}}
+            for doc in feedback.of_person(person_id)
+        ],
     }
 
 
 def erase_person(person_id: str, now: dt.datetime) -> dict[str, int]:
-    """Deletes the person's advice results and gate state (idempotent: a replay deletes nothing more).
+    """Deletes the person's advice results, gate state and feedback (idempotent: a replay deletes nothing more).
 
     The trial's figures do not need the gate state: the followup service keeps the groups it measures."""
     del now  # nothing is kept to mark the erasure: the documents are simply gone
     advice = delete_results(AdviceList, person_results(AdviceList, person_id))
     gate = experiment.assignments().delete_one({"_id": person_id}).deleted_count
-    return {"advice": advice, "experiment_assignments": gate}
+    given = feedback.erase(person_id, collection(AdviceList).database["outbox"])
+    return {"advice": advice, "experiment_assignments": gate, "feedback": given}
