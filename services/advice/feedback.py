@@ -17,9 +17,11 @@ from shared.messaging.outbox import Outbox, Relay
 from shared.mongo import as_utc, run_sync
 from shared.results import latest
 from shared.schemas.diagnosis import ChallengeId
-from shared.schemas.feedback import ADVICE_RATED, CHALLENGE_JUDGED, NOTE_LEFT, AdviceRated, ChallengeJudged, NoteLeft
+from shared.schemas.feedback import AdviceRated, ChallengeJudged, NoteLeft
+from shared.topics import FEEDBACK
 
 Doc = dict[str, Any]
+CHALLENGE_JUDGED, ADVICE_RATED, NOTE_LEFT = FEEDBACK.event_types
 
 
 class Erased(FeedbackError):
