@@ -21,6 +21,11 @@ export const ENUMS = {
   Frequency: ['LESS_THAN_2', 'SOME', 'DECENT_AMOUNT', 'A_LOT'],
   PassionLevel: ['ALIMENTARY_JOB', 'LIKEABLE_JOB', 'PASSIONATING_JOB', 'LIFE_GOAL_JOB'],
   ContractType: ['CDI', 'CDD', 'INTERIM', 'INTERNSHIP', 'ALTERNANCE'],
+  ChallengeGuess: [
+    'undefined-project', 'find-what-you-like', 'stuck-market', 'missing-diploma', 'start-your-search',
+    'enhance-methods-to-interview',
+  ],
+  CoachingFrequency: ['NONE', 'MONTHLY', 'WEEKLY'],
 };
 
 /** [[value, i18n key]] pairs for a select or a group of choices. */

@@ -83,7 +83,7 @@ def test_every_string_is_used() -> None:
 
 def _enums_js() -> dict[str, list[str]]:
     text = (WEB / "enums.js").read_text()
-    return {name: re.findall(r"'([A-Z0-9_]+)'", body) for name, body in re.findall(r"(\w+): \[([^\]]*)\]", text)}
+    return {name: re.findall(r"'([A-Za-z0-9_-]+)'", body) for name, body in re.findall(r"(\w+): \[([^\]]*)\]", text)}
 
 
 PROFILE_ENUMS = {
