@@ -74,6 +74,8 @@ def test_an_operator_reads_the_pipeline_and_the_impact(
     action = page.get_by_test_id("operator-action")
     expect(action).to_contain_text("Relire des CV")
     expect(action).to_contain_text("Lettre de motivation")
+    # In-app feedback (issue 16): agreement with the main challenge and the advice's stars.
+    expect(page.get_by_test_id("operator-feedback")).to_contain_text("Accord avec la priorité du diagnostic")
     picture = shoot(page, "operator-page")
     README_PICTURE.parent.mkdir(exist_ok=True)
     shutil.copyfile(picture, README_PICTURE)
