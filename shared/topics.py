@@ -13,6 +13,7 @@ from shared.schemas.deadletter import DeadLetter, upcast_v1
 from shared.schemas.diagnosis import ModelReleased, SealedDiagnosisCompleted
 from shared.schemas.diagnosis import upcast_v1 as diagnosis_v1
 from shared.schemas.engagement import SealedPlanChanged
+from shared.schemas.feedback import ADVICE_RATED, CHALLENGE_JUDGED, NOTE_LEFT, AdviceRated, ChallengeJudged, NoteLeft
 from shared.schemas.followup import AdviceReleased, GroupAssigned, SurveyAnswered, SurveySent, upcast_answered_v1
 from shared.schemas.notification import NotificationRequested
 from shared.schemas.notification import upcast_v1 as notification_v1
@@ -194,6 +195,17 @@ ENGAGEMENT_ACTIONS = Topic(
     publishers=("advice",), subscribers=("partners", "followup"),
 )
 
+FEEDBACK = Topic(
+    "advice.feedback", 6, "profile_id",
+    (
+        E(CHALLENGE_JUDGED, ChallengeJudged, "A job seeker agreed or disagreed with their diagnosis' main challenge."),
+        E(ADVICE_RATED, AdviceRated, "A job seeker gave 1 to 5 stars to one piece of their advice."),
+        E(NOTE_LEFT, NoteLeft, "A job seeker left a short note, sealed with their data key."),
+    ),
+    "In-app feedback on the diagnosis and advice (issue 16): each change the person makes, in order per person.",
+    publishers=("advice",), subscribers=("operators",),
+)
+
 PLEDGES_TOPICS = (PLEDGES_HELPERS, PLEDGES_REQUESTS, PLEDGES_MATCHES)
 
 PRIVACY_REQUESTS = Topic(
@@ -234,7 +246,7 @@ ALL_TOPICS: tuple[Topic, ...] = (
     PROFILE_SUBMITTED, DIAGNOSIS_COMPLETED, ADVICE_GENERATED, PARTNER_FEEDS, DEAD_LETTER, NOTIFICATIONS,
     URGENT_NOTIFICATIONS,
     PLEDGES_HELPERS, PLEDGES_REQUESTS, PLEDGES_MATCHES, ASSIGNMENTS, RELEASES, SURVEYS,
-    PRIVACY_REQUESTS, PRIVACY_ANSWERS, OPERATOR_ALERTS, MODEL_RELEASES, ENGAGEMENT_ACTIONS,
+    PRIVACY_REQUESTS, PRIVACY_ANSWERS, OPERATOR_ALERTS, MODEL_RELEASES, ENGAGEMENT_ACTIONS, FEEDBACK,
 )
 REGISTRY = Registry(ALL_TOPICS)
 # Topics no longer in the registry, deleted with every ACL naming them when the platform is provisioned:

@@ -10,10 +10,11 @@ const SHELL = [
   './', 'index.html', 'manifest.webmanifest', 'app.js', 'api.js', 'dom.js', 'enums.js', 'forms.js', 'i18n.js',
   'job-picker.js', 'offline.js', 'shell.js', 'strings.json', 'styles.css', 'favicon.svg',
   'icons/apple-touch-icon.png', 'icons/icon-192.png', 'icons/icon-512.png', 'icons/maskable-512.png',
-  'pages/account.js', 'pages/advice.js', 'pages/diagnosis.js', 'pages/help.js', 'pages/helper-pledge.js',
-  'pages/helper-reviews.js', 'pages/home.js', 'pages/market.js', 'pages/onboarding.js', 'pages/operator-charts.js',
-  'pages/operator.css', 'pages/operator.js', 'pages/plan.js', 'pages/review.js', 'pages/sign-in.js', 'pages/survey.js',
-  'pages/unsubscribe.js', 'vendor/uplot/uPlot.esm.js', 'vendor/uplot/uPlot.min.css',
+  'pages/account.js', 'pages/advice.js', 'pages/diagnosis.js', 'pages/feedback.js', 'pages/help.js',
+  'pages/helper-pledge.js', 'pages/helper-reviews.js', 'pages/home.js', 'pages/market.js',
+  'pages/onboarding-steps.js', 'pages/onboarding.js', 'pages/operator-charts.js', 'pages/operator-model.js',
+  'pages/operator.css', 'pages/operator.js', 'pages/plan.js', 'pages/review.js', 'pages/sign-in.js',
+  'pages/survey.js', 'pages/unsubscribe.js', 'vendor/uplot/uPlot.esm.js', 'vendor/uplot/uPlot.min.css',
 ];
 // GET routes a person may keep for offline reading: their action plan, and their profile with its diagnosis and
 // advice (the advice and diagnosis pages start from the profile).

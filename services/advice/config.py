@@ -14,3 +14,5 @@ class AdviceSettings(ServiceSettings):
     worker_metrics_port: int = 9103
     batch_size: int = 500
     batch_within_seconds: float = 0.02
+    # How often the API recomputes the feedback gauges (a scan of the feedback collection).
+    feedback_figures_seconds: float = 60.0

@@ -31,7 +31,7 @@ from shared.schemas.profile import ProfileIn
 RACE_ATTEMPTS = 5  # two writers of one profile at once: the loser takes the next version number
 
 
-def _refuse_erased(account_id: str) -> None:
+def refuse_erased(account_id: str) -> None:
     account = accounts.get(account_id)
     if account is not None and account["erased_at"] is not None:
         raise AccountErased
@@ -120,7 +120,7 @@ class Profiles:
 
     @staticmethod
     def _latest_writable(profile_id: str) -> ProfileVersion:
-        _refuse_erased(profile_id)
+        refuse_erased(profile_id)
         latest = repository.latest_version(profile_id)
         if latest is None:
             raise ProfileNotFound

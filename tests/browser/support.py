@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import time
 import uuid
@@ -10,7 +11,7 @@ from email.message import Message
 from pathlib import Path
 from typing import Any
 
-from playwright.sync_api import ConsoleMessage, Page, ViewportSize
+from playwright.sync_api import ConsoleMessage, Page, ViewportSize, expect
 
 from deploy.local.smtp_sink import read_messages
 from shared.messaging.access import KafkaAccess
@@ -114,3 +115,62 @@ def accessibility_violations(page: Page) -> list[str]:
             .map((v) => ({ id: v.id, impact: v.impact, help: v.help,
                            nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }))""", AXE_TAGS)
     return [f"{v['impact']}: {v['id']} ({v['help']}) at {v['nodes']}" for v in found if v["impact"] in BLOCKING_IMPACTS]
+
+
+# The stepped onboarding (web/pages/onboarding.js), one helper per step; `onboard` goes through them all.
+NEXT = "Enregistrer et continuer"
+STEP_TIMEOUT = 30_000  # ms: each step is saved as a draft before the next shows
+
+
+def next_step(page: Page, number: int) -> None:
+    """Saves the step shown; the next one (1-based `number`) appears after its hint."""
+    page.get_by_role("button", name=NEXT).click()
+    expect(page.get_by_test_id("step-count")).to_have_text(f"Étape {number} sur 5", timeout=STEP_TIMEOUT)
+
+
+def fill_you(page: Page) -> None:
+    page.get_by_label("Prénom").fill("Camille")
+    page.get_by_label("Année de naissance").fill("1990")
+    page.get_by_label("Genre").select_option("FEMININE")
+    page.get_by_label("Diplôme le plus élevé").select_option("CAP_BEP")
+    page.get_by_label("Espagnol").check()
+
+
+def fill_project(page: Page) -> None:
+    job = page.get_by_role("combobox", name="Métier recherché")
+    job.press_sequentially("boulanger", delay=30)
+    page.get_by_role("option", name=re.compile(r"^Boulanger \/ Boulangère")).click()  # "/" escaped for Playwright
+    expect(page.get_by_text("Métier choisi : Boulanger / Boulangère (D1102)")).to_be_visible()
+    page.get_by_label("Ville où vous cherchez").fill("Toulouse")
+    page.get_by_label("Département", exact=True).fill("31")
+    page.get_by_label("Expérience dans ce métier").select_option("INTERMEDIARY")
+    page.get_by_label("CDI (durée indéterminée)").check()
+
+
+def fill_search(page: Page) -> None:
+    page.get_by_label("Depuis quand cherchez-vous ?").fill((dt.date.today() - dt.timedelta(days=120)).isoformat())
+    page.get_by_label("Candidatures envoyées par semaine").select_option("SOME")
+    page.get_by_label("Nombre d'entretiens depuis le début de la recherche").fill("1")
+    page.get_by_label("Votre réseau dans ce métier").select_option("2")
+
+
+def fill_holds_back(page: Page, guess: str = "Je ne sais pas", note: str = "") -> None:
+    page.get_by_label(guess, exact=True).check()
+    if note:
+        page.get_by_label("Dites-le avec vos mots (facultatif)").fill(note)
+    page.get_by_label("Mon CV ne me met pas en valeur").check()
+
+
+def onboard(page: Page, guess: str = "Je ne sais pas") -> None:
+    """Every step from the first, ending on the submission (the diagnosis page follows)."""
+    expect(page.get_by_test_id("step-count")).to_have_text("Étape 1 sur 5", timeout=STEP_TIMEOUT)
+    fill_you(page)
+    next_step(page, 2)
+    fill_project(page)
+    next_step(page, 3)
+    fill_search(page)
+    next_step(page, 4)
+    fill_holds_back(page, guess)
+    next_step(page, 5)
+    page.get_by_label("Environ une fois par mois").check()
+    page.get_by_role("button", name="Voir mon diagnostic").click()

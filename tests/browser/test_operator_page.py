@@ -109,6 +109,8 @@ def test_an_operator_reads_the_pipeline_and_the_impact(
     for check in ("evidence:examples", "auc", "calibration", "psi", "fairness:age_band=50-plus"):
         expect(gate.get_by_role("rowheader", name=check, exact=True)).to_be_visible()
     expect(page.get_by_test_id("model-scores").locator("thead")).to_contain_text("employability-v1", timeout=SLOW)
+    # In-app feedback (issue 16): agreement with the main challenge and the advice's stars.
+    expect(page.get_by_test_id("operator-feedback")).to_contain_text("Accord avec la priorité du diagnostic")
     picture = shoot(page, "operator-page")
     README_PICTURE.parent.mkdir(exist_ok=True)
     shutil.copyfile(picture, README_PICTURE)

@@ -4,7 +4,6 @@ up, pledges CV reviews, reviews it from the emailed link; the seeker reads the r
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import uuid
 from collections.abc import Callable
@@ -20,7 +19,17 @@ from pymongo.collection import Collection
 from deploy.local.platform import Platform
 from shared.auth.tokens import Role
 from shared.messaging.access import KafkaAccess
-from tests.browser.support import DESKTOP, PHONE, Shoot, unique_email, wait_for_erasure, wait_for_link, watch_errors
+from tests.browser.support import (
+    DESKTOP,
+    PHONE,
+    Shoot,
+    next_step,
+    onboard,
+    unique_email,
+    wait_for_erasure,
+    wait_for_link,
+    watch_errors,
+)
 from tests.support import access_token, bearer, ensure_person_key
 
 pytestmark = [pytest.mark.integration, pytest.mark.e2e]
@@ -42,27 +51,6 @@ def sign_in(page: Page, maildir: Path, email: str, role: str, shoot: Shoot, who:
     shoot(page, f"{who}-link-sent")
     page.goto(wait_for_link(maildir, email, SIGN_IN_LINK))
     expect(page).not_to_have_url(re.compile(r"token="))  # the one-time token leaves the address bar
-
-
-def fill_profile(page: Page) -> None:
-    page.get_by_label("Prénom").fill("Camille")
-    page.get_by_label("Année de naissance").fill("1990")
-    page.get_by_label("Genre").select_option("FEMININE")
-    page.get_by_label("Diplôme le plus élevé").select_option("CAP_BEP")
-    page.get_by_label("Espagnol").check()
-    job = page.get_by_role("combobox", name="Métier recherché")
-    job.press_sequentially("boulanger", delay=30)
-    page.get_by_role("option", name=re.compile(r"^Boulanger \/ Boulangère")).click()  # "/" escaped for Playwright
-    expect(page.get_by_text("Métier choisi : Boulanger / Boulangère (D1102)")).to_be_visible()
-    page.get_by_label("Ville où vous cherchez").fill("Toulouse")
-    page.get_by_label("Département", exact=True).fill("31")
-    page.get_by_label("Expérience dans ce métier").select_option("INTERMEDIARY")
-    page.get_by_label("Depuis quand cherchez-vous ?").fill((dt.date.today() - dt.timedelta(days=120)).isoformat())
-    page.get_by_label("Candidatures envoyées par semaine").select_option("SOME")
-    page.get_by_label("Nombre d'entretiens depuis le début de la recherche").fill("1")
-    page.get_by_label("Votre réseau dans ce métier").select_option("2")
-    page.get_by_label("CDI (durée indéterminée)").check()
-    page.get_by_label("Mon CV ne me met pas en valeur").check()
 
 
 def check_phone_layout(page: Page, shoot: Shoot, name: str) -> None:
@@ -90,9 +78,8 @@ def test_a_seeker_gets_a_cv_review_from_a_helper(
     expect(seeker.get_by_label("Adresse e-mail")).to_have_value(seeker_email)
     shoot(seeker, "seeker-onboarding")
 
-    fill_profile(seeker)
     check_phone_layout(seeker, shoot, "seeker-onboarding")
-    seeker.get_by_role("button", name="Voir mon diagnostic").click()
+    onboard(seeker)
 
     # Diagnosis, then advice.
     expect(seeker).to_have_url(re.compile(r"#/diagnosis$"))
@@ -206,6 +193,8 @@ def test_the_account_page_exports_signs_out_and_erases(
     page.goto(f"{base}/")
     sign_in(page, maildir, email, "Je cherche un emploi", shoot, "account")
     expect(page.get_by_role("heading", level=1)).to_have_text("Votre profil", timeout=SLOW)
+    page.get_by_label("Année de naissance").fill("1990")
+    next_step(page, 2)
 
     # The job title combobox works with the keyboard alone.
     job = page.get_by_role("combobox", name="Métier recherché")

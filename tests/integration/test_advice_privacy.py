@@ -13,7 +13,7 @@ import orjson
 import pytest
 from bson import Binary
 
-from services.advice.adapters import experiment, plans, privacy
+from services.advice.adapters import experiment, feedback, plans, privacy
 from services.advice.adapters.results import AdviceList
 from services.advice.domain.plans import Plan, PlannedAction, StaleRevision
 from shared.results import collection
@@ -29,8 +29,10 @@ RELEASED = SIGNUP + dt.timedelta(days=98)
 NOW = dt.datetime(2026, 6, 1, 8, 0, tzinfo=dt.UTC)
 
 
-NOTHING: dict[str, Any] = {"action_plan": None, "action_plan_history": [], "advice": [], "experiment_assignment": None}
-NOTHING_ERASED = {"advice": 0, "experiment_assignments": 0, "action_plans": 0, "action_plan_revisions": 0}
+NOTHING: dict[str, Any] = {
+    "action_plan": None, "action_plan_history": [], "advice": [], "experiment_assignment": None, "feedback": []}
+NOTHING_ERASED = {
+    "advice": 0, "experiment_assignments": 0, "action_plans": 0, "action_plan_revisions": 0, "feedback": 0}
 
 
 @pytest.fixture
@@ -87,7 +89,7 @@ def test_erasure_deletes_the_advice_and_the_gate_state_of_that_person_only(advic
         assign(pid)
 
     assert privacy.erase_person(person, NOW) == {
-        "advice": 3, "experiment_assignments": 1, "action_plans": 0, "action_plan_revisions": 0}
+        **NOTHING_ERASED, "advice": 3, "experiment_assignments": 1}
 
     assert privacy.export_person(person) == NOTHING
     assert experiment.find(person) is None
@@ -165,3 +167,31 @@ def test_a_revision_is_stored_once_and_readers_roll_forward_past_a_late_pointer(
     loaded = plans.load(person)
     assert loaded is not None
     assert loaded.revision == 3
+
+
+    assert privacy.export_person(uuid.uuid4().hex) == {"advice": [], "experiment_assignment": None, "feedback": []}
+    assert privacy.erase_person(uuid.uuid4().hex, NOW) == {"advice": 0, "experiment_assignments": 0, "feedback": 0}
+
+
+def test_feedback_is_exported_then_erased_with_its_unsent_events(advice_db: None) -> None:
+    person, other = uuid.uuid4().hex, uuid.uuid4().hex
+    outbox = collection(AdviceList).database["outbox"]
+    for pid in (person, other):
+        outbox.insert_one({"_id": f"entry-{pid}", "records": [], "created_at": NOW})
+        feedback.save({"_id": feedback.challenge_id(pid, 1), "kind": "challenge", "profile_id": pid,
+                       "profile_version": 1, "main_challenge": "stuck-market", "agrees": True, "at": NOW,
+                       "outbox_entry": f"entry-{pid}"})
+        feedback.save({"_id": feedback.note_id(pid), "kind": "note", "profile_id": pid, "note": "merci", "at": NOW})
+
+    exported = privacy.export_person(person)["feedback"]
+    assert exported == [
+        {"kind": "challenge", "profile_id": person, "profile_version": 1, "main_challenge": "stuck-market",
+         "agrees": True, "at": NOW.isoformat()},
+        {"kind": "note", "profile_id": person, "note": "merci", "at": NOW.isoformat()},
+    ]
+    assert privacy.erase_person(person, NOW)["feedback"] == 2
+    assert privacy.export_person(person)["feedback"] == []
+    assert outbox.find_one({"_id": f"entry-{person}"}) is None
+    assert outbox.find_one({"_id": f"entry-{other}"}) is not None
+    assert len(privacy.export_person(other)["feedback"]) == 2
+    assert privacy.erase_person(person, NOW)["feedback"] == 0

@@ -3,6 +3,7 @@
 import { append, bi, h, replace, T } from '../dom.js';
 import { navigate } from '../shell.js';
 import { latestProfile, stillPending, waitForResult, waiting } from './diagnosis.js';
+import { given, noteForm, stars } from './feedback.js';
 
 function entry(line, kind) {
   const text = line.url
@@ -18,7 +19,7 @@ function section(part) {
       part.entries.map((line) => entry(line, part.kind))));
 }
 
-function item(advice) {
+function item(advice, rate) {
   return h('li', { class: 'card', 'data-testid': 'advice-item', 'data-module': advice.module_id },
     h('h2', bi(advice.title)),
     h('p', {}, h('span', { class: `badge priority-${advice.score}`, ...T(`advice.priority_${advice.score}`) })),
@@ -27,7 +28,8 @@ function item(advice) {
     advice.card?.sections?.length
       ? h('details', { class: 'expanded-card', 'data-testid': 'advice-card' },
         h('summary', T('advice.what_to_do')), advice.card.sections.map(section))
-      : null);
+      : null,
+    rate(advice.module_id));
 }
 
 export default {
@@ -50,10 +52,14 @@ export default {
       return undefined;
     }
     const list = [...(answer.result?.advice ?? [])].sort((a, b) => b.score - a.score);
+    // Feedback (issue 16): stars on each piece of advice and a note.
+    const mine = await given(profile, signal);
+    const rate = (moduleId) => stars(profile, moduleId, mine.ratings[moduleId], signal);
     replace(main,
       h('h1', T('advice.title')),
       h('p', { class: 'lead', ...T('advice.intro') }),
-      list.length ? h('ol', { class: 'plain-list' }, list.map(item)) : h('p', T('advice.none')),
+      list.length ? h('ol', { class: 'plain-list' }, list.map((advice) => item(advice, rate))) : h('p', T('advice.none')),
+      noteForm(profile, mine.note, signal),
       h('div', { class: 'actions' },
         list.length ? h('a', { class: 'button', href: '#/plan', 'data-testid': 'advice-plan-link',
           ...T('advice.see_plan') }) : null,

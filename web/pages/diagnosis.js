@@ -2,6 +2,7 @@
 import { api, ApiError, poll } from '../api.js';
 import { append, bi, h, replace, T } from '../dom.js';
 import { navigate } from '../shell.js';
+import { challengeFeedback, given } from './feedback.js';
 
 /** The latest profile, or null when the person has none yet. */
 export async function latestProfile(profileId, signal) {
@@ -55,6 +56,37 @@ function train(steps, main) {
         : null))));
 }
 
+// The answer to the person's own guess of their main difficulty (asked before the diagnosis, issue 16): agreeing,
+// or saying kindly why the data points elsewhere, with the facts (the guessed step's state, the diagnosis sentence).
+function guessAnswer(guess, diagnosis) {
+  if (!guess) return null;
+  const main = diagnosis.main_challenge;
+  const said = (key) => h('span', T(key));
+  const title = (id) => h('strong', T(`challenge.${id}.title`));
+  let answer;
+  if (!guess.challenge) {
+    answer = [h('p', { 'data-answer': 'unknown' }, said('guess.answer_unknown')),
+      h('p', {}, said('guess.answer_start_with'), ' ', title(main), '.')];
+  } else if (guess.challenge === main) {
+    answer = [h('p', { 'data-answer': 'right' }, said('guess.answer_right'), ' ', title(main), '.'),
+      h('p', said('guess.answer_right_more'))];
+  } else {
+    const step = (diagnosis.train ?? []).find((s) => s.challenge === guess.challenge);
+    const why = !step ? 'guess.why_other'
+      : step.missing_fields?.length ? 'guess.why_missing'
+        : step.status === 'PASSED' ? 'guess.why_passed'
+          : step.status === 'NOT_RELEVANT' ? 'guess.why_not_relevant' : 'guess.why_later';
+    answer = [
+      h('p', { 'data-answer': 'elsewhere' }, said('guess.answer_you_thought'), ' ', title(guess.challenge), '. ',
+        said('guess.answer_data_points'), ' ', title(main), '.'),
+      h('p', { 'data-why': why }, said(why)),
+      h('p', {}, said('guess.the_facts'), ' ', h('span', bi(diagnosis.sentence))),
+    ];
+  }
+  return h('section', { class: 'card guess-answer', 'aria-labelledby': 'guess-title', 'data-testid': 'guess-answer' },
+    h('h2', { id: 'guess-title', ...T('guess.title') }), answer);
+}
+
 export default {
   title: 'diag.title',
   auth: 'job_seeker',
@@ -66,6 +98,7 @@ export default {
     if (!answer) return stillPending(main);
     const diagnosis = answer.result.diagnosis ?? answer.result;
     const challenge = diagnosis.main_challenge;
+    const mine = await given(profile, signal);
 
     replace(main,
       h('h1', T('diag.title')),
@@ -75,6 +108,8 @@ export default {
         h('p', { class: 'big-number', 'data-testid': 'main-challenge', ...T(`challenge.${challenge}.title`) }),
         h('p', T(`challenge.${challenge}.text`)),
         h('p', { class: 'muted', ...T('diag.score', { score: diagnosis.overall_score }) })),
+      guessAnswer(profile.profile.self_diagnosis, diagnosis),
+      challengeFeedback(profile, mine.challenge, signal),
       diagnosis.employability ? employability(diagnosis.employability) : null,
       h('section', { class: 'card', 'aria-labelledby': 'train-title' },
         h('h2', { id: 'train-title', ...T('diag.train_title') }),

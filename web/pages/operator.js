@@ -137,6 +137,39 @@ async function actionTable(signal) {
         ['SENT', 'DONE', 'TIME_OUT'].map((state) => h('td', {}, value(reviews, kind, state)))))))));
 }
 
+// --- In-app feedback (issue 16): agreement with the main challenge and the advice's stars, from the advice
+// service's operator summary. Kept apart so other sections of this page change without touching it.
+async function feedbackSection(signal) {
+  let summary;
+  try {
+    summary = await api.get('/api/v1/advice/feedback/summary', { signal });
+  } catch {
+    return null; // the rest of the page stands without it
+  }
+  const col = (key) => h('th', { scope: 'col', ...T(key) });
+  return h('section', { class: 'card', 'data-testid': 'operator-feedback', 'aria-labelledby': 'operator-feedback-title' },
+    h('h2', { id: 'operator-feedback-title', ...T('operator.feedback_title') }),
+    summary.judged === 0 && !summary.ratings.length ? h('p', T('operator.feedback_none')) : null,
+    h('p', {}, h('span', T('operator.feedback_agreement')), ' : ',
+      h('strong', { 'data-testid': 'feedback-agreement' }, summary.agreement_rate === null ? '–'
+        : percent(summary.agreement_rate)), ` (${summary.agreed} / ${summary.judged})`),
+    h('div', { class: 'table-scroll' }, h('table', { class: 'operator-table' },
+      h('caption', T('operator.feedback_agreement')),
+      h('thead', {}, h('tr', {}, col('operator.feedback_challenge'), col('operator.feedback_judged'),
+        col('operator.feedback_agreed'), col('operator.feedback_rate'))),
+      h('tbody', {}, summary.by_challenge.map((c) => h('tr', {},
+        h('th', { scope: 'row', ...T(`challenge.${c.challenge}.title`) }), h('td', {}, String(c.judged)),
+        h('td', {}, String(c.agreed)), cell(c.judged ? c.agreed / c.judged : null)))))),
+    h('div', { class: 'table-scroll' }, h('table', { class: 'operator-table', 'data-testid': 'feedback-ratings' },
+      h('caption', T('operator.feedback_ratings')),
+      h('thead', {}, h('tr', {}, col('operator.feedback_module'), col('operator.feedback_ratings'),
+        col('operator.feedback_mean'))),
+      h('tbody', {}, summary.ratings.map((r) => h('tr', {},
+        h('th', { scope: 'row' }, r.module_id), h('td', {}, String(r.ratings)), h('td', {}, r.mean_stars.toFixed(1))))))),
+    h('p', { class: 'muted', ...T('operator.feedback_notes', { n: summary.notes }) }));
+}
+// --- end of the in-app feedback section
+
 export default {
   title: 'operator.title',
   auth: 'operator',
@@ -146,10 +179,11 @@ export default {
     signal.addEventListener('abort', () => stops.forEach((stop) => stop()));
     const pipeline = PIPELINE.map((spec) => pipelineChart(spec, signal));
     signal.addEventListener('abort', () => pipeline.forEach((chart) => chart.stop()));
-    const [kpis, action, model] = await Promise.all([
+    const [kpis, action, model, feedback] = await Promise.all([
       api.get('/api/v1/followup/kpis', { signal }),
       actionTable(signal),
       modelSection(signal),
+      feedbackSection(signal),
       ...pipeline.map((chart) => chart.refresh()),
     ]);
     keepFresh([...pipeline, ...model.live], signal);
@@ -164,6 +198,7 @@ export default {
         h('p', { class: 'muted' }, kpis.impact.method),
         impactChart(kpis.cohorts, stops)),
       model.section,
-      action);
+      action,
+      feedback);
   },
 };

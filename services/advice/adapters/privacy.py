@@ -1,8 +1,9 @@
 """What the advice service holds about a person, exported or erased on a privacy (GDPR) request.
 
 Per person it keeps one advice result per profile version in `advice`, the followup trial's gate state in
-`experiment_assignments` (`_id` the profile id: group, release date, release time), and their action plan: its
-revisions in `action_plan_revisions` and a pointer in `action_plans`. Synchronous: the privacy
+`experiment_assignments` (`_id` the profile id: group, release date, release time), their action plan (its
+revisions in `action_plan_revisions` and a pointer in `action_plans`), and their feedback in `feedback` (listed by
+`feedback_people`), with its events not yet relayed in `outbox`. Synchronous: the privacy
 consumer (shared.messaging.privacy) runs them through run_sync."""
 
 from __future__ import annotations
@@ -10,10 +11,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from services.advice.adapters import experiment, plans
+from services.advice.adapters import experiment, feedback, plans
 from services.advice.adapters.results import AdviceList
 from shared.mongo import as_utc
-from shared.results import delete_results, exported, person_results
+from shared.results import collection, delete_results, exported, person_results
 
 
 def _iso(value: dt.datetime | None) -> str | None:
@@ -21,8 +22,8 @@ def _iso(value: dt.datetime | None) -> str | None:
 
 
 def export_person(person_id: str) -> dict[str, Any]:
-    """Every stored advice list of the person (decoded to JSON), their trial gate state, if any, and their action
-    plan with every revision of it (states, notes and dates as they went)."""
+    """Every stored advice list of the person (decoded to JSON), their trial gate state, if any, their action
+    plan with every revision of it (states, notes and dates as they went), and their feedback."""
     gate = experiment.assignments().find_one({"_id": person_id})
     plan = plans.load(person_id)
     return {
@@ -36,15 +37,21 @@ def export_person(person_id: str) -> dict[str, Any]:
             "group": gate.get("group"), "release_after": _iso(gate.get("release_after")),
             "released_at": _iso(gate.get("released_at")),
         },
+        "feedback": [
+            {k: _iso(v) if k == "at" else v for k, v in doc.items() if k not in {"_id", "outbox_entry"}}
+            for doc in feedback.of_person(person_id)
+        ],
     }
 
 
 def erase_person(person_id: str, now: dt.datetime) -> dict[str, int]:
-    """Deletes the person's advice results, gate state and action plan (idempotent: a replay deletes nothing
-    more). Outbox entries of their plan's events need nothing: sealed with their key, destroyed by the erasure.
+    """Deletes the person's advice results, gate state, action plan and feedback (idempotent: a replay deletes
+    nothing more). Outbox entries of their plan's events need nothing: sealed with their key, destroyed by the
+    erasure; their feedback's entries not yet relayed are deleted.
 
     The trial's figures do not need the gate state: the followup service keeps the groups it measures."""
     del now  # nothing is kept to mark the erasure: the documents are simply gone
     advice = delete_results(AdviceList, person_results(AdviceList, person_id))
     gate = experiment.assignments().delete_one({"_id": person_id}).deleted_count
-    return {"advice": advice, "experiment_assignments": gate, **plans.erase(person_id)}
+    given = feedback.erase(person_id, collection(AdviceList).database["outbox"])
+    return {"advice": advice, "experiment_assignments": gate, "feedback": given, **plans.erase(person_id)}

@@ -17,6 +17,11 @@ class ProfileNotFound(ProfileError):
         super().__init__("profile not found")
 
 
+class DraftNotFound(ProfileError):
+    def __init__(self) -> None:
+        super().__init__("no onboarding draft")
+
+
 class VersionTaken(ProfileError):
     """Another writer stored this version number first (the store's unique key refused the second)."""
 

@@ -20,7 +20,7 @@ from services.profile.accounts.service import Accounts
 from services.profile.adapters.documents import ProfileVersion
 from services.profile.config import ProfileSettings
 from services.profile.domain import errors
-from services.profile.entrypoints import markets
+from services.profile.entrypoints import drafts, markets
 from services.profile.entrypoints.deps import CheckedProfile, ProfilesDep, Referential, now
 from services.profile.privacy import routes as privacy_routes
 from services.profile.privacy.service import Privacy
@@ -109,6 +109,7 @@ async def search_job_titles(
 STATUS: dict[type[errors.ProfileError], int] = {
     errors.ProfileExists: 409,
     errors.ProfileNotFound: 404,
+    errors.DraftNotFound: 404,
     errors.VersionTaken: 409,
     errors.AccountErased: 403,
     errors.AccountNotFound: 404,
@@ -141,7 +142,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 
 app = create_api(
-    settings, [router, markets.router, auth_routes.auth, auth_routes.me, privacy_routes.router], lifespan
+    settings, [drafts.router, router, markets.router, auth_routes.auth, auth_routes.me, privacy_routes.router], lifespan
 )
 app.add_exception_handler(errors.ProfileError, refused)
 app.state.profiles = Profiles(outbox, relay, factory, keys)

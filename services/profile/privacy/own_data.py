@@ -1,7 +1,8 @@
 """What the profile service itself holds about a person, exported or erased on request.
 
-Erasure deletes the profile versions (with their events still waiting in the outbox) and export archives, and
-redacts the account down to its id and the erasure date: enough to refuse a stale refresh token. It also destroys
+Erasure deletes the profile versions (with their events still waiting in the outbox), the onboarding draft and
+export archives, and redacts the account down to its id and the erasure date: enough to refuse a stale refresh
+token. It also destroys
 the person's data keys (shared/crypto/keystore.py), which makes their sealed fields on every topic unreadable."""
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import datetime as dt
 from typing import Any
 
 from services.profile.accounts import store as accounts
-from services.profile.adapters import repository
+from services.profile.adapters import drafts, repository
 from services.profile.privacy import store
 from shared.crypto.keystore import KeyStore
 from shared.messaging.outbox import Outbox
@@ -35,6 +36,9 @@ class OwnData:
                 {"version": v.version, "submitted_at": v.submitted_at.isoformat(), "profile": v.profile}
                 for v in repository.all_versions(person_id)
             ],
+            "onboarding_draft": None if (draft := drafts.get(person_id)) is None else {
+                "profile": draft["profile"], "steps": draft["steps"], "updated_at": draft["updated_at"].isoformat(),
+            },
         }
 
     def erase(self, person_id: str, now: dt.datetime) -> dict[str, int]:
@@ -48,6 +52,7 @@ class OwnData:
         archives = 0
         # Crypto-shredding: whatever was sealed with the person's key, on any topic, can no longer be read.
         shredded = self.keys.destroy(person_id)
+        draft = drafts.delete(person_id)
         if account is not None:
             archives = store.delete_answers(
                 [r for r in account.get("privacy_requests", []) if r != store.erasure_id(person_id)]
@@ -59,4 +64,4 @@ class OwnData:
             accounts.accounts().update_one({"_id": person_id}, {"$set": {
                 "email": None, "roles": [], "erased_at": account.get("erased_at") or now}})
         return {"profile_versions": len(versions), "accounts": int(account is not None), "export_archives": archives,
-                "data_keys": shredded}
+                "data_keys": shredded, "onboarding_drafts": draft}

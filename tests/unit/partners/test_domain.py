@@ -132,3 +132,16 @@ def test_the_action_view_keeps_the_state_and_counts_never_the_action_or_note() -
         "pseudonym": feed.pseudonym(b"k" * 32, "p"), "day": "2026-06-01", "state": "stuck", "total": 3, "done": 1,
         "stuck": 1,
     }
+
+
+def test_a_partner_never_receives_the_persons_guess_nor_their_coaching_choice() -> None:
+    """Both are the person's own words or choices about themselves (issue 16), not for partners."""
+    profile = ProfileIn.model_validate({
+        "year_of_birth": 1990, "coaching_emails": "WEEKLY",
+        "self_diagnosis": {"challenge": "stuck-market", "note": "Pas d'offres à Lyon"},
+        "projects": [{"city": {"name": "Lyon", "departement_id": "69"}}],
+    })
+    submitted = ProfileSubmitted(profile_id="p1", version=1, submitted_at=NOW, profile=profile)
+    view = feed.profile_view(b"k" * 32, submitted).model_dump_json()
+    for kept_back in ("stuck-market", "Pas d'offres", "WEEKLY", "self_diagnosis", "coaching"):
+        assert kept_back not in view
