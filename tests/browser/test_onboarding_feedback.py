@@ -1,7 +1,7 @@
 """Issue 16 on a phone, in headless Chromium against the whole platform: the stepped onboarding with a hint after
 each step, resumed on another device from its server-side draft; the person's guess of their main difficulty
-answered by the diagnosis page; agreeing or not with it; stars on a piece of advice and a note. The feedback is
-then read back through the API."""
+answered by the diagnosis page; agreeing or not with it; stars on a piece of advice and a note (the feedback then
+read back through the API); and an action plan: a strategy picked, an action done."""
 
 from __future__ import annotations
 
@@ -47,7 +47,7 @@ def fits(page: Page, name: str) -> None:
     assert width <= PHONE["width"], f"{name} scrolls sideways on a phone: {width}px wide"
 
 
-def test_a_seeker_onboards_in_steps_on_a_phone_and_gives_feedback(
+def test_a_seeker_onboards_in_steps_on_a_phone_gives_feedback_and_acts(
     platform: Platform, new_context: NewContext, shoot: Shoot
 ) -> None:
     base, maildir = platform.config.gateway_url, platform.config.maildir
@@ -144,5 +144,23 @@ def test_a_seeker_onboards_in_steps_on_a_phone_and_gives_feedback(
     second.get_by_role("link", name="Revenir à mon diagnostic").click()
     expect(second.get_by_role("button", name="Pas vraiment")).to_have_attribute("aria-pressed", "true",
                                                                                 timeout=SLOW)
+
+    # The action plan: a strategy picked, its first action kept and done.
+    second.goto(f"{base}/#/plan")
+    expect(second.get_by_role("heading", level=1)).to_have_text("Mon plan d'action", timeout=SLOW)
+    strategy = second.get_by_test_id("plan-strategy").first
+    strategy.get_by_role("radio").check()
+    choices = second.get_by_test_id("plan-choice")
+    expect(choices.first).to_be_visible()
+    for index in range(1, choices.count()):
+        choices.nth(index).get_by_role("checkbox").uncheck()
+    action_id = choices.first.get_attribute("data-action")
+    second.get_by_role("button", name="Enregistrer mon plan").click()
+    action = second.locator(f'[data-testid="plan-action"][data-action="{action_id}"]')
+    action.get_by_role("button", name="C'est fait").click()
+    expect(action.get_by_test_id("plan-action-state")).to_have_text("Fait")
+    expect(second.get_by_test_id("plan-progress")).to_contain_text("Actions faites : 1 sur 1")
+    fits(second, "plan")
+    shoot(second, "plan-done-phone")
     assert first_errors.messages == []
     assert errors.messages == []

@@ -72,6 +72,12 @@ def test_placeholders_match_between_languages() -> None:
     assert [key for key, entry in STRINGS.items() if names(entry["fr"]) != names(entry["en"])] == []
 
 
+def test_no_string_is_defined_twice() -> None:
+    """json.loads keeps the last of two equal keys: a merge that adds a key twice would hide one text silently."""
+    pairs = json.loads((WEB / "strings.json").read_text(), object_pairs_hook=lambda items: [k for k, _ in items])
+    assert sorted({key for key in pairs if pairs.count(key) > 1}) == []
+
+
 def test_every_key_used_exists() -> None:
     missing = {key: sorted(files) for key, files in static_keys().items() if key not in STRINGS}
     assert missing == {}
