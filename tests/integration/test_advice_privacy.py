@@ -169,10 +169,6 @@ def test_a_revision_is_stored_once_and_readers_roll_forward_past_a_late_pointer(
     assert loaded.revision == 3
 
 
-    assert privacy.export_person(uuid.uuid4().hex) == {"advice": [], "experiment_assignment": None, "feedback": []}
-    assert privacy.erase_person(uuid.uuid4().hex, NOW) == {"advice": 0, "experiment_assignments": 0, "feedback": 0}
-
-
 def test_feedback_is_exported_then_erased_with_its_unsent_events(advice_db: None) -> None:
     person, other = uuid.uuid4().hex, uuid.uuid4().hex
     outbox = collection(AdviceList).database["outbox"]
