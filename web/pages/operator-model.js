@@ -24,7 +24,7 @@ function auc(metrics) {
 function versionsTable(models) {
   const head = ['operator.model.col.version', 'operator.model.col.status', 'operator.model.col.trained',
     'operator.model.col.window', 'operator.model.col.auc', 'operator.model.col.calibration', 'operator.model.col.psi'];
-  return h('div', { class: 'table-scroll' }, h('table', { class: 'operator-table', 'data-testid': 'model-versions' },
+  return h('div', { class: 'table-scroll', tabindex: '0' }, h('table', { class: 'operator-table', 'data-testid': 'model-versions' },
     h('caption', T('operator.model.versions')),
     h('thead', {}, h('tr', {}, head.map((key) => h('th', { scope: 'col', ...T(key) })))),
     h('tbody', {}, models.map((m) => h('tr', { class: m.released ? 'model-released' : null },
@@ -52,7 +52,7 @@ function gateChecks(models) {
     h('p', {}, h('span', T(STATUS[latest.status])), ' – ',
       failed.length ? h('strong', { class: 'gate-failed', ...T('operator.model.gate_failed',
         { checks: failed.join(', ') }) }) : h('span', T('operator.model.gate_passed'))),
-    h('div', { class: 'table-scroll' }, h('table', { class: 'operator-table' },
+    h('div', { class: 'table-scroll', tabindex: '0' }, h('table', { class: 'operator-table' },
       h('caption', T('operator.model.checks', { version: latest.version })),
       h('thead', {}, h('tr', {}, ['operator.model.col.check', 'operator.model.col.result', 'operator.model.col.detail']
         .map((key) => h('th', { scope: 'col', ...T(key) })))),
@@ -80,7 +80,7 @@ export function distributions(samples) {
 
 /** The live score distribution: its box, whose table `refresh` rebuilds from Prometheus. */
 function scoreDistribution(signal) {
-  const area = h('div', { class: 'table-scroll' });
+  const area = h('div', { class: 'table-scroll', tabindex: '0' });
   const refresh = async () => {
     const versions = distributions(await instantQuery(SCORES, { signal })).filter((v) => v.total > 0);
     area.replaceChildren();
