@@ -133,7 +133,8 @@ def test_workers_export_then_erase_a_persons_data(
     }
     # The diagnosis and the model inputs kept with it (the learning loop), no survey outcome yet.
     assert reports["diagnosis"].counts == {"diagnoses": 1, "model_inputs": 1, "model_outcomes": 0}
-    assert reports["advice"].counts == {"advice": 1, "experiment_assignments": 1, "feedback": 0}
+    assert reports["advice"].counts == {
+        "advice": 1, "experiment_assignments": 1, "feedback": 0, "action_plans": 0, "action_plan_revisions": 0}
     assert reports["followup"].counts["people"] == 1
     assert all(reports[service].person_id == person for service in SERVICES)
 
