@@ -30,7 +30,10 @@ PROFILE = {
 
 
 def events_of(kafka: KafkaAccess, person: str) -> list[dict[str, Any]]:
-    return [e for r in read_topic(kafka, FEEDBACK.name) if (e := json.loads(r.value))["subject"] == person]
+    """The person's feedback events, once each: the outbox relay sends at least once, and a repeat has the same id
+    (consumers skip it)."""
+    found = {e["id"]: e for r in read_topic(kafka, FEEDBACK.name) if (e := json.loads(r.value))["subject"] == person}
+    return list(found.values())
 
 
 def test_feedback_is_stored_emitted_summarised_exported_and_erased(
