@@ -89,7 +89,8 @@ def test_an_operator_reads_the_pipeline_and_the_impact(
     for series in ("traité", "témoin", "traité − témoin", "borne basse 95 %", "borne haute 95 %"):
         expect(legend).to_contain_text(series)
     action = page.get_by_test_id("operator-action")
-    expect(action).to_contain_text("Relire des CV")
+    # Redrawn every 15 s: a page opened before the pledges worker's gauges were first scraped fills in.
+    expect(action).to_contain_text("Relire des CV", timeout=SLOW)
     expect(action).to_contain_text("Lettre de motivation")
     # The employability model: the released version, the versions (the demo's two retraining runs, newest first),
     # the latest one's gate checks with the failed ones named, and the live scores of the version in use.

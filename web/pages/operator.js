@@ -111,30 +111,35 @@ function impactTable(cohorts) {
         : `[${percent(c.impact.ci95_low)} ; ${percent(c.impact.ci95_high)}]`))))));
 }
 
-async function actionTable(signal) {
-  const [pledges, reviews] = await Promise.all([
-    instantQuery('max by (kind, state) (bob_pledges)', { signal }),
-    instantQuery('max by (kind, state) (bob_reviews)', { signal }),
-  ]);
-  const value = (rows, kind, state) => rows.find((r) => r.metric.kind === kind && r.metric.state === state)
-    ?.value[1] ?? '–';
-  const pledgeKinds = [...new Set(pledges.map((r) => r.metric.kind))].sort();
-  const documentKinds = [...new Set(reviews.map((r) => r.metric.kind))].sort();
-  return h('section', { class: 'card', 'data-testid': 'operator-action' },
-    h('h2', T('operator.action')),
-    h('div', { class: 'table-scroll', tabindex: '0' }, h('table', { class: 'operator-table' },
-      h('caption', T('operator.pledges')),
-      h('thead', {}, h('tr', {}, h('th', { scope: 'col', ...T('operator.col.kind') }),
-        h('th', { scope: 'col', ...T('operator.col.confirmed') }),
-        h('th', { scope: 'col', ...T('operator.col.fulfilled') }))),
-      h('tbody', {}, pledgeKinds.map((kind) => h('tr', {}, h('th', { scope: 'row', ...T(`pledge.${kind}`) }),
-        h('td', {}, value(pledges, kind, 'confirmed')), h('td', {}, value(pledges, kind, 'fulfilled'))))))),
-    h('div', { class: 'table-scroll', tabindex: '0' }, h('table', { class: 'operator-table' },
-      h('caption', T('operator.reviews')),
-      h('thead', {}, h('tr', {}, h('th', { scope: 'col', ...T('operator.col.document') }),
-        ['SENT', 'DONE', 'TIME_OUT'].map((state) => h('th', { scope: 'col', ...T(`review.state.${state}`) })))),
-      h('tbody', {}, documentKinds.map((kind) => h('tr', {}, h('th', { scope: 'row', ...T(`doc.${kind}`) }),
-        ['SENT', 'DONE', 'TIME_OUT'].map((state) => h('td', {}, value(reviews, kind, state)))))))));
+/** Bob Action's pledges and reviews (gauges the pledges worker publishes), redrawn with the charts. */
+function actionSection(signal) {
+  const box = h('section', { class: 'card', 'data-testid': 'operator-action' });
+  const refresh = async () => {
+    const [pledges, reviews] = await Promise.all([
+      instantQuery('max by (kind, state) (bob_pledges)', { signal }),
+      instantQuery('max by (kind, state) (bob_reviews)', { signal }),
+    ]);
+    const value = (rows, kind, state) => rows.find((r) => r.metric.kind === kind && r.metric.state === state)
+      ?.value[1] ?? '–';
+    const pledgeKinds = [...new Set(pledges.map((r) => r.metric.kind))].sort();
+    const documentKinds = [...new Set(reviews.map((r) => r.metric.kind))].sort();
+    box.replaceChildren(
+      h('h2', T('operator.action')),
+      h('div', { class: 'table-scroll', tabindex: '0' }, h('table', { class: 'operator-table' },
+        h('caption', T('operator.pledges')),
+        h('thead', {}, h('tr', {}, h('th', { scope: 'col', ...T('operator.col.kind') }),
+          h('th', { scope: 'col', ...T('operator.col.confirmed') }),
+          h('th', { scope: 'col', ...T('operator.col.fulfilled') }))),
+        h('tbody', {}, pledgeKinds.map((kind) => h('tr', {}, h('th', { scope: 'row', ...T(`pledge.${kind}`) }),
+          h('td', {}, value(pledges, kind, 'confirmed')), h('td', {}, value(pledges, kind, 'fulfilled'))))))),
+      h('div', { class: 'table-scroll', tabindex: '0' }, h('table', { class: 'operator-table' },
+        h('caption', T('operator.reviews')),
+        h('thead', {}, h('tr', {}, h('th', { scope: 'col', ...T('operator.col.document') }),
+          ['SENT', 'DONE', 'TIME_OUT'].map((state) => h('th', { scope: 'col', ...T(`review.state.${state}`) })))),
+        h('tbody', {}, documentKinds.map((kind) => h('tr', {}, h('th', { scope: 'row', ...T(`doc.${kind}`) }),
+          ['SENT', 'DONE', 'TIME_OUT'].map((state) => h('td', {}, value(reviews, kind, state)))))))));
+  };
+  return { box, refresh };
 }
 
 // --- In-app feedback (issue 16): agreement with the main challenge and the advice's stars, from the advice
@@ -179,14 +184,15 @@ export default {
     signal.addEventListener('abort', () => stops.forEach((stop) => stop()));
     const pipeline = PIPELINE.map((spec) => pipelineChart(spec, signal));
     signal.addEventListener('abort', () => pipeline.forEach((chart) => chart.stop()));
-    const [kpis, action, model, feedback] = await Promise.all([
+    const action = actionSection(signal);
+    const [kpis, model, feedback] = await Promise.all([
       api.get('/api/v1/followup/kpis', { signal }),
-      actionTable(signal),
       modelSection(signal),
       feedbackSection(signal),
+      action.refresh(),
       ...pipeline.map((chart) => chart.refresh()),
     ]);
-    keepFresh([...pipeline, ...model.live], signal);
+    keepFresh([...pipeline, ...model.live, action], signal);
     append(main,
       h('h1', T('operator.title')),
       h('p', T('operator.intro')),
@@ -198,7 +204,7 @@ export default {
         h('p', { class: 'muted' }, kpis.impact.method),
         impactChart(kpis.cohorts, stops)),
       model.section,
-      action,
+      action.box,
       feedback);
   },
 };
