@@ -92,7 +92,7 @@ def platform(infra: Infra, tmp_path_factory: pytest.TempPathFactory) -> Iterator
             running.down()  # else the infra fixture stops everything it and we started
 
 
-TIERS = ("unit", "integration", "e2e", "browser")
+TIERS = ("unit", "integration", "e2e", "browser", "faults")
 INFRA_FIXTURES = frozenset({"infra", "kafka_bootstrap", "mongo_url", "platform"})
 TESTS = Path(__file__).parent
 
@@ -112,7 +112,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if (tier := _tier(item)) is not None:
             item.add_marker(tier)
-    items.sort(key=lambda item: item.path.name == "test_api_fuzzing.py")
+    items.sort(key=lambda item: (_tier(item) == "faults", item.path.name == "test_api_fuzzing.py"))
 
 
 @pytest.hookimpl(tryfirst=True)

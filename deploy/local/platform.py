@@ -140,7 +140,9 @@ class PlatformConfig:
             # The impact and pledges gauges are recomputed every minute in production; tests read them sooner. A
             # failing webhook endpoint is disabled (and operators told) after a few failures, not a hundred.
             extra_env={"FOLLOWUP_FIGURES_INTERVAL_SECONDS": "10", "PLEDGES_FIGURES_INTERVAL_SECONDS": "10",
-                       "PARTNERS_DISABLE_AFTER_FAILURES": "3"},
+                       "PARTNERS_DISABLE_AFTER_FAILURES": "3",
+                       # A notifier killed mid-send (tests/faults): its claims are taken over within a minute.
+                       "NOTIFIER_STALE_CLAIM_SECONDS": "45"},
             service_ports={name: free_port() for name in SERVICE_NAMES},
             worker_metrics_ports={name: free_port() for name in SERVICE_NAMES},
             workers=workers,

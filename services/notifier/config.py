@@ -24,6 +24,9 @@ class NotifierSettings(ServiceSettings):
     bulk_sends_at_once: int = 4
     send_attempts: int = 3
     send_pause_seconds: float = 0.2  # doubled after each failed attempt
+    # A SENDING claim this old belongs to a notifier that died mid-send: the retry scan sends it again (with the same
+    # Message-ID). Longer than a send's attempts can last (send_attempts SMTP timeouts of 10 s).
+    stale_claim_seconds: float = 300
 
     @model_validator(mode="after")
     def _operators_reachable_in_prod(self) -> NotifierSettings:

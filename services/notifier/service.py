@@ -38,10 +38,12 @@ Sender = Callable[[Notification], None]
 
 
 class Notifier:
-    def __init__(self, send: Sender, attempts: int = 3, pause_seconds: float = 0.2) -> None:
+    def __init__(self, send: Sender, attempts: int = 3, pause_seconds: float = 0.2,
+                 stale_claim: dt.timedelta = STALE_CLAIM) -> None:
         self.send = send
         self.attempts = attempts
         self.pause_seconds = pause_seconds
+        self.stale_claim = stale_claim
 
     def deliver(self, note: Notification, now: dt.datetime) -> str:
         """The outcome: sent, failed (kept for retry), skipped (unsubscribed or erased) or duplicate."""
@@ -70,10 +72,13 @@ class Notifier:
         return self.deliver(note, now)
 
     def retry_failed(self, now: dt.datetime, limit: int = 100) -> int:
-        """Sends again the FAILED notifications that are due; returns how many went out."""
+        """Sends again the FAILED notifications that are due, and those whose SENDING claim went stale (their
+        notifier died mid-send: its Kafka record, redelivered, finds the claim and stops there); returns how many
+        went out."""
         sent = 0
-        for record in store.due(now, limit):
-            claimed = store.claim_retry(record["_id"], now)
+        stale_before = now - self.stale_claim
+        for record in store.due(now, stale_before, limit):
+            claimed = store.claim_retry(record["_id"], stale_before, now)
             if claimed is None:
                 continue
             note = Notification.model_validate(claimed["payload"])
@@ -97,7 +102,7 @@ class Notifier:
     def _claim(self, note: Notification, now: dt.datetime) -> bool:
         if store.claim(note.idempotency_key, note.category, note.model_dump(mode="json"), now):
             return True
-        return store.take_over(note.idempotency_key, now - STALE_CLAIM, now)
+        return store.take_over(note.idempotency_key, now - self.stale_claim, now)
 
     def _attempt(self, note: Notification, attempts: int, pause: float) -> bool:
         def failed(state: RetryCallState) -> None:

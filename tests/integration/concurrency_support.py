@@ -106,7 +106,7 @@ def _refresh(number: int, index: int, trial: Any) -> bool:
 def _retry(number: int, index: int, trial: Any) -> bool:
     from services.notifier.adapters import store
 
-    return store.claim_retry(trial, NOW) is not None
+    return store.claim_retry(trial, NOW, NOW) is not None
 
 
 def _take_over(number: int, index: int, trial: Any) -> bool:

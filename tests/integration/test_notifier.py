@@ -94,6 +94,21 @@ def test_a_failed_send_is_kept_and_retried_with_backoff() -> None:
     assert store.notifications().find_one({"_id": one.idempotency_key})["state"] == "SENT"  # type: ignore[index]
 
 
+def test_an_email_whose_notifier_died_mid_send_goes_out_once_its_claim_is_stale() -> None:
+    """A notifier killed between its claim and the SMTP answer: the record is SENDING, and the Kafka record, sent
+    again to the next notifier, stops at the claim. The retry scan sends it once the claim is stale."""
+    one = note()
+    assert store.claim(one.idempotency_key, one.category, one.model_dump(mode="json"), NOW)
+    sent: list[str] = []
+    survivor = Notifier(lambda n: sent.append(n.idempotency_key), stale_claim=dt.timedelta(seconds=30))
+    assert survivor.deliver(one, NOW + dt.timedelta(seconds=5)) == "duplicate"
+    assert survivor.retry_failed(NOW + dt.timedelta(seconds=20)) == 0  # its notifier may still be sending
+    assert survivor.retry_failed(NOW + dt.timedelta(seconds=31)) == 1
+    assert survivor.retry_failed(NOW + dt.timedelta(minutes=10)) == 0
+    assert sent == [one.idempotency_key]
+    assert store.notifications().find_one({"_id": one.idempotency_key})["state"] == "SENT"  # type: ignore[index]
+
+
 def test_an_unsubscribed_helper_gets_nothing_by_id_nor_at_the_addresses_they_were_mailed_at() -> None:
     helper = uuid.uuid4().hex
     welcome = note(recipient=helper)

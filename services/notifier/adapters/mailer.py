@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
 import smtplib
 from email import policy
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.utils import formatdate
 
 from shared.schemas.notification import Notification
+
+
+def message_id(idempotency_key: str) -> str:
+    return f"<{hashlib.sha256(idempotency_key.encode()).hexdigest()[:40]}@bob.example.org>"
 
 
 def build(note: Notification, sender: str) -> EmailMessage:
@@ -16,7 +21,9 @@ def build(note: Notification, sender: str) -> EmailMessage:
     message["To"] = note.to
     message["Subject"] = note.subject
     message["Date"] = formatdate(localtime=False)
-    message["Message-ID"] = make_msgid(domain="bob.example.org")
+    # One Message-ID per idempotency key: an email sent again after a notifier died between the SMTP server's
+    # answer and the record of it is the same message to mail clients, which keep one copy (RFC 5322 3.6.4).
+    message["Message-ID"] = message_id(note.idempotency_key)
     message["X-Bob-Idempotency-Key"] = note.idempotency_key
     message["X-Bob-Category"] = note.category
     message.set_content(note.text)

@@ -143,14 +143,24 @@ def skipped(key: str, category: str, kept: Doc, now: dt.datetime) -> None:
         "$setOnInsert": {"category": category, "created_at": now}}, upsert=True)
 
 
-def due(now: dt.datetime, limit: int) -> list[Doc]:
-    return list(notifications().find({"state": State.FAILED.value, "next_attempt_at": {"$lte": now}}).limit(limit))
+def due(now: dt.datetime, stale_before: dt.datetime, limit: int) -> list[Doc]:
+    """FAILED records whose retry is due, and SENDING ones claimed before `stale_before`."""
+    return list(notifications().find({"$or": [
+        {"state": State.FAILED.value, "next_attempt_at": {"$lte": now}},
+        {"state": State.SENDING.value, "claimed_at": {"$lt": stale_before}},
+    ]}).limit(limit))
 
 
-def claim_retry(key: str, now: dt.datetime) -> Doc | None:
-    """The FAILED record, now SENDING for this caller only; None when it is not FAILED or another caller won."""
+def _retriable(record: Doc, stale_before: dt.datetime) -> bool:
+    return record["state"] == State.FAILED.value or (
+        record["state"] == State.SENDING.value and as_utc(record["claimed_at"]) < stale_before)
+
+
+def claim_retry(key: str, stale_before: dt.datetime, now: dt.datetime) -> Doc | None:
+    """The FAILED (or stale SENDING) record, now SENDING for this caller only; None when it is neither or another
+    caller won."""
     record = notifications().find_one({"_id": key})
-    if record is None or record["state"] != State.FAILED.value or not _claim_round(record, now):
+    if record is None or not _retriable(record, stale_before) or not _claim_round(record, now):
         return None
     return record
 

@@ -35,7 +35,7 @@ app = create_faust_app("bob-notifier", settings)
 log = logging.getLogger(__name__)
 notifier = Notifier(
     functools.partial(mailer.send, sender=settings.mail_from, host=settings.smtp_host, port=settings.smtp_port),
-    settings.send_attempts, settings.send_pause_seconds,
+    settings.send_attempts, settings.send_pause_seconds, dt.timedelta(seconds=settings.stale_claim_seconds),
 )
 keys = person_keys(settings)
 
