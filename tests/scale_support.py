@@ -4,6 +4,7 @@ scale-out tests and benchmarks/scale_out.py."""
 from __future__ import annotations
 
 import json
+import logging
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -69,6 +70,10 @@ def tally(kafka: KafkaAccess, topic: str, profile_ids: set[str]) -> Tally:
             records[key] += 1
             ids.setdefault(key, set()).add(json.loads(record.value)["id"])
     return Tally(Counter({k: len(v) for k, v in ids.items()}), records)
+
+
+# kafka-python cannot decode Faust's member metadata and logs the whole group at each description.
+logging.getLogger("kafka.admin._groups").setLevel(logging.ERROR)
 
 
 def group_members(kafka: KafkaAccess, group: str) -> int:

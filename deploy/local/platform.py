@@ -361,7 +361,7 @@ class Platform:
             )
         wanted = {copy_name(p, k) for p, k in instances(self.config.workers)}
         extra = {copy_name(p, k) for p, k in instances(MAX_WORKERS) if k > 1} - wanted
-        self.procs.stop_all(only=frozenset(extra & running.keys()))
+        self.procs.stop_all(only=frozenset(extra))  # dead ones too: else a supervisor would start them again
         chosen = [(proc, copy) for proc, copy in instances(self.config.workers) if only is None or proc.name in only]
         for proc, copy in chosen:
             name = copy_name(proc, copy)

@@ -9,6 +9,7 @@ Stopping it leaves the processes running."""
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import subprocess
 import time
@@ -124,11 +125,14 @@ cli = typer.Typer(add_completion=False)
 def main(
     state_dir: Path = typer.Option(..., help="the platform's state directory (its run/ holds the pid files)"),
     port: int = typer.Option(..., help="metrics port (loopback)"),
-    die_with_parent: bool = typer.Option(False, help="tests: what it starts dies with it"),
+    die_with_parent: bool = typer.Option(False, help="tests: stop everything when the run that started it dies"),
     interval: float = typer.Option(0.5, help="seconds between looks"),
 ) -> None:
     configure_logging("supervisor")
-    procs = ProcessGroup(state_dir, die_with_parent)
+    # What it starts outlives it (stopping the supervisor leaves the processes running), even in tests: there, it
+    # takes everything down itself when the test run that started it dies.
+    procs = ProcessGroup(state_dir)
+    parent = os.getppid()
     supervisor = Supervisor(procs)
     start_http_server(port, addr="127.0.0.1")
     stopping = False
@@ -143,6 +147,10 @@ def main(
     while not stopping:
         supervisor.tick()
         time.sleep(interval)
+    if die_with_parent and os.getppid() != parent:
+        procs.stop_all()
+        log.info("stopped with the run that started it, and every process with it")
+        return
     log.info("stopped (the processes keep running)")
 
 

@@ -29,4 +29,4 @@ def test_the_message_id_is_one_per_idempotency_key() -> None:
                                                               "Bob <b@example.org>")
     assert build(first, "Bob <b@example.org>")["Message-ID"] == again["Message-ID"]
     assert again["Message-ID"] != other["Message-ID"]
-    assert str(again["Message-ID"]).startswith("<") and str(again["Message-ID"]).endswith("@bob.example.org>")
+    assert str(again["Message-ID"]).endswith("@bob.example.org>")
