@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: install run stop status test lint typecheck unit integration e2e browser catalogue
+.PHONY: install run stop status test lint typecheck unit integration e2e browser faults catalogue
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,10 @@ e2e: install
 
 browser: install
 	$(PY) -m pytest tests/browser -m browser -q
+
+# The fault-injection suite alone (`make test` runs its short variant last): every process killed, longer outages.
+faults: install
+	BOB_FAULTS=long $(PY) -m pytest tests/faults -m faults -q
 
 test: lint typecheck
 	$(PY) -m pytest
