@@ -17,15 +17,18 @@ import hashlib
 import hmac
 import json
 import re
+from contextlib import suppress
 from typing import Any
 
 from mongoengine.connection import get_db  # type: ignore[import-untyped]
 from pymongo.errors import DuplicateKeyError
 from starlette.datastructures import Headers
+from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.auth.tokens import InvalidToken, TokenVerifier
 from shared.crypto.cipher import seal, unseal
+from shared.health import OUTAGES, outage
 from shared.mongo import as_utc, run_sync
 
 HEADER = "idempotency-key"
@@ -89,6 +92,12 @@ def _release(record_id: str) -> None:
     get_db()[COLLECTION].delete_one({"_id": record_id})
 
 
+async def _release_if_reachable(record_id: str) -> None:
+    """With the database away (often why the route failed), the claim stays: a retry gets 409 until it is stale."""
+    with suppress(*OUTAGES):
+        await run_sync(_release, record_id)
+
+
 def _json(status: int, detail: str, extra: dict[str, str] | None = None) -> tuple[int, list[tuple[str, str]], bytes]:
     return status, [("content-type", "application/json"), *(extra or {}).items()], json.dumps(
         {"detail": detail}).encode()
@@ -111,7 +120,11 @@ class Idempotency:
         body = await _read(receive)
         sealing = Sealing(self.service, _principal(scope), scope["method"], scope["path"], key)
         fingerprint = sealing.fingerprint(body)
-        held = await run_sync(_claim, sealing.record_id, fingerprint, _now())
+        try:
+            held = await run_sync(_claim, sealing.record_id, fingerprint, _now())
+        except tuple(OUTAGES) as exc:  # the database away before the route runs: a 503 the client may retry
+            await (await outage(Request(scope), exc))(scope, receive, send)
+            return
         if held is not None:
             await _answer(send, *_replay(held, fingerprint, sealing))
             return
@@ -140,10 +153,10 @@ class Idempotency:
         try:
             await self.app(scope, receive, keep)
         except BaseException:
-            await run_sync(_release, sealing.record_id)
+            await _release_if_reachable(sealing.record_id)
             raise
         if status >= 500:
-            await run_sync(_release, sealing.record_id)  # not an answer to keep: the retry runs again
+            await _release_if_reachable(sealing.record_id)  # not an answer to keep: the retry runs again
         else:
             kept = [[k, v] for k, v in headers if k in _REPLAYED_HEADERS]
             answer = json.dumps({"status": status, "headers": kept, "body": b"".join(chunks).decode("latin-1")})

@@ -39,7 +39,7 @@ class Bench:
         finally:
             lifted = time.monotonic()
             accepted = load.stop()
-        row = Row(scenario, note=note, down_seconds=lifted - injected)
+        row = Row(scenario, note=note, down_seconds=lifted - injected, retries=accepted.retries)
         drain(row, accepted, self.platform.config.gateway_url, self.platform.config.maildir, lifted, drain_timeout)
         time.sleep(settle)
         count_duplicates(row, accepted, self.kafka, self.platform.config.maildir)

@@ -27,6 +27,7 @@ class Row:
     emails_out: int = 0
     duplicates: int = 0  # a second diagnosis or advice for a profile, a second distinct email to an address
     resent: int = 0  # the same email (same Message-ID) delivered again: one message to the mail client
+    retries: int = 0  # the clients' retries (a 5xx, 409 or 429 answer, or a broken connection)
     down_seconds: float = 0.0  # from the fault's injection until it was over (the process answering again)
     recovery_seconds: float = 0.0  # from the fault's end until everything accepted came out
     note: str = ""
@@ -40,7 +41,7 @@ class Row:
 ROWS: list[Row] = []
 
 HEADER = ("scenario", "profiles in", "advice out", "emails in", "emails out", "lost", "duplicates", "resent",
-          "fault (s)", "drained after (s)", "note")
+          "client retries", "fault (s)", "drained after (s)", "note")
 
 
 def table(rows: list[Row]) -> str:
@@ -48,7 +49,7 @@ def table(rows: list[Row]) -> str:
     lines = ["| " + " | ".join(HEADER) + " |", "|" + "|".join("---" for _ in HEADER) + "|"]
     for r in rows:
         cells = (r.scenario, r.profiles_in, r.advice_out, r.emails_in, r.emails_out, r.lost, r.duplicates,
-                 r.resent, f"{r.down_seconds:.0f}", f"{r.recovery_seconds:.0f}", r.note)
+                 r.resent, r.retries, f"{r.down_seconds:.0f}", f"{r.recovery_seconds:.0f}", r.note)
         lines.append("| " + " | ".join(str(c) for c in cells) + " |")
     return "\n".join(lines)
 

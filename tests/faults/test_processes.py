@@ -12,9 +12,10 @@ from tests.faults.load import Load
 
 WORKERS = [p.name for p in PROCESSES if p.role == "worker"]
 APIS = [p.name for p in PROCESSES if p.role == "api"]
-# The short variant kills the workers on the job seeker's path (the others in `make faults`).
+# The short variant kills the workers on the job seeker's path and the API their advice is read from (the others
+# in `make faults`).
 KILLED_WORKERS = WORKERS if LONG else ["diagnosis-worker", "advice-worker", "notifier-worker"]
-KILLED_APIS = APIS if LONG else []
+KILLED_APIS = APIS if LONG else ["advice-api"]
 STALE_CLAIM_SECONDS = 45  # NOTIFIER_STALE_CLAIM_SECONDS of the test platform (deploy/local/platform.py)
 
 

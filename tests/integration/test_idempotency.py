@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import socket
 import uuid
 from collections.abc import Iterator
 
@@ -18,6 +19,7 @@ from pydantic_settings import SettingsConfigDict
 
 from shared.http import create_api
 from shared.idempotency import COLLECTION
+from shared.mongo import connect, disconnect
 from shared.settings import ServiceSettings
 from tests.support import access_token, bearer, scratch_db
 
@@ -141,3 +143,25 @@ def test_a_stored_record_says_nothing_without_the_key(calls: Calls) -> None:
     for readable in (marker, key, "notes"):
         assert readable not in raw
     assert record["state"] == "done"
+
+
+def test_with_the_database_away_a_keyed_write_is_503_with_retry_after() -> None:
+    """The key cannot be claimed (nothing listens where the database should be): the client is told to retry, the
+    route does not run, and nothing answers 500."""
+    calls = Calls()
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    connect(f"mongodb://127.0.0.1:{port}/?serverSelectionTimeoutMS=300", "idempotency_away")
+    try:
+        async def scenario() -> httpx.Response:
+            async with app_for(calls) as client:
+                return await post(client, "hello", uuid.uuid4().hex, access_token())
+
+        answer = asyncio.run(scenario())
+    finally:
+        disconnect()
+    assert answer.status_code == 503
+    assert answer.headers["retry-after"]
+    assert answer.json()["dependency"] == "database"
+    assert calls.made == []
