@@ -124,6 +124,33 @@ def delete_results(document: type[ResultDocument], docs: list[dict[str, Any]]) -
     return sum(collection(document).delete_one({"_id": d["_id"]}).deleted_count for d in docs)
 
 
+def erased_people(document: type[ResultDocument]) -> Collection[dict[str, Any]]:
+    """The people erased, by `_id`, beside the results (`mark_erased`)."""
+    return collection(document).database["erased_people"]
+
+
+def mark_erased(document: type[ResultDocument], person_id: str, now: dt.datetime) -> None:
+    """Recorded before the person's results are deleted: a worker that computed one from their events before the
+    erasure and stores it after finds the mark then (`drop_erased`), as the deletion could not find the result."""
+    erased_people(document).update_one({"_id": person_id}, {"$setOnInsert": {"at": now}}, upsert=True)
+
+
+def drop_erased(document: type[ResultDocument], stored: list[dict[str, Any]],
+                *beside: Collection[dict[str, Any]]) -> int:
+    """Called once results are stored: deletes those of people erased meanwhile, and the documents of the same ids
+    in `beside`; returns how many results. Storing first then looking, where the erasure marks first then deletes,
+    leaves no order in which both miss."""
+    people = sorted({d["profile_id"] for d in stored})
+    if not people:
+        return 0
+    erased = {d["_id"] for d in erased_people(document).find({"_id": {"$in": people}}, {"_id": 1})}
+    ids = [d["_id"] for d in stored if d["profile_id"] in erased]
+    if ids:
+        for target in (collection(document), *beside):
+            target.delete_many({"_id": {"$in": ids}})
+    return len(ids)
+
+
 class ResultOut(BaseModel):
     """`pending` until the result is stored, then `ready` with it."""
 

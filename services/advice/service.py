@@ -15,7 +15,7 @@ from shared.messaging.consumer import Consumer, Output
 from shared.messaging.envelope import Envelope
 from shared.messaging.factory import EventFactory
 from shared.mongo import insert_ignoring_duplicates, run_sync
-from shared.results import collection, doc_id, encode_result
+from shared.results import collection, doc_id, drop_erased, encode_result
 from shared.schemas.advice import AdviceGenerated
 from shared.schemas.diagnosis import SealedDiagnosisCompleted
 from shared.schemas.followup import AdviceReleased, GroupAssigned
@@ -72,6 +72,7 @@ class AdviceStage(Consumer[SealedDiagnosisCompleted]):
 
         async def store() -> int:
             stored_before = await run_sync(insert_ignoring_duplicates, collection(AdviceList), documents)
+            await run_sync(drop_erased, AdviceList, documents)  # the erasure may have overtaken us
             if not stored_before:  # a replay's times would measure the replay, not the pipeline
                 stored = self.clock()
                 for e in fresh:

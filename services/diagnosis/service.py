@@ -22,7 +22,7 @@ from shared.messaging.envelope import Envelope
 from shared.messaging.factory import EventFactory
 from shared.mongo import insert_ignoring_duplicates, run_sync
 from shared.referential.repository import ReferentialCache
-from shared.results import collection, doc_id, encode_result
+from shared.results import collection, doc_id, drop_erased, encode_result
 from shared.schemas.diagnosis import DiagnosisCompleted, ModelReleased
 from shared.schemas.followup import BACK_AT_WORK, SURVEY_ANSWERED, SurveyAnswered, SurveyKind
 from shared.schemas.profile import ProfileSubmitted, SealedProfileSubmitted
@@ -166,6 +166,7 @@ class DiagnosisStage(Consumer[SealedProfileSubmitted]):
         async def store() -> int:
             stored_before = await run_sync(insert_ignoring_duplicates, collection(Diagnosis), documents)
             await run_sync(insert_ignoring_duplicates, model_inputs(), inputs)
+            await run_sync(drop_erased, Diagnosis, documents, model_inputs())  # the erasure may have overtaken us
             return stored_before + len(events) - len(unique)
 
         return Output(events=outgoing, store=store)

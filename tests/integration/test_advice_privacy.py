@@ -16,17 +16,24 @@ from bson import Binary
 from services.advice.adapters import experiment, feedback, plans, privacy
 from services.advice.adapters.results import AdviceList
 from services.advice.domain.plans import Plan, PlannedAction, StaleRevision
+from services.advice.service import AdviceStage
+from shared.messaging.envelope import Envelope
+from shared.messaging.factory import EventFactory
+from shared.mongo import as_utc
 from shared.results import collection
 from shared.schemas.diagnosis import ChallengeId, Text
 from shared.schemas.engagement import ActionState
 from shared.schemas.followup import AdviceReleased, Group, GroupAssigned
 from tests.support import scratch_db
+from tests.unit.advice.factories import make_event
+from tests.unit.keys import MemoryKeys
 
 pytestmark = [pytest.mark.integration]
 
 SIGNUP = dt.datetime(2026, 2, 1, 8, 0, tzinfo=dt.UTC)
 RELEASED = SIGNUP + dt.timedelta(days=98)
 NOW = dt.datetime(2026, 6, 1, 8, 0, tzinfo=dt.UTC)
+DIAGNOSES = EventFactory("diagnosis", "http://bob.test")
 
 
 NOTHING: dict[str, Any] = {
@@ -110,7 +117,29 @@ def test_a_release_stored_before_its_assignment_is_erased_too(advice_db: None) -
         "group": None, "release_after": None, "released_at": RELEASED.isoformat(),
     }
     assert privacy.erase_person(person, NOW) == {**NOTHING_ERASED, "experiment_assignments": 1}
-    assert experiment.assignments().find_one({"_id": person}) is None
+    assert privacy.export_person(person) == NOTHING
+    assert_only_the_marker(person)
+
+
+def test_trial_events_consumed_after_the_erasure_store_nothing(advice_db: None) -> None:
+    """The followup service sends a person's group as it reads their profile: an erasure may overtake it here."""
+    person = uuid.uuid4().hex
+    assert privacy.erase_person(person, NOW) == NOTHING_ERASED
+
+    assign(person)
+    experiment.save_releases([AdviceReleased(profile_id=person, released_at=RELEASED, reason="survey-answered")])
+
+    assert experiment.find(person) is None
+    assert privacy.export_person(person) == NOTHING
+    assert_only_the_marker(person)
+    assert privacy.erase_person(person, NOW) == NOTHING_ERASED
+
+
+def assert_only_the_marker(person: str) -> None:
+    marker = experiment.assignments().find_one({"_id": person})
+    assert marker is not None
+    assert set(marker) == {"_id", "erased_at"}
+    assert as_utc(marker["erased_at"]) == NOW
 
 
 def test_a_version_missing_in_between_does_not_hide_the_later_ones(advice_db: None) -> None:
@@ -191,3 +220,23 @@ def test_feedback_is_exported_then_erased_with_its_unsent_events(advice_db: None
     assert outbox.find_one({"_id": f"entry-{other}"}) is not None
     assert len(privacy.export_person(other)["feedback"]) == 2
     assert privacy.erase_person(person, NOW)["feedback"] == 0
+
+
+async def test_an_advice_stored_after_the_erasure_is_dropped(advice_db: None) -> None:
+    """The stage computed it from the person's diagnosis before their erasure, which found nothing to delete."""
+    person, other = uuid.uuid4().hex, uuid.uuid4().hex
+    keys = MemoryKeys()
+    computed = await AdviceStage(EventFactory("advice", "http://bob.test"), keys).handle(
+        [diagnosed(keys, person), diagnosed(keys, other)])
+
+    privacy.erase_person(person, NOW)
+    await computed.store()
+
+    assert privacy.export_person(person) == NOTHING
+    assert len(privacy.export_person(other)["advice"]) == 1
+
+
+def diagnosed(keys: MemoryKeys, person_id: str) -> Envelope[Any]:
+    data = make_event(challenge="stuck-market").model_copy(
+        update={"profile_id": person_id, "profile_version": 1}).sealed(keys.key(person_id), None)
+    return DIAGNOSES.event("diagnosis.completed", person_id, data, entity=f"{person_id}:1").event

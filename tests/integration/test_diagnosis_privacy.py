@@ -15,13 +15,22 @@ from bson import Binary
 from services.diagnosis.adapters import privacy
 from services.diagnosis.adapters.registry import service_registry
 from services.diagnosis.adapters.results import Diagnosis
+from services.diagnosis.model.employability import EmployabilityModel
+from services.diagnosis.service import DiagnosisStage, LiveModel
+from shared.messaging.envelope import Envelope
+from shared.messaging.factory import EventFactory
+from shared.referential.repository import ReferentialCache
 from shared.results import collection
+from shared.schemas.profile import ProfileSubmitted
 from tests.support import scratch_db
+from tests.unit.diagnosis.builders import profile
+from tests.unit.keys import MemoryKeys
 
 pytestmark = [pytest.mark.integration]
 
 COMPUTED = dt.datetime(2026, 5, 1, 8, 0, tzinfo=dt.UTC)
 NOW = dt.datetime(2026, 6, 1, 8, 0, tzinfo=dt.UTC)
+PROFILES = EventFactory("profile", "http://bob.test")
 
 
 @pytest.fixture
@@ -110,3 +119,26 @@ def test_the_learning_data_is_exported_and_erased_with_the_person(diagnosis_db: 
     assert privacy.erase_person(person, NOW) == {"diagnoses": 1, "model_inputs": 1, "model_outcomes": 1}
     assert privacy.export_person(person) == {"diagnoses": [], "model_inputs": [], "model_outcomes": []}
     assert len(privacy.export_person(other)["model_inputs"]) == 1
+
+
+async def test_a_diagnosis_stored_after_the_erasure_is_dropped(diagnosis_db: None) -> None:
+    """The stage computed it from the person's profile before their erasure, which found nothing to delete; the
+    estimate's features (model_inputs) go with it."""
+    person, other = uuid.uuid4().hex, uuid.uuid4().hex
+    keys = MemoryKeys()
+    stage = DiagnosisStage(ReferentialCache.from_seed(), LiveModel(EmployabilityModel.load()),
+                           EventFactory("diagnosis", "http://bob.test"), keys)
+    computed = await stage.handle([submitted(keys, person), submitted(keys, other)])
+
+    privacy.erase_person(person, NOW)
+    await computed.store()
+
+    assert privacy.export_person(person) == {"diagnoses": [], "model_inputs": [], "model_outcomes": []}
+    kept = privacy.export_person(other)
+    assert (len(kept["diagnoses"]), len(kept["model_inputs"])) == (1, 1)
+
+
+def submitted(keys: MemoryKeys, person_id: str) -> Envelope[Any]:
+    data = ProfileSubmitted(profile_id=person_id, version=1, submitted_at=COMPUTED, profile=profile())
+    return PROFILES.event("profile.submitted", person_id, data.sealed(keys.key(person_id)),
+                          entity=f"{person_id}:1").event

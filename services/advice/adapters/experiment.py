@@ -16,6 +16,7 @@ from shared.results import collection
 from shared.schemas.followup import AdviceReleased, Group, GroupAssigned
 
 CHUNK = MAX_WRITES_PER_COMMAND
+NOT_ERASED = {"erased_at": {"$exists": False}}
 
 
 @dataclass(frozen=True)
@@ -40,17 +41,34 @@ def _write(ops: list[UpdateOne]) -> None:
 
 def save_assignments(items: list[GroupAssigned]) -> None:
     """The first group stored for a person is kept (a group never changes), even when a replay carries
-    another; the second update covers a release that arrived first and created the document."""
+    another; the second update covers a release that arrived first and created the document. An erased person's
+    marker is left as it is."""
     ops = []
     for a in items:
         values = {"group": a.group.value, "release_after": a.release_after}
         ops.append(UpdateOne({"_id": a.profile_id}, {"$setOnInsert": values}, upsert=True))
-        ops.append(UpdateOne({"_id": a.profile_id, "group": {"$exists": False}}, {"$set": values}))
+        ops.append(UpdateOne({"_id": a.profile_id, "group": {"$exists": False}, **NOT_ERASED}, {"$set": values}))
     _write(ops)
 
 
 def save_releases(items: list[AdviceReleased]) -> None:
-    _write([UpdateOne({"_id": r.profile_id}, {"$set": {"released_at": r.released_at}}, upsert=True) for r in items])
+    """As `save_assignments`: created when missing, else set unless the person was erased."""
+    ops = []
+    for r in items:
+        ops.append(UpdateOne({"_id": r.profile_id}, {"$setOnInsert": {"released_at": r.released_at}}, upsert=True))
+        ops.append(UpdateOne({"_id": r.profile_id, **NOT_ERASED}, {"$set": {"released_at": r.released_at}}))
+    _write(ops)
+
+
+def erase(person_id: str, now: dt.datetime) -> int:
+    """Replaces the person's gate state with an erasure marker (their id and `erased_at`, nothing else): their
+    trial events still in flight (the followup service sends them as it reads the profile, unaware of the erasure
+    that may overtake them here) then store nothing. Returns 1 when a gate state was there."""
+    found = assignments().find_one({"_id": person_id})
+    if found is not None and "erased_at" in found:
+        return 0
+    assignments().replace_one({"_id": person_id}, {"erased_at": now}, upsert=True)
+    return int(found is not None)
 
 
 def find(profile_id: str) -> Assignment | None:

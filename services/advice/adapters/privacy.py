@@ -1,10 +1,10 @@
 """What the advice service holds about a person, exported or erased on a privacy (GDPR) request.
 
 Per person it keeps one advice result per profile version in `advice`, the followup trial's gate state in
-`experiment_assignments` (`_id` the profile id: group, release date, release time), their action plan (its
-revisions in `action_plan_revisions` and a pointer in `action_plans`), and their feedback in `feedback` (listed by
-`feedback_people`), with its events not yet relayed in `outbox`. Synchronous: the privacy
-consumer (shared.messaging.privacy) runs them through run_sync."""
+`experiment_assignments` (`_id` the profile id: group, release date, release time; once erased, only the time of
+the erasure), their action plan (its revisions in `action_plan_revisions` and a pointer in `action_plans`), and
+their feedback in `feedback` (listed by `feedback_people`), with its events not yet relayed in `outbox`.
+Synchronous: the privacy consumer (shared.messaging.privacy) runs them through run_sync."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from typing import Any
 from services.advice.adapters import experiment, feedback, plans
 from services.advice.adapters.results import AdviceList
 from shared.mongo import as_utc
-from shared.results import collection, delete_results, exported, person_results
+from shared.results import collection, delete_results, exported, mark_erased, person_results
 
 
 def _iso(value: dt.datetime | None) -> str | None:
@@ -24,7 +24,7 @@ def _iso(value: dt.datetime | None) -> str | None:
 def export_person(person_id: str) -> dict[str, Any]:
     """Every stored advice list of the person (decoded to JSON), their trial gate state, if any, their action
     plan with every revision of it (states, notes and dates as they went), and their feedback."""
-    gate = experiment.assignments().find_one({"_id": person_id})
+    gate = experiment.assignments().find_one({"_id": person_id, **experiment.NOT_ERASED})
     plan = plans.load(person_id)
     return {
         "action_plan": None if plan is None else plan.model_dump(mode="json"),
@@ -45,13 +45,13 @@ def export_person(person_id: str) -> dict[str, Any]:
 
 
 def erase_person(person_id: str, now: dt.datetime) -> dict[str, int]:
-    """Deletes the person's advice results, gate state, action plan and feedback (idempotent: a replay deletes
-    nothing more). Outbox entries of their plan's events need nothing: sealed with their key, destroyed by the
-    erasure; their feedback's entries not yet relayed are deleted.
+    """Deletes the person's advice results, action plan and feedback, and leaves of their gate state only the
+    erasure marker (idempotent: a replay deletes nothing more). Outbox entries of their plan's events need
+    nothing: sealed with their key, destroyed by the erasure; their feedback's entries not yet relayed are deleted.
 
     The trial's figures do not need the gate state: the followup service keeps the groups it measures."""
-    del now  # nothing is kept to mark the erasure: the documents are simply gone
+    mark_erased(AdviceList, person_id, now)  # first: an advice of theirs stored after is dropped (drop_erased)
     advice = delete_results(AdviceList, person_results(AdviceList, person_id))
-    gate = experiment.assignments().delete_one({"_id": person_id}).deleted_count
+    gate = experiment.erase(person_id, now)
     given = feedback.erase(person_id, collection(AdviceList).database["outbox"])
     return {"advice": advice, "experiment_assignments": gate, "feedback": given, **plans.erase(person_id)}

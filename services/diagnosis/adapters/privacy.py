@@ -13,7 +13,7 @@ from typing import Any
 from services.diagnosis.adapters.registry import service_registry
 from services.diagnosis.adapters.results import Diagnosis
 from shared.mongo import as_utc
-from shared.results import delete_results, exported, person_results
+from shared.results import delete_results, exported, mark_erased, person_results
 
 
 def _plain(doc: dict[str, Any]) -> dict[str, Any]:
@@ -28,7 +28,8 @@ def export_person(person_id: str) -> dict[str, Any]:
 
 
 def erase_person(person_id: str, now: dt.datetime) -> dict[str, int]:
-    """Deletes every stored diagnosis of the person and their learning data (idempotent)."""
-    del now  # nothing is kept to mark the erasure: the results are simply gone
+    """Deletes every stored diagnosis of the person and their learning data (idempotent), once the erasure is
+    marked (a diagnosis of theirs stored after is dropped: shared.results.drop_erased)."""
+    mark_erased(Diagnosis, person_id, now)
     return {"diagnoses": delete_results(Diagnosis, person_results(Diagnosis, person_id)),
             **service_registry().erase_person(person_id)}

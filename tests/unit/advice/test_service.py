@@ -63,6 +63,7 @@ async def test_two_events_of_one_version_give_one_result_and_one_duplicate(monke
 
     monkeypatch.setattr("services.advice.service.collection", lambda _: "advice")
     monkeypatch.setattr("services.advice.service.insert_ignoring_duplicates", insert)
+    monkeypatch.setattr("services.advice.service.drop_erased", lambda *_: 0)  # nobody erased
 
     output = await stage().handle([diagnosed("p2", 1), diagnosed("p2", 1, entity="re-sent")])
 

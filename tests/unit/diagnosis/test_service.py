@@ -80,6 +80,7 @@ async def test_two_events_of_one_version_give_one_result_and_one_duplicate(
     monkeypatch.setattr("services.diagnosis.service.collection", lambda _: "diagnoses")
     monkeypatch.setattr("services.diagnosis.service.model_inputs", lambda: "model_inputs")
     monkeypatch.setattr("services.diagnosis.service.insert_ignoring_duplicates", insert)
+    monkeypatch.setattr("services.diagnosis.service.drop_erased", lambda *_: 0)  # nobody erased
     cause = submitted("p3", 1)
 
     output = await stage.handle([cause, submitted("p3", 1, entity="re-sent")])
