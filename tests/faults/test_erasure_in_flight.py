@@ -44,9 +44,6 @@ KEEPS_THE_ID = {
     # mails sealed with the destroyed key, emptied by the erasure).
     "bob_notifier.notifications",
     "bob_pledges.outbox_archive",
-    # Not re-created but left: the sessions opened before the erasure (the account id and sign-in times; their
-    # refresh is refused since the account is erased). The erasure does not delete them (reported).
-    "bob_profile.sessions",
 }
 
 

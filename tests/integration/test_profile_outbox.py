@@ -276,6 +276,15 @@ def test_erasure_deletes_the_events_still_waiting(outbox: Outbox, profiles: Prof
     assert repository.latest_version(profile_id) is None
 
 
+def test_erasure_deletes_the_sessions(outbox: Outbox, keys: KeyStore) -> None:
+    account = accounts.find_or_create(f"sessions-{uuid.uuid4().hex[:8]}@example.org", now())
+    opened = [accounts.open_session(account["_id"], now()) for _ in range(2)]
+    other = accounts.open_session(uuid.uuid4().hex, now())
+    assert OwnData(outbox, keys).erase(account["_id"], now())["sessions"] == 2
+    assert [accounts.get_session(s["_id"]) for s in opened] == [None, None]
+    assert accounts.get_session(other["_id"]) is not None
+
+
 def test_the_outbox_gauges_read_the_backlog_from_the_database_while_kafka_is_down(
     outbox: Outbox, profiles: Profiles, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -1,9 +1,9 @@
 """What the profile service itself holds about a person, exported or erased on request.
 
-Erasure deletes the profile versions (with their events still waiting in the outbox), the onboarding draft and
-export archives, and redacts the account down to its id and the erasure date: enough to refuse a stale refresh
-token. It also destroys
-the person's data keys (shared/crypto/keystore.py), which makes their sealed fields on every topic unreadable."""
+Erasure deletes the profile versions (with their events still waiting in the outbox), the onboarding draft, the
+sessions and export archives, and redacts the account down to its id and the erasure date: enough to refuse a
+stale refresh token. It also destroys the person's data keys (shared/crypto/keystore.py), which makes their sealed
+fields on every topic unreadable."""
 
 from __future__ import annotations
 
@@ -53,6 +53,8 @@ class OwnData:
         # Crypto-shredding: whatever was sealed with the person's key, on any topic, can no longer be read.
         shredded = self.keys.destroy(person_id)
         draft = drafts.delete(person_id)
+        # Their sign-in history (a scan by account id: erasures are rare); a refresh of a deleted session is refused.
+        sessions = accounts.sessions().delete_many({"account_id": person_id}).deleted_count
         if account is not None:
             archives = store.delete_answers(
                 [r for r in account.get("privacy_requests", []) if r != store.erasure_id(person_id)]
@@ -64,4 +66,4 @@ class OwnData:
             accounts.accounts().update_one({"_id": person_id}, {"$set": {
                 "email": None, "roles": [], "erased_at": account.get("erased_at") or now}})
         return {"profile_versions": len(versions), "accounts": int(account is not None), "export_archives": archives,
-                "data_keys": shredded, "onboarding_drafts": draft}
+                "data_keys": shredded, "onboarding_drafts": draft, "sessions": sessions}
