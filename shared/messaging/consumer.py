@@ -9,7 +9,8 @@ batch, an event id seen twice is handled once.
 
 A failing batch is handled again event by event; an event that still fails after `attempts` tries (tenacity) is
 dead-lettered, so one bad event never sinks the others. `attempts = None` retries for ever instead: for requests
-that must never be skipped (GDPR)."""
+that must never be skipped (GDPR). A failure because the database or Kafka is away is no fault of the event's: it is
+retried for as long as the outage lasts, never dead-lettered."""
 
 from __future__ import annotations
 
@@ -29,9 +30,10 @@ import faust
 from faust.types import EventT
 from prometheus_client import Counter as PromCounter
 from pydantic import BaseModel
-from tenacity import AsyncRetrying, RetryCallState, stop_after_attempt, stop_never, wait_exponential
+from tenacity import AsyncRetrying, RetryCallState, wait_exponential
 
 from shared import metrics
+from shared.health import OUTAGES
 from shared.messaging.binding import headers
 from shared.messaging.contracts import Topic, UnreadableEvent
 from shared.messaging.envelope import Envelope
@@ -40,6 +42,8 @@ from shared.messaging.tracing import trace_id
 from shared.messaging.worker import source_topic
 from shared.schemas.deadletter import DeadLetter
 from shared.topics import DEAD_LETTER, REGISTRY
+
+OUTAGE_ERRORS = tuple(OUTAGES)  # the database or Kafka away: retried for as long as it lasts
 
 T = TypeVar("T", bound=BaseModel)
 log = logging.getLogger(__name__)
@@ -163,7 +167,13 @@ class Runner:
 
     async def _one(self, event: Envelope[Any]) -> Output:
         attempts = self.consumer.attempts
-        stop = stop_never if attempts is None else stop_after_attempt(attempts)
+
+        def stop(state: RetryCallState) -> bool:
+            """After `attempts` failures, but never while a dependency is away: the event is not at fault, and a
+            dead letter for it would lose it (its advice, its email) until an operator replays it."""
+            error = state.outcome.exception() if state.outcome else None
+            return not isinstance(error, OUTAGE_ERRORS) and attempts is not None and state.attempt_number >= attempts
+
         async for attempt in AsyncRetrying(stop=stop, wait=wait_exponential(multiplier=0.1, max=10), reraise=True):
             with attempt:
                 if attempt.retry_state.attempt_number > 1:

@@ -7,6 +7,7 @@ import datetime as dt
 from unittest.mock import MagicMock
 
 import pytest
+from pymongo.errors import AutoReconnect
 
 from shared.messaging.consumer import Consumer, Output, Runner
 from shared.messaging.envelope import Envelope
@@ -118,6 +119,31 @@ async def test_a_single_failing_event_is_dead_lettered_after_its_attempts() -> N
     assert consumer.calls == [["p1"], ["p1"]]
     assert (batch.good, batch.output.events) == (0, [])
     assert len(dead_letters(batch.dead)) == 1
+
+
+class Flaky(Eraser):
+    """The database away for its first `outage` calls."""
+
+    def __init__(self, outage: int) -> None:
+        super().__init__()
+        self.outage = outage
+
+    async def handle(self, events: list[Envelope[PrivacyRequested]]) -> Output:
+        if self.outage:
+            self.outage -= 1
+            self.calls.append([e.data.person_id for e in events])
+            raise AutoReconnect("127.0.0.1:27017: connection refused")
+        return await super().handle(events)
+
+
+async def test_an_event_failing_because_the_database_is_away_is_retried_past_its_attempts_not_dead_lettered(
+) -> None:
+    consumer = Flaky(outage=4)  # twice its attempts
+    batch = await runner(consumer).compute([erasure("p1").to_json(), erasure("p2").to_json()])
+    assert batch.dead == []
+    assert batch.good == 2
+    assert [e.subject for _, e in batch.output.events] == ["p1", "p2"]
+    assert consumer.calls == [["p1", "p2"], ["p1"], ["p1"], ["p1"], ["p1"], ["p2"]]
 
 
 async def test_an_id_seen_twice_in_a_batch_is_handled_once() -> None:
