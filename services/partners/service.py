@@ -140,9 +140,11 @@ class Partners:
         doc = self._doc(name)
         if doc.get("webhook") is None:
             raise NoWebhook(name)
-        self.store.update_partner(name, {"webhook.enabled": True, "webhook.failures_in_a_row": 0,
-                                         "webhook.disabled_at": None, "webhook.operator_told": None})
-        self.store.retry_now(name, now)
+        # One write whatever the backlog: the sender takes the deliveries whose backoff was decided before
+        # `enabled_at` as due (webhooks.due_at).
+        self.store.update_partner(name, {"webhook.enabled": True, "webhook.enabled_at": now,
+                                         "webhook.failures_in_a_row": 0, "webhook.disabled_at": None,
+                                         "webhook.operator_told": None})
         metrics.DISABLED.labels(name).set(0)
         return self.get(name)
 
@@ -234,6 +236,7 @@ class _Endpoint:
     secrets: list[str]
     failures: int
     enabled: bool
+    enabled_at: dt.datetime | None = None  # last enabled by an operator
     disabled_at: dt.datetime | None = None
     operator_told: bool = True  # whether operators heard of the disabling (True while enabled)
     last_error: str = ""
@@ -267,9 +270,10 @@ class Sender:
                 continue
             valid = [self.keys.open(s["sealed"]).decode() for s in sorted(doc["secrets"], key=lambda s: -s["number"])
                      if s["not_after"] is None or as_utc(s["not_after"]) > now]
-            disabled_at = hook.get("disabled_at")
+            disabled_at, enabled_at = hook.get("disabled_at"), hook.get("enabled_at")
             found[doc["_id"]] = _Endpoint(
                 hook["url"], valid, hook.get("failures_in_a_row", 0), hook["enabled"],
+                enabled_at=as_utc(enabled_at) if enabled_at else None,
                 disabled_at=as_utc(disabled_at) if disabled_at else None,
                 operator_told=hook["enabled"] or hook.get("operator_told") is not False,
                 last_error=hook.get("last_error") or "")
@@ -283,7 +287,9 @@ class Sender:
         self._gauges(queued, endpoints, now)
         disabled = frozenset(name for name, e in endpoints.items() if not e.enabled)
         docs = {d["_id"]: d for d in queued if d["partner"] in endpoints}
-        items = [webhooks.Queued(d["_id"], d["partner"], d["lane"], d["seq"], d["next_at"]) for d in docs.values()]
+        items = [webhooks.Queued(d["_id"], d["partner"], d["lane"], d["seq"], d["next_at"], d["scheduled_at"])
+                 for d in docs.values()]
+        enabled_at = {name: e.enabled_at for name, e in endpoints.items()}
         lanes: dict[tuple[str, str], list[webhooks.Queued]] = {}
         for item in sorted(items, key=lambda q: q.seq):
             lanes.setdefault((item.partner, item.lane), []).append(item)
@@ -294,7 +300,7 @@ class Sender:
             async with limit:
                 for item in lanes[(head.partner, head.lane)]:
                     endpoint = endpoints[item.partner]
-                    if not endpoint.enabled or item.next_at > now:
+                    if not endpoint.enabled or webhooks.due_at(item, endpoint.enabled_at) > now:
                         return
                     if not await run_sync(self.store.claim_attempt, docs[item.id], now):
                         return  # another sender has this lane
@@ -303,7 +309,7 @@ class Sender:
                     if outcome.status == "retrying":  # the person's next events wait for this one
                         return
 
-        await asyncio.gather(*(lane(head) for head in webhooks.due_heads(items, now, disabled)))
+        await asyncio.gather(*(lane(head) for head in webhooks.due_heads(items, now, disabled, enabled_at)))
         if outcomes:
             await run_sync(self.store.record, outcomes, self.clock())
         for name, endpoint in endpoints.items():

@@ -244,6 +244,56 @@ def test_an_endpoint_failing_in_a_row_is_disabled_operators_told_once_then_enabl
     asyncio.run(flow())
 
 
+def test_enabling_an_endpoint_sends_its_waiting_retries_at_once_without_rewriting_the_queue(
+    mongo_url: str, db: str, receiver: Receiver,
+) -> None:
+    clock = Clock()
+    deps = partners_deps(mongo_url, db, clock, disable_after_failures=3)
+    register(deps, "acme", receiver.url, receiver)
+    people = [uuid.uuid4().hex for _ in range(3)]
+    receiver.down = True
+
+    async def flow() -> None:
+        await consume(deps, [*(profile_event(p, 1) for p in people), answer_event(people[0], 1)])
+        async with http_client(deps.settings) as client:
+            sender = Sender(deps.store, deps.keys, deps.settings, client, clock)
+            assert await sender.tick() == 0  # each lane's head fails: three in a row, disabled
+            partner = deps.partners.get("acme")
+            assert partner.webhook is not None
+            assert not partner.webhook.enabled
+            queued = await asyncio.to_thread(deps.store.queued)
+            retried = [d for d in queued if d["attempts"] == 1]
+            assert len(retried) == 3
+            assert all(d["next_at"] > clock.now and d["scheduled_at"] == clock.now for d in retried)
+            # A queue document stored before `scheduled_at` was kept: due on enabling too.
+            await asyncio.to_thread(deps.store.queue.update_one, {"_id": retried[0]["_id"]},
+                                    {"$unset": {"scheduled_at": ""}})
+            before = {d["_id"]: d["next_at"] for d in await asyncio.to_thread(deps.store.queued)}
+
+            receiver.down = False
+            clock.now += dt.timedelta(seconds=1)  # well within their backoff
+            await asyncio.to_thread(deps.partners.enable_webhook, "acme", clock())
+            after = {d["_id"]: d["next_at"] for d in await asyncio.to_thread(deps.store.queued)}
+            assert after == before  # enabling wrote nothing to the queue
+            assert await sender.tick() == 4  # at once, the clock unmoved: the heads, then the lane's next one
+            got: dict[str, list[str]] = {}
+            for message in receiver.firsts():
+                got.setdefault(message.data["data"]["pseudonym"], []).append(message.data["type"])
+            assert sorted(got.values()) == sorted([["partner.profile-submitted", "partner.followup-answered"],
+                                                   ["partner.profile-submitted"], ["partner.profile-submitted"]])
+
+            receiver.down = True  # a failure after the enabling waits its own backoff
+            await consume(deps, [profile_event(uuid.uuid4().hex, 1)])
+            assert await sender.tick() == 0
+            receiver.down = False
+            assert await sender.tick() == 0
+            [waiting] = await asyncio.to_thread(deps.store.queued)
+            clock.now = waiting["next_at"]
+            assert await sender.tick() == 1
+
+    asyncio.run(flow())
+
+
 def test_two_partners_see_different_pseudonyms_and_the_erasure_reaches_recipients_only(
     mongo_url: str, db: str, receiver: Receiver,
 ) -> None:

@@ -99,12 +99,13 @@ class Store:
         return True
 
     def queued(self) -> list[Doc]:
-        return [{**d, "next_at": as_utc(d["next_at"]), "created_at": as_utc(d["created_at"])}
-                for d in self.queue.find()]
+        return [{**d, "next_at": as_utc(d["next_at"]), "created_at": as_utc(d["created_at"]),
+                 "scheduled_at": d.get("scheduled_at") and as_utc(d["scheduled_at"])} for d in self.queue.find()]
 
     def record(self, outcomes: list[Outcome], now: dt.datetime) -> None:
         """A pass's attempts, in a few commands: their log entries; the queue loses what was delivered or given up
-        and keeps the others with their next attempt. A log entry's attempts count from 0 (queued, replayed)."""
+        and keeps the others with their next attempt, dated `scheduled_at` (an endpoint enabled after that makes it
+        due at once). A log entry's attempts count from 0 (queued, replayed)."""
         log = [UpdateOne({"_id": o.id}, {"$set": {
             "status": o.status, "attempts": o.attempts, "updated_at": now, "last_error": o.error}})
             for o in outcomes if o.status != "delivered"]
@@ -113,7 +114,8 @@ class Store:
         for start in range(0, len(delivered), IDS_PER_QUERY):
             self.log.update_many({"_id": {"$in": delivered[start:start + IDS_PER_QUERY]}}, {
                 "$set": {"status": "delivered", "updated_at": now, "last_error": None}, "$inc": {"attempts": 1}})
-        retried = [UpdateOne({"_id": o.id}, {"$set": {"attempts": o.attempts, "next_at": o.next_at}})
+        retried = [UpdateOne({"_id": o.id}, {"$set": {
+            "attempts": o.attempts, "next_at": o.next_at, "scheduled_at": now}})
                    for o in outcomes if o.next_at is not None]
         done = [o.id for o in outcomes if o.next_at is None]
         for writes, collection in ((log, self.log), (retried, self.queue)):
@@ -129,10 +131,6 @@ class Store:
         if docs:
             self.log.update_many({"_id": {"$in": [d["_id"] for d in docs]}},
                                  {"$set": {"status": "replaying", "attempts": 0}})
-
-    def retry_now(self, partner: str, now: dt.datetime) -> None:
-        """An endpoint enabled again: its waiting deliveries are due at once."""
-        self.queue.update_many({"partner": partner}, {"$set": {"next_at": now}})
 
     def log_of(self, partner: str, limit: int, since: dt.datetime | None = None,
                until: dt.datetime | None = None) -> list[Doc]:

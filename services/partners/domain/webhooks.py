@@ -6,14 +6,16 @@
 - Retries: exponential backoff with jitter, `base * 2^(n-1)` capped, less a random share; given up after the last
   attempt of the schedule.
 - Order: a person's events at one partner form a lane, sent one at a time in the order they were queued: the next
-  waits until the one before it is delivered or given up."""
+  waits until the one before it is delivered or given up.
+- Enabling: a delivery whose backoff was decided before its endpoint was last enabled (decided while it failed) is
+  due at once; enabling writes one date on the partner, never the queue (which may hold minutes of backlog)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import random
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from standardwebhooks.webhooks import Webhook
@@ -65,17 +67,28 @@ class Queued:
     lane: str
     seq: int
     next_at: dt.datetime
+    scheduled_at: dt.datetime | None = None  # when next_at was decided; None: never retried, or stored before
 
 
-def due_heads(queued: Iterable[Queued], now: dt.datetime, disabled: frozenset[str]) -> list[Queued]:
-    """The first delivery of each lane, when it is due and its partner's endpoint enabled."""
+def due_at(item: Queued, enabled_at: dt.datetime | None) -> dt.datetime:
+    """When the delivery goes: its next attempt, or the endpoint's last enabling if that came after its backoff was
+    decided (an undated backoff counts as before, as enabling once made every waiting delivery due)."""
+    if enabled_at is not None and (item.scheduled_at is None or item.scheduled_at < enabled_at):
+        return min(item.next_at, enabled_at)
+    return item.next_at
+
+
+def due_heads(queued: Iterable[Queued], now: dt.datetime, disabled: frozenset[str],
+              enabled_at: Mapping[str, dt.datetime | None]) -> list[Queued]:
+    """The first delivery of each lane, when it is due and its partner's endpoint enabled (`enabled_at`: when each
+    partner's endpoint was last enabled by an operator, if ever)."""
     heads: dict[tuple[str, str], Queued] = {}
     for item in queued:
         key = (item.partner, item.lane)
         if key not in heads or item.seq < heads[key].seq:
             heads[key] = item
-    return sorted((h for h in heads.values() if h.next_at <= now and h.partner not in disabled),
-                  key=lambda h: (h.next_at, h.seq))
+    due = [(due_at(h, enabled_at.get(h.partner)), h.seq, h) for h in heads.values() if h.partner not in disabled]
+    return [h for at, _, h in sorted(due, key=lambda d: d[:2]) if at <= now]
 
 
 def should_disable(failures_in_a_row: int, threshold: int) -> bool:

@@ -50,8 +50,45 @@ def test_a_person_lane_sends_its_first_event_first_and_skips_disabled_partners()
     queued = [webhooks.Queued("a2", "acme", "p1", 2, NOW), webhooks.Queued("a1", "acme", "p1", 1, later),
               webhooks.Queued("b1", "acme", "p2", 3, NOW), webhooks.Queued("c1", "beta", "p1", 4, NOW)]
     # p1's first event waits for its retry: p1's second does not overtake it.
-    assert [q.id for q in webhooks.due_heads(queued, NOW, frozenset())] == ["b1", "c1"]
-    assert [q.id for q in webhooks.due_heads(queued, later, frozenset({"beta"}))] == ["b1", "a1"]
+    assert [q.id for q in webhooks.due_heads(queued, NOW, frozenset(), {})] == ["b1", "c1"]
+    assert [q.id for q in webhooks.due_heads(queued, later, frozenset({"beta"}), {})] == ["b1", "a1"]
+
+
+def test_a_delivery_is_due_at_its_next_attempt_whatever_the_endpoints_enabling() -> None:
+    before, later = NOW - dt.timedelta(minutes=1), NOW + dt.timedelta(minutes=5)
+    fresh = webhooks.Queued("a1", "acme", "p1", 1, NOW)  # queued now, never tried
+    retried = webhooks.Queued("a2", "acme", "p2", 2, NOW, scheduled_at=before)
+    for enabled_at in (None, before - dt.timedelta(hours=1), before + dt.timedelta(seconds=1)):
+        assert [q.id for q in webhooks.due_heads([fresh, retried], NOW, frozenset(), {"acme": enabled_at})] == [
+            "a1", "a2"]
+    assert webhooks.due_heads([fresh, retried], NOW - dt.timedelta(seconds=1), frozenset(), {}) == []
+    assert webhooks.due_at(webhooks.Queued("a3", "acme", "p3", 3, later, scheduled_at=NOW), None) == later
+
+
+def test_a_backoff_decided_before_the_endpoint_was_enabled_is_due_at_once_in_lane_order() -> None:
+    failing, enabled_at = NOW - dt.timedelta(minutes=10), NOW - dt.timedelta(minutes=1)
+    hours = NOW + dt.timedelta(hours=2)
+    queued = [webhooks.Queued("a1", "acme", "p1", 1, hours, scheduled_at=failing),
+              webhooks.Queued("a2", "acme", "p1", 2, NOW),  # waits for a1, its lane's head
+              webhooks.Queued("b1", "beta", "p2", 3, hours, scheduled_at=failing)]
+    assert [q.id for q in webhooks.due_heads(queued, NOW, frozenset(), {"acme": enabled_at})] == ["a1"]
+    assert webhooks.due_heads(queued, NOW, frozenset({"acme"}), {"acme": enabled_at}) == []  # disabled again
+    assert webhooks.due_at(queued[0], enabled_at) == enabled_at
+
+
+def test_an_undated_backoff_counts_as_decided_before_the_enabling() -> None:
+    hours = NOW + dt.timedelta(hours=2)
+    stored_before = webhooks.Queued("a1", "acme", "p1", 1, hours)  # a queue document without scheduled_at
+    assert webhooks.due_heads([stored_before], NOW, frozenset(), {"acme": NOW}) == [stored_before]
+    assert webhooks.due_heads([stored_before], NOW, frozenset(), {"acme": None}) == []
+
+
+def test_a_backoff_decided_after_the_enabling_waits_for_its_next_attempt() -> None:
+    enabled_at, hours = NOW - dt.timedelta(minutes=10), NOW + dt.timedelta(hours=2)
+    failed_again = webhooks.Queued("a1", "acme", "p1", 1, hours, scheduled_at=NOW - dt.timedelta(minutes=1))
+    assert webhooks.due_heads([failed_again], NOW, frozenset(), {"acme": enabled_at}) == []
+    assert webhooks.due_at(failed_again, enabled_at) == hours
+    assert webhooks.due_heads([failed_again], hours, frozenset(), {"acme": enabled_at}) == [failed_again]
 
 
 def test_rotation_headers_carry_one_signature_per_secret_and_each_verifies() -> None:
