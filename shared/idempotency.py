@@ -39,6 +39,14 @@ METHODS = frozenset({"POST", "PUT", "PATCH"})
 _KEY = re.compile(r"^[\x21-\x7e]{1,255}$")  # printable ASCII, as the draft's sf-string
 _REPLAYED_HEADERS = ("content-type", "location", "retry-after")
 ANONYMOUS = "anonymous"
+STATE_KEY = "idempotency_request_id"
+
+
+def request_id(request: Request) -> str | None:
+    """The id of the keyed request being run (a keyed hash of the caller, route and Idempotency-Key), None without
+    a key: the same for every retry of one intended change."""
+    found = getattr(request.state, STATE_KEY, None)
+    return str(found) if found is not None else None
 
 
 def _now() -> dt.datetime:
@@ -128,6 +136,9 @@ class Idempotency:
         if held is not None:
             await _answer(send, *_replay(held, fingerprint, sealing))
             return
+        # For routes whose effect has no natural identity (a sign-in link): run again after a crash (the claim gone
+        # stale), they derive the same ids from it, and what they caused once is not caused twice.
+        scope.setdefault("state", {})[STATE_KEY] = sealing.record_id
         await self._run(scope, body, send, sealing)
 
     async def _run(self, scope: Scope, body: bytes, send: Send, sealing: Sealing) -> None:

@@ -265,6 +265,25 @@ def test_sign_in_emails_and_privacy_requests_are_accepted_while_kafka_is_down(
     ]
 
 
+def test_a_sign_in_link_asked_again_with_the_same_idempotency_key_is_the_same_email(
+    kafka_bootstrap: KafkaAccess, outbox: Outbox, relay: Relay, down: Relay, keys: KeyStore
+) -> None:
+    """The API died after relaying the link, before answering: the client's retry runs the route again (its claim
+    gone stale) and makes the same email, which the notifier sends once; another request is another email."""
+    email = f"again-{uuid.uuid4().hex[:8]}@example.org"
+    service = Accounts(SETTINGS, outbox, down, FACTORY, keys)
+    request = uuid.uuid4().hex
+    asyncio.run(service.send_magic_link(email, Role.JOB_SEEKER, "fr", now(), request))
+    assert relay.relay_once() == 1
+    asyncio.run(service.send_magic_link(email, Role.JOB_SEEKER, "fr", now(), request))
+    asyncio.run(service.send_magic_link(email, Role.JOB_SEEKER, "fr", now(), uuid.uuid4().hex))
+    assert relay.relay_once() == 2
+    mails = on_topic(kafka_bootstrap, URGENT_NOTIFICATIONS.name, accounts.email_key(email))
+    assert len(mails) == 3
+    assert mails[0].id == mails[1].id != mails[2].id
+    assert mails[0].data.idempotency_key == mails[1].data.idempotency_key != mails[2].data.idempotency_key
+
+
 def test_erasure_deletes_the_events_still_waiting(outbox: Outbox, profiles: Profiles, keys: KeyStore) -> None:
     profile_id = uuid.uuid4().hex
     asyncio.run(profiles.create(profile_id, a_profile(), now()))

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
 from services.profile.accounts.service import Issued
 from services.profile.entrypoints.deps import AccountsDep, now
+from shared import idempotency
 from shared.auth.access import Public, SignedIn
 from shared.auth.tokens import Role
 from shared.mongo import run_sync
@@ -62,9 +63,9 @@ auth = APIRouter(prefix="/api/v1/auth", tags=["sign-in"])
 
 
 @auth.post("/magic-link", status_code=202, dependencies=[Public])
-async def request_magic_link(body: MagicLinkIn, accounts: AccountsDep) -> SentOut:
+async def request_magic_link(body: MagicLinkIn, accounts: AccountsDep, request: Request) -> SentOut:
     """Always 202, whether or not the email has an account: the answer must not reveal who is registered."""
-    await accounts.send_magic_link(body.email, Role(body.role), body.locale, now())
+    await accounts.send_magic_link(body.email, Role(body.role), body.locale, now(), idempotency.request_id(request))
     return SentOut()
 
 

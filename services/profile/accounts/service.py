@@ -6,6 +6,7 @@ Refresh tokens rotate: each one is good for a single refresh. Presenting an alre
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -58,12 +59,14 @@ class Accounts:
         self.relay = relay
         self.factory = factory
 
-    async def send_magic_link(self, email: str, role: Role, locale: str, now: dt.datetime) -> None:
+    async def send_magic_link(self, email: str, role: Role, locale: str, now: dt.datetime,
+                              request_id: str | None = None) -> None:
         """Queues the sign-in email in the outbox. Nothing else is stored: the account is created when the link
-        is redeemed, so the entry's id comes from the link itself."""
+        is redeemed, so the entry's id comes from the link itself. A request retried with its Idempotency-Key
+        (`request_id`) after a crash makes the same link id: one email, whatever ran twice."""
         email = email.strip().casefold()
         minutes = self.settings.magic_link_minutes
-        jti = uuid.uuid4().hex
+        jti = uuid.uuid4().hex if request_id is None else _link_id(request_id)
         token = self.signer.sign(
             {"typ": "magic", "sub": store.email_key(email), "email": email, "role": role.value, "jti": jti},
             AUTH_AUDIENCE, dt.timedelta(minutes=minutes), now,
@@ -137,3 +140,7 @@ class Accounts:
         )
         return Issued(self.signer.access_token(principal, ttl, now), refresh, int(ttl.total_seconds()),
                       account_view(account))
+
+
+def _link_id(request_id: str) -> str:
+    return hashlib.sha256(f"magic-link:{request_id}".encode()).hexdigest()[:32]
