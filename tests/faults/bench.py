@@ -43,6 +43,9 @@ class Bench:
         drain(row, accepted, self.platform.config.gateway_url, self.platform.config.maildir, lifted, drain_timeout)
         time.sleep(settle)
         count_duplicates(row, accepted, self.kafka, self.platform.config.maildir)
+        if accepted.already_stored:
+            told = f"{accepted.already_stored} retries told the profile exists (stored, then the API died)"
+            row.note = f"{row.note}; {told}"
         if accepted.gave_up:
             row.note = f"{row.note}; {accepted.gave_up} writes given up".lstrip("; ")
         ROWS.append(row)
