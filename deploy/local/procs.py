@@ -60,7 +60,10 @@ class ProcessGroup:
             preexec_fn=die_with_parent if self.die_with_parent else None,
         )
         log.close()
-        pid_file.write_text(str(proc.pid))
+        # Whole or not at all: the supervisor and `make status` read pid files while they are written.
+        written = pid_file.with_name(pid_file.name + ".tmp")
+        written.write_text(str(proc.pid))
+        os.replace(written, pid_file)
         return proc
 
     def pid_file(self, name: str) -> Path | None:
