@@ -11,14 +11,10 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
-import tempfile
 import time
 import uuid
 
-from benchmarks.webhooks import queue
-from deploy.local.paths import FERRETDB_BIN
-from deploy.local.platform import free_port
+from benchmarks.webhooks import queue, scratch_ferretdb
 from services.partners.config import PartnersSettings
 from services.partners.domain.partner import SCOPES, Registration
 from services.partners.entrypoints.deps import wire
@@ -50,16 +46,8 @@ def main() -> None:
     parser.add_argument("--queued", type=int, default=2000)
     args = parser.parse_args()
     print(f"load average at start: {os.getloadavg()[0]:.2f}")
-    with tempfile.TemporaryDirectory() as data:
-        port = free_port()
-        ferret = subprocess.Popen([str(FERRETDB_BIN), "-listen", f"127.0.0.1:{port}", "-data-dir", data],
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        try:
-            time.sleep(1)
-            measure(f"mongodb://127.0.0.1:{port}", args.queued)
-        finally:
-            ferret.terminate()
-            ferret.wait()
+    with scratch_ferretdb() as mongo_url:
+        measure(mongo_url, args.queued)
     print(f"load average at end: {os.getloadavg()[0]:.2f}")
 
 

@@ -20,6 +20,8 @@ import subprocess
 import tempfile
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from aiohttp import web
 from standardwebhooks.webhooks import Webhook
@@ -130,22 +132,29 @@ async def serve(args: argparse.Namespace, mongo_url: str) -> None:
         await runner.cleanup()
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--people", type=int, default=2000)
-    parser.add_argument("--seconds", type=float, default=10)
-    args = parser.parse_args()
-    print(f"load average at start: {os.getloadavg()[0]:.2f}")
+@contextmanager
+def scratch_ferretdb() -> Iterator[str]:
+    """A FerretDB of its own on a free port, in a temporary directory; its URL."""
     with tempfile.TemporaryDirectory() as data:
         port = free_port()
         ferret = subprocess.Popen([str(FERRETDB_BIN), "-listen", f"127.0.0.1:{port}", "-data-dir", data],
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             time.sleep(1)
-            asyncio.run(serve(args, f"mongodb://127.0.0.1:{port}"))
+            yield f"mongodb://127.0.0.1:{port}"
         finally:
             ferret.terminate()
             ferret.wait()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--people", type=int, default=2000)
+    parser.add_argument("--seconds", type=float, default=10)
+    args = parser.parse_args()
+    print(f"load average at start: {os.getloadavg()[0]:.2f}")
+    with scratch_ferretdb() as mongo_url:
+        asyncio.run(serve(args, mongo_url))
     print(f"load average at end: {os.getloadavg()[0]:.2f}")
 
 
