@@ -50,16 +50,22 @@ DUPLICATE_KEY = 11000
 
 def insert_ignoring_duplicates(collection: Collection[dict[str, Any]], documents: list[dict[str, Any]]) -> int:
     """Bulk insert keyed by deterministic ids; a document already there (a replay) is kept and counted."""
+    return len(insert_new(collection, documents))
+
+
+def insert_new(collection: Collection[dict[str, Any]], documents: list[dict[str, Any]]) -> list[int]:
+    """Bulk insert keyed by deterministic ids, keeping what is already there (a replay); returns the positions of
+    the documents that were."""
     if not documents:
-        return 0
+        return []
     try:
         collection.insert_many(documents, ordered=False)
     except BulkWriteError as exc:
         errors = exc.details["writeErrors"]
         if any(error["code"] != DUPLICATE_KEY for error in errors):
             raise
-        return len(errors)
-    return 0
+        return [error["index"] for error in errors]
+    return []
 
 
 # FerretDB 1.24 holds one pooled connection per matched write statement until the command ends and its pool

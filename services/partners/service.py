@@ -223,7 +223,8 @@ class Feeds:
                     seq += 1
                     made.queued.append({
                         "_id": f"{partner.name}:{event.id}", "partner": partner.name, "lane": lane, "seq": seq,
-                        "event_id": event.id, "type": event_type, "body": event.to_json().decode(), "attempts": 0,
+                        "event_id": event.id, "cause": cause, "type": event_type, "body": event.to_json().decode(),
+                        "attempts": 0,
                         "next_at": now, "created_at": now,
                     })
                     metrics.FEED_EVENTS.labels(partner.name, event_type, "webhook").inc()

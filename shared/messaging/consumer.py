@@ -191,12 +191,15 @@ class Runner:
     async def finish(self, sends: Sequence[Awaitable[object]], batch: _Batch, outgoing: Counter[str],
                      started: float) -> None:
         await asyncio.gather(*sends)
-        duplicates = (await _retrying(batch.output.store, self.consumer.name) or 0) + batch.duplicates
+        # Bounded by the events handled: a store counting its own rows (one event may make several) must not turn
+        # into a negative count, whose error would leave the batch unacked and its partition stuck.
+        replayed = min(max(await _retrying(batch.output.store, self.consumer.name) or 0, 0), batch.good)
+        duplicates = replayed + batch.duplicates
         service, name, topic = self.factory.service, self.consumer.name, self.consumer.topic.name
         for produced, count in outgoing.items():
             metrics.EVENTS_PRODUCED.labels(service, produced).inc(count)
         consumed = metrics.EVENTS_CONSUMED
-        consumed.labels(service, name, topic, "processed").inc(batch.good - (duplicates - batch.duplicates))
+        consumed.labels(service, name, topic, "processed").inc(batch.good - replayed)
         consumed.labels(service, name, topic, "duplicate").inc(duplicates)
         consumed.labels(service, name, topic, "dead_letter").inc(len(batch.dead))
         consumed.labels(service, name, topic, "skipped").inc(batch.skipped)

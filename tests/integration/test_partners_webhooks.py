@@ -22,7 +22,9 @@ from services.partners import metrics, privacy
 from services.partners.domain import feed, webhooks
 from services.partners.domain.partner import SCOPES, Registration
 from services.partners.entrypoints.deps import Deps
+from services.partners.entrypoints.worker import Profiles
 from services.partners.service import Book, Registered, Sender, http_client
+from shared.crypto.keystore import person_keys
 from shared.messaging.envelope import Envelope
 from shared.messaging.factory import Outgoing
 from shared.topics import OPERATOR_ALERTS
@@ -397,3 +399,19 @@ def test_the_delivery_log_keeps_settled_entries_for_the_retention_period_only(
     assert deps.store.expire_log(NOW) == 0  # nothing settled before then
     assert deps.store.expire_log(NOW + dt.timedelta(days=1)) == 1
     assert {d["_id"] for d in deps.store.log_of("acme", 10)} == waiting  # the queued one waits for its outcome
+
+
+def test_a_redelivered_event_counts_once_as_replayed_whatever_the_number_of_partners(mongo_url: str, db: str) -> None:
+    """The consumer counts replays in events: one event queued for three partners and handled again is one."""
+    deps = partners_deps(mongo_url, db, Clock())
+    for name in ("acme", "globex", "initech"):
+        register(deps, name, f"https://{name}.example/hooks")
+    people = [uuid.uuid4().hex for _ in range(2)]
+
+    async def store(events: list[Envelope[Any]]) -> int | None:
+        output = await Profiles(deps, person_keys(deps.settings)).handle(events)
+        return await output.store()
+
+    assert asyncio.run(store([profile_event(people[0], 1)])) == 0
+    assert asyncio.run(store([profile_event(people[0], 1), profile_event(people[1], 1)])) == 1
+    assert len(deps.store.queued()) == 6

@@ -21,7 +21,7 @@ from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
 from shared.crypto.keystore import IDS_PER_QUERY
-from shared.mongo import MAX_WRITES_PER_COMMAND, as_utc, insert_ignoring_duplicates
+from shared.mongo import MAX_WRITES_PER_COMMAND, as_utc, insert_ignoring_duplicates, insert_new
 
 Doc = dict[str, Any]
 
@@ -81,12 +81,14 @@ class Store:
 
     # Webhook deliveries
     def enqueue(self, docs: list[Doc]) -> int:
-        """Queue and log new deliveries; returns how many were already there (a redelivered event)."""
+        """Queue and log new deliveries; returns how many of the events they come from (`cause`: one event makes a
+        delivery per partner) were queued already (redelivered)."""
+        replayed: set[str] = set()
         for start in range(0, len(docs), MAX_WRITES_PER_COMMAND):
             chunk = docs[start:start + MAX_WRITES_PER_COMMAND]
             insert_ignoring_duplicates(self.log, [_log_entry(d) for d in chunk])
-        return sum(insert_ignoring_duplicates(self.queue, docs[s:s + MAX_WRITES_PER_COMMAND])
-                   for s in range(0, len(docs), MAX_WRITES_PER_COMMAND))
+            replayed.update(chunk[i]["cause"] for i in insert_new(self.queue, chunk))
+        return len(replayed)
 
     def claim_attempt(self, delivery: Doc, now: dt.datetime) -> bool:
         """Claims one attempt at a queued delivery (`{id}:{seq}:{attempts}`: a replay has a new `seq`) by a unique

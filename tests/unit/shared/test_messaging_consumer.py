@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+from collections import Counter
 from unittest.mock import MagicMock
 
 import pytest
 from pymongo.errors import AutoReconnect
 
+from shared import metrics
 from shared.messaging.consumer import Consumer, Output, Runner
 from shared.messaging.envelope import Envelope
 from shared.messaging.factory import EventFactory, Outgoing
@@ -205,3 +207,21 @@ async def test_a_failing_store_is_retried_each_retry_logged_and_counted(caplog: 
     lines = [r for r in caplog.records if r.getMessage() == "store failed; retrying"]
     assert [(r.__dict__["consumer"], r.__dict__["attempt"]) for r in lines] == [("flaky", 1), ("flaky", 2)]
     assert "database away" in lines[0].__dict__["error"]
+
+
+async def test_a_store_counting_more_replays_than_events_still_completes_the_batch() -> None:
+    """A partner store counts one delivery per partner: three for one event must not make a negative "processed"
+    count, whose error would leave the batch unacked and the partition's offsets stuck (seen in the fault suite)."""
+    consumer = Eraser()
+    run = runner(consumer)
+    batch = await run.compute([erasure("p1").to_json()])
+
+    async def store() -> int:
+        return 3
+
+    batch.output.store = store
+    processed = metrics.EVENTS_CONSUMED.labels("advice", consumer.name, PRIVACY_REQUESTS.name, "processed")
+    replayed = metrics.EVENTS_CONSUMED.labels("advice", consumer.name, PRIVACY_REQUESTS.name, "duplicate")
+    before = (processed._value.get(), replayed._value.get())
+    await run.finish([], batch, Counter(), 0.0)
+    assert (processed._value.get() - before[0], replayed._value.get() - before[1]) == (0, 1)
