@@ -35,7 +35,6 @@ def test_a_worker_killed_mid_batch(bench: Bench, worker: str) -> None:
     assert_whole(bench.run(f"kill -9 {worker}", fault, settle=settle))
 
 
-@pytest.mark.skipif(not LONG, reason="it kills the broker: see test_infrastructure.py (issue 17)")
 def test_the_profile_api_killed_between_accepting_and_relaying(bench: Bench) -> None:
     """With the broker down, what the API accepts waits in its outbox; killed then, the API started again relays
     it once the broker is back."""
