@@ -19,6 +19,8 @@ import base64
 import datetime as dt
 import hashlib
 import logging
+import os
+import signal
 import time
 from abc import ABC, abstractmethod
 from collections import Counter
@@ -223,9 +225,16 @@ def attach(app: faust.App, consumer: Consumer[Any], factory: EventFactory) -> No
     app.agent(source_topic(app, consumer.topic), name=f"{consumer.name}-{consumer.topic.name}")(agent)
 
 
+def stop_worker() -> None:
+    """SIGTERM to this worker: Faust stops cleanly (committing what was acked) and the supervisor, or the container's
+    restart policy, starts it again."""
+    os.kill(os.getpid(), signal.SIGTERM)
+
+
 async def pipelined(
     stream: faust.StreamT[bytes], batch_size: int, within: float, max_in_flight: int,
     handle_batch: Callable[[list[EventT[bytes]]], Awaitable[Awaitable[None]]],
+    stop: Callable[[], None] = stop_worker,
 ) -> None:
     """Batches are handled one after the other, in order; what each returns (waiting for Kafka's acks, storing)
     then runs in the background, at most `max_in_flight` at once, and only after it the batch's events are
@@ -236,8 +245,10 @@ async def pipelined(
         try:
             await finishing
         except Exception:
-            # Unacked, these offsets are never committed: the events come back after a restart.
-            log.exception("a batch could not be completed", extra={"events": len(events)})
+            # Unacked, the batch pins its partitions' committed offsets: the worker would go on without ever
+            # committing them again. Stopped, it starts again from them and handles the batch anew.
+            log.exception("a batch could not be completed; stopping the worker", extra={"events": len(events)})
+            stop()
             return
         for event in events:
             event.ack()

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import datetime as dt
 from collections import Counter
+from typing import Any
 from unittest.mock import MagicMock
 
 import pytest
@@ -225,3 +227,45 @@ async def test_a_store_counting_more_replays_than_events_still_completes_the_bat
     before = (processed._value.get(), replayed._value.get())
     await run.finish([], batch, Counter(), 0.0)
     assert (processed._value.get() - before[0], replayed._value.get() - before[1]) == (0, 1)
+
+
+class Record:
+    def __init__(self) -> None:
+        self.acked = False
+
+    def ack(self) -> None:
+        self.acked = True
+
+
+class Batches:
+    """What `pipelined` reads from Faust: batches of records."""
+
+    def __init__(self, batches: list[list[Record]]) -> None:
+        self.batches = batches
+
+    async def noack_take(self, size: int, within: float) -> Any:
+        for batch in self.batches:
+            yield batch
+
+
+async def test_a_batch_that_cannot_be_completed_stops_the_worker_unacked() -> None:
+    """Acked, its offsets would be committed as if handled; left unacked by a running worker, they would pin the
+    partition for good. Stopped, the worker starts again from them."""
+    from shared.messaging.consumer import pipelined
+
+    good, bad = [Record(), Record()], [Record()]
+    stopped: list[bool] = []
+
+    async def handle_batch(records: list[Record]) -> Any:
+        async def finish() -> None:
+            if records == bad:
+                raise ValueError("Counters can only be incremented by non-negative amounts.")
+
+        return finish()
+
+    await pipelined(Batches([good, bad]), 500, 0.02, 4, handle_batch,  # type: ignore[arg-type]
+                    stop=lambda: stopped.append(True))
+    await asyncio.sleep(0.05)
+    assert [r.acked for r in good] == [True, True]
+    assert not bad[0].acked
+    assert stopped == [True]
