@@ -50,10 +50,10 @@ DUPLICATE_KEY = 11000
 
 def insert_ignoring_duplicates(collection: Collection[dict[str, Any]], documents: list[dict[str, Any]]) -> int:
     """Bulk insert keyed by deterministic ids; a document already there (a replay) is kept and counted."""
-    return len(insert_new(collection, documents))
+    return len(insert_returning_existing(collection, documents))
 
 
-def insert_new(collection: Collection[dict[str, Any]], documents: list[dict[str, Any]]) -> list[int]:
+def insert_returning_existing(collection: Collection[dict[str, Any]], documents: list[dict[str, Any]]) -> list[int]:
     """Bulk insert keyed by deterministic ids, keeping what is already there (a replay); returns the positions of
     the documents that were."""
     if not documents:

@@ -21,7 +21,7 @@ from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
 from shared.crypto.keystore import IDS_PER_QUERY
-from shared.mongo import MAX_WRITES_PER_COMMAND, as_utc, insert_ignoring_duplicates, insert_new
+from shared.mongo import MAX_WRITES_PER_COMMAND, as_utc, insert_ignoring_duplicates, insert_returning_existing
 
 Doc = dict[str, Any]
 
@@ -87,7 +87,7 @@ class Store:
         for start in range(0, len(docs), MAX_WRITES_PER_COMMAND):
             chunk = docs[start:start + MAX_WRITES_PER_COMMAND]
             insert_ignoring_duplicates(self.log, [_log_entry(d) for d in chunk])
-            replayed.update(chunk[i]["cause"] for i in insert_new(self.queue, chunk))
+            replayed.update(chunk[i]["cause"] for i in insert_returning_existing(self.queue, chunk))
         return len(replayed)
 
     def claim_attempt(self, delivery: Doc, now: dt.datetime) -> bool:
