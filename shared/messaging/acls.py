@@ -14,7 +14,9 @@ The super user `admin` needs no ACL (it administers: topics, users,
 ACLs). DESCRIBE is implied by READ and WRITE in Kafka; it is granted explicitly so the ACL list reads plainly.
 
 `apply` makes the broker's ACLs of the rules' principals exactly the rules: run it again after the registry
-changes (`python -m shared.admin apply-acls`) and rights a service lost are revoked."""
+changes (`python -m shared.admin apply-acls`) and rights a service lost are revoked. It, `revoke` and
+`drop_topic_acls` return once the broker enforces the change: in KRaft the controller acknowledges an ACL when it is
+committed, and the broker's authorizer applies it a moment later, so a partner just revoked could still read."""
 
 from __future__ import annotations
 
@@ -35,6 +37,7 @@ from kafka.admin import (  # type: ignore[import-untyped]
     ResourcePatternFilter,
     ResourceType,
 )
+from tenacity import RetryError, Retrying, stop_after_delay, wait_fixed
 
 from shared.messaging.contracts import PARTNER_SLOT, Registry
 from shared.topics import REGISTRY
@@ -80,7 +83,7 @@ class Rule:
 
 
 class AclError(RuntimeError):
-    """The broker refused to create or delete ACLs."""
+    """The broker refused to create or delete ACLs, or did not enforce them in time."""
 
 
 def consumer_group(service: str) -> str:
@@ -165,13 +168,39 @@ def _of(principal: str) -> ACLFilter:
     )
 
 
-def current(admin: KafkaAdminClient, principals: Iterable[str]) -> set[ACL]:
-    """The broker's ACLs of these principals (`User:<name>`)."""
+def _on_topic(topic: str) -> ACLFilter:
+    return ACLFilter(
+        principal=None, host=None, operation=ACLOperation.ANY, permission_type=ACLPermissionType.ANY,
+        resource_pattern=ResourcePatternFilter(ResourceType.TOPIC, topic, ACLResourcePatternType.LITERAL),
+    )
+
+
+def _described(admin: KafkaAdminClient, filters: Iterable[ACLFilter]) -> set[ACL]:
     found: set[ACL] = set()
-    for principal in principals:
-        acls, _ = admin.describe_acls(_of(principal))
+    for acl_filter in filters:
+        acls, _ = admin.describe_acls(acl_filter)
         found.update(acls)
     return found
+
+
+def current(admin: KafkaAdminClient, principals: Iterable[str]) -> set[ACL]:
+    """The broker's ACLs of these principals (`User:<name>`)."""
+    return _described(admin, [_of(principal) for principal in sorted(principals)])
+
+
+# Enforcing an ACL takes the broker milliseconds; this bound is for a broker that is busy or restarting.
+ENFORCED_WITHIN_S = 30.0
+
+
+def _until_enforced(admin: KafkaAdminClient, filters: list[ACLFilter], wanted: set[ACL]) -> None:
+    """Wait until the broker describes exactly `wanted` for these filters (what its authorizer holds)."""
+    try:
+        for attempt in Retrying(stop=stop_after_delay(ENFORCED_WITHIN_S), wait=wait_fixed(0.1)):
+            with attempt:
+                if _described(admin, filters) != wanted:
+                    raise AclError("the broker does not enforce the ACLs yet")
+    except RetryError as error:
+        raise AclError(f"the broker did not enforce the ACL change within {ENFORCED_WITHIN_S:.0f} s") from error
 
 
 def _delete(admin: KafkaAdminClient, filters: list[ACLFilter]) -> None:
@@ -185,23 +214,26 @@ def apply(admin: KafkaAdminClient, rules: list[Rule]) -> None:
     """Make the ACLs of the rules' principals exactly `rules`: create the missing ones and delete the others.
     Idempotent; needs the super user."""
     wanted = {rule.acl() for rule in rules}
-    existing = current(admin, {rule.principal for rule in rules})
+    principals = [_of(principal) for principal in sorted({rule.principal for rule in rules})]
+    existing = _described(admin, principals)
     _delete(admin, sorted(existing - wanted, key=repr))
     missing = sorted(wanted - existing, key=repr)
     if missing:
         failed = admin.create_acls(missing)["failed"]
         if failed:
             raise AclError(f"could not create ACLs: {failed}")
+    _until_enforced(admin, principals, wanted)
 
 
 def drop_topic_acls(admin: KafkaAdminClient, topics: Iterable[str]) -> None:
     """Delete every ACL, of any principal, on these topics (retired ones)."""
-    _delete(admin, [ACLFilter(
-        principal=None, host=None, operation=ACLOperation.ANY, permission_type=ACLPermissionType.ANY,
-        resource_pattern=ResourcePatternFilter(ResourceType.TOPIC, topic, ACLResourcePatternType.LITERAL),
-    ) for topic in topics])
+    filters = [_on_topic(topic) for topic in topics]
+    _delete(admin, filters)
+    _until_enforced(admin, filters, set())
 
 
 def revoke(admin: KafkaAdminClient, user: str) -> None:
     """Delete every ACL of `user` (a partner leaving)."""
-    _delete(admin, [_of(f"User:{user}")])
+    filters = [_of(f"User:{user}")]
+    _delete(admin, filters)
+    _until_enforced(admin, filters, set())

@@ -270,6 +270,51 @@ def test_apply_is_idempotent_and_revokes_what_the_registry_no_longer_grants() ->
     assert not {r.acl() for r in partner} & admin.acls
 
 
+class LaggingAdmin(FakeAdmin):
+    """A KRaft broker: the controller commits a change at once, the broker's authorizer (what describe shows and
+    what is enforced) catches up a few describes later."""
+
+    def __init__(self, lag: int) -> None:
+        super().__init__()
+        self.lag = lag
+        self.enforced: set[ACL] = set()
+        self.behind = 0
+
+    def _committed(self) -> None:
+        self.behind = self.lag
+
+    def describe_acls(self, acl_filter: ACLFilter) -> tuple[list[ACL], Any]:
+        if self.behind:
+            self.behind -= 1
+        else:
+            self.enforced = set(self.acls)
+        return [a for a in self.enforced if a.principal == acl_filter.principal], None
+
+    def create_acls(self, new: list[ACL]) -> dict[str, list[Any]]:
+        self._committed()
+        return super().create_acls(new)
+
+    def delete_acls(self, filters: list[ACLFilter]) -> list[tuple[ACLFilter, list[ACL], Any]]:
+        self._committed()
+        return super().delete_acls(filters)
+
+
+def test_apply_and_revoke_return_once_the_broker_enforces_the_change() -> None:
+    admin = LaggingAdmin(lag=3)
+    partner = {r.acl() for r in acls.partner_rules("acme")}
+    acls.apply(admin, acls.partner_rules("acme"))
+    assert admin.enforced == partner
+    acls.revoke(admin, "partner-acme")
+    assert admin.enforced == set(), "a revoked partner is refused when revoke returns"
+
+
+def test_a_change_the_broker_never_enforces_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(acls, "ENFORCED_WITHIN_S", 0.3)
+    admin = LaggingAdmin(lag=10**9)
+    with pytest.raises(acls.AclError, match="did not enforce"):
+        acls.apply(admin, acls.partner_rules("acme"))
+
+
 def test_the_asyncapi_document_lists_the_acls_and_the_security() -> None:
     doc = catalogue.asyncapi()
     rules = [*acls.service_rules(), *acls.partner_template()]
