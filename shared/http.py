@@ -145,6 +145,16 @@ def health_router(settings: ServiceSettings) -> APIRouter:
     return router
 
 
+Loc = Sequence[str | int]
+
+
+def refused_fields(errors: Sequence[tuple[Loc, str, str]]) -> JSONResponse:
+    """A 422 in FastAPI's shape, one (location, message, type) per refused field: where and why, never the
+    submitted values (they may be sensitive, e.g. discrimination answers, and error bodies end up in logs)."""
+    return JSONResponse({"detail": [{"loc": list(loc), "msg": msg, "type": kind} for loc, msg, kind in errors]},
+                        status_code=422)
+
+
 def create_api(
     settings: ServiceSettings,
     routers: Sequence[APIRouter],
@@ -155,10 +165,7 @@ def create_api(
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
-        # Where and why, never the submitted values: they may be sensitive (discrimination answers) and
-        # error bodies end up in logs.
-        detail = [{"loc": e["loc"], "msg": e["msg"], "type": e["type"]} for e in exc.errors()]
-        return JSONResponse({"detail": detail}, status_code=422)
+        return refused_fields([(e["loc"], e["msg"], e["type"]) for e in exc.errors()])
 
     for outage_type in OUTAGES:
         app.add_exception_handler(outage_type, outage)

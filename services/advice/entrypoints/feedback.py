@@ -13,6 +13,7 @@ from services.advice import metrics
 from services.advice.domain.feedback import NoAdvice, NotInAdvice
 from services.advice.feedback import Erased, Feedback
 from shared.auth.access import Operator, ProfileIdPath, ProfileOwner
+from shared.http import refused_fields
 from shared.schemas.feedback import NOTE_MAX_CHARS, ModuleId, Stars
 
 
@@ -118,7 +119,6 @@ async def feedback_summary(_: Operator, feedback: FeedbackDep) -> SummaryOut:
 async def refused(_: Request, exc: Exception) -> JSONResponse:
     """The one place where feedback refusals become HTTP answers."""
     if isinstance(exc, NotInAdvice):  # shaped like every other 422: where and why
-        return JSONResponse({"detail": [{"loc": ["path", "module_id"], "msg": str(exc), "type": "not_in_advice"}]},
-                            status_code=422)
+        return refused_fields([(("path", "module_id"), str(exc), "not_in_advice")])
     status = 404 if isinstance(exc, NoAdvice) else 403 if isinstance(exc, Erased) else 400
     return JSONResponse({"detail": str(exc)}, status_code=status)

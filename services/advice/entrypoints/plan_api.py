@@ -20,6 +20,7 @@ from services.advice.domain.plans import (
 )
 from services.advice.plans import Erased, NoAddress, NoAdvice, PlanUseCases, PlanView
 from shared.auth.access import JobSeeker
+from shared.http import refused_fields
 from shared.messaging.outbox import Relay
 from shared.mongo import run_sync
 
@@ -79,7 +80,7 @@ async def _refused(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, PlanError)
     if exc.field is not None:
         loc = ["body", *(int(p) if p.isdigit() else p for p in exc.field.split("."))]
-        return JSONResponse({"detail": [{"loc": loc, "msg": str(exc), "type": "value_error"}]}, 422)
+        return refused_fields([(loc, str(exc), "value_error")])
     status, detail = next(found for error, found in STATUSES.items() if isinstance(exc, error))
     return JSONResponse({"detail": detail}, status)
 
