@@ -40,7 +40,6 @@ import httpx
 import numpy as np
 import pymongo
 import typer
-from kafka import KafkaConsumer, TopicPartition  # type: ignore[import-untyped]
 
 from services.diagnosis.adapters.registry import Registry
 from services.diagnosis.learning import Learning, Trained
@@ -69,6 +68,7 @@ from shared.mongo import connect, disconnect, run_sync
 from shared.referential.repository import ReferentialCache
 from shared.schemas.profile import Gender, ProfileIn, ProfileSubmitted
 from shared.topics import MODEL_RELEASES, REGISTRY, SURVEYS
+from tests.support import read_topic
 
 START = dt.datetime(2025, 1, 6, 8, 0, tzinfo=dt.UTC)
 DAY = dt.timedelta(days=1)
@@ -346,23 +346,6 @@ class Simulation:
         released = await run_sync(self.learning.rollback, self.clock.now, "simulation")
         await run_sync(publish, self.kafka, self.diagnosis_factory, released)
         await self._consume(MODEL_RELEASES.name, Releases(self.live, lambda: self.registry), None)
-
-
-def read_topic(kafka: KafkaAccess, topic: str) -> list[Any]:
-    """Every record on the topic now, from the beginning."""
-    consumer = KafkaConsumer(**kafka.client_config(), enable_auto_commit=False, group_id=None)
-    try:
-        partitions = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or ())]
-        consumer.assign(partitions)
-        consumer.seek_to_beginning(*partitions)
-        end = consumer.end_offsets(partitions)
-        records: list[Any] = []
-        while any(consumer.position(tp) < end[tp] for tp in partitions):
-            for batch in consumer.poll(timeout_ms=1_000).values():
-                records.extend(batch)
-        return [r for r in records if r.offset < end[TopicPartition(r.topic, r.partition)]]
-    finally:
-        consumer.close()
 
 
 def yardstick(sizes: Sizes) -> tuple[FloatArray, FloatArray, FloatArray, float]:
