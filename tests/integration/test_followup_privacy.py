@@ -19,6 +19,7 @@ from services.followup.config import FollowupSettings
 from services.followup.domain import kpis
 from services.followup.domain.errors import Erased
 from services.followup.entrypoints.deps import Deps, wire
+from services.followup.entrypoints.worker import publish_figures
 from services.followup.service.scheduler import Scheduler
 from services.followup.service.signup import Signups
 from shared.crypto.keystore import person_keys
@@ -246,6 +247,11 @@ async def test_a_person_erased_before_their_sign_up_is_consumed_is_never_stored(
     scheduler(deps).tick(SIGNUP + 30 * DAY)
     assert person_docs(deps, pid)["decisions"] == []
     assert privacy.export_person(deps.store, pid)["person"]["email"] is None
+    # The operators' figures count sign-ups only, and still come out with the stand-in there.
+    other = uuid.uuid4().hex
+    await sign_up(deps, other)
+    assert deps.store.signups() == [(SIGNUP.strftime("%Y-%m"), person_docs(deps, other)["people"][0]["group"])]
+    publish_figures(deps.store, SIGNUP + 30 * DAY)
 
 
 async def test_a_survey_decided_just_before_an_erasure_is_not_emailed(deps: Deps) -> None:

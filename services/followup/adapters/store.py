@@ -154,9 +154,10 @@ class Store:
         return [d["data"] for d in self.answers.find({}, {"data": 1})]
 
     def signups(self) -> list[tuple[str, Group]]:
-        """(sign-up month "YYYY-MM", trial group) of everyone signed up."""
+        """(sign-up month "YYYY-MM", trial group) of everyone signed up; not the stand-ins of people erased before
+        their sign-up was consumed (they never signed up here: no time, no group)."""
         return [(as_utc(p["signed_up_at"]).strftime("%Y-%m"), Group(p["group"]))
-                for p in self.people.find({}, {"signed_up_at": 1, "group": 1})]
+                for p in self.people.find({"signed_up_at": {"$exists": True}}, {"signed_up_at": 1, "group": 1})]
 
     def overdue(self, before: dt.datetime) -> int:
         """People due before `before` whom the scheduler has not handled yet."""
