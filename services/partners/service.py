@@ -11,7 +11,6 @@ import random
 import time
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
 from urllib.parse import urlsplit
 
 import aiohttp
@@ -242,6 +241,7 @@ class _Endpoint:
     operator_told: bool = True  # whether operators heard of the disabling (True while enabled)
     last_error: str = ""
     changed: bool = False
+    disabled_here: bool = False  # this sender won the disabling's claim in this pass
 
 
 def http_client(settings: PartnersSettings) -> aiohttp.ClientSession:
@@ -352,11 +352,14 @@ class Sender:
         endpoint.failures += 1
         endpoint.changed = True
         if endpoint.enabled and webhooks.should_disable(endpoint.failures, self.settings.disable_after_failures):
-            endpoint.enabled, endpoint.operator_told = False, False
-            endpoint.disabled_at, endpoint.last_error = self.clock(), error[:200]
+            endpoint.enabled = False  # before the await: this pass's other lanes send no more to it
             metrics.DISABLED.labels(item.partner).set(1)
-            log.warning("partner webhook disabled after failures in a row; an operator must enable it again",
-                        extra={"partner": item.partner, "failures": endpoint.failures, "last_error": error[:200]})
+            # Several senders may count failures of one endpoint: the claim's winner disables it and tells operators.
+            if await run_sync(self.store.claim_disabling, item.partner, endpoint.enabled_at, self.clock()):
+                endpoint.disabled_here, endpoint.operator_told = True, False
+                endpoint.disabled_at, endpoint.last_error = self.clock(), error[:200]
+                log.warning("partner webhook disabled after failures in a row; an operator must enable it again",
+                            extra={"partner": item.partner, "failures": endpoint.failures, "last_error": error[:200]})
         # Given up (no next attempt): the lane moves on to the person's next event.
         return Outcome(item.id, "retrying" if next_at else "given-up", attempt, error[:500], next_at)
 
@@ -381,12 +384,14 @@ class Sender:
         return None if 200 <= status < 300 else f"HTTP {status}"
 
     def _save_endpoint(self, name: str, endpoint: _Endpoint, now: dt.datetime) -> None:
-        changes: dict[str, Any] = {"webhook.failures_in_a_row": endpoint.failures,
-                                   "webhook.enabled": endpoint.enabled}
-        if not endpoint.enabled and not endpoint.operator_told:  # disabled in this pass
-            changes |= {"webhook.disabled_at": endpoint.disabled_at or now, "webhook.operator_told": False,
-                        "webhook.last_error": endpoint.last_error}
-        self.store.update_partner(name, changes)
+        """The failure count (two senders may each write theirs: one may be short of the other's, which only
+        delays a disabling), and the disabling this sender claimed. Enabling is the operators' alone: a sender that
+        read the endpoint enabled never writes it back over another one's disabling."""
+        self.store.update_partner(name, {"webhook.failures_in_a_row": endpoint.failures})
+        if endpoint.disabled_here:
+            self.store.disable_webhook(name, endpoint.enabled_at, {
+                "webhook.disabled_at": endpoint.disabled_at or now, "webhook.operator_told": False,
+                "webhook.last_error": endpoint.last_error})
 
     def _gauges(self, queued: list[Doc], endpoints: dict[str, _Endpoint], now: dt.datetime) -> None:
         for name, endpoint in endpoints.items():

@@ -136,6 +136,28 @@ def _webhooks(number: int, index: int, trial: Any) -> bool:
     return asyncio.run(tick()) > 0
 
 
+def _disable(number: int, index: int, trial: Any) -> bool:
+    """A sender's pass on an endpoint that refuses everything: whether it failed enough deliveries to go and
+    disable it (the claim decides which one does)."""
+    import asyncio
+
+    from services.partners import metrics
+    from services.partners.service import Sender, http_client
+    from tests.integration.partners_support import Clock, partners_deps
+
+    mongo_url, db_name, failures = trial
+    if not _SENDER:
+        _SENDER.append(partners_deps(mongo_url, db_name, Clock(), disable_after_failures=failures))
+        return False
+    deps = _SENDER[0]
+
+    async def tick() -> int:
+        async with http_client(deps.settings) as client:
+            return await Sender(deps.store, deps.keys, deps.settings, client, deps.clock).tick()
+    asyncio.run(tick())
+    return bool(metrics.DELIVERIES.labels("acme", "failed")._value.get() >= failures)
+
+
 def _schedule(number: int, index: int, trial: Any) -> bool:
     from services.followup.config import FollowupSettings
     from services.followup.entrypoints.deps import wire
@@ -162,7 +184,8 @@ def _offer(number: int, index: int, trial: Any) -> bool:
 
 TURNS: dict[str, Turn] = {
     "offer": _offer, "review": _review, "document": _document, "coffee": _coffee, "refresh": _refresh, "retry": _retry,
-    "take-over": _take_over, "webhooks": _webhooks, "schedule": _schedule,
+    "take-over": _take_over, "webhooks": _webhooks, "disable": _disable,
+    "schedule": _schedule,
 }
 
 

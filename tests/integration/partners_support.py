@@ -40,17 +40,24 @@ class Received:
 @dataclass
 class Receiver:
     """A partner's endpoint: verifies each request with the partner's secrets; refuses (503) while `down`, and
-    answers 500 after reading the next `flaky` requests (the platform must send those again, same id)."""
+    answers 500 after reading the next `flaky` requests (the platform must send those again, same id). While a
+    `gate` is given, each request waits for it (`held` counts them) before being answered."""
 
     secrets: list[str] = field(default_factory=list)
     down: bool = False
     flaky: int = 0
+    gate: threading.Event | None = None
+    held: int = 0
     received: list[Received] = field(default_factory=list)
     rejected: list[str] = field(default_factory=list)
     url: str = ""
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def handle(self, headers: dict[str, str], body: bytes) -> int:
+        if self.gate is not None:
+            with self.lock:
+                self.held += 1
+            self.gate.wait(timeout=60)
         with self.lock:
             if self.down:
                 return 503

@@ -1,5 +1,6 @@
 """Two partners workers send webhooks from one queue: OS processes tick their senders at the same moment over the
-same queued deliveries, and the receiver gets each delivery once (each attempt is claimed by a unique insert)."""
+same queued deliveries, and the receiver gets each delivery once (each attempt is claimed by a unique insert); when
+the endpoint refuses everything, one of them disables it (the disabling is claimed too)."""
 
 from __future__ import annotations
 
@@ -54,3 +55,23 @@ def test_senders_racing_on_one_queue_deliver_each_webhook_once(mongo_url: str, r
         assert not receiver.rejected
         assert Counter(Counter(m.webhook_id for m in receiver.received).values()) == {1: queued}
         assert deps.store.queued() == []
+
+
+def test_senders_failing_at_once_disable_the_endpoint_once(mongo_url: str, receiver: Receiver) -> None:
+    use_key_store(mongo_url)
+    receiver.down = True
+    with scratch_db(mongo_url, "partners_race") as name:
+        deps = partners_deps(mongo_url, name, Clock())
+        deps.partners.register(Registration(
+            name="acme", title="acme org", contact="acme@partner.example", scopes=list(SCOPES), kafka=False,
+            webhook_url=receiver.url), deps.clock())
+        asyncio.run(consume(deps, [profile_event(uuid.uuid4().hex, 1) for _ in range(4 * PEOPLE)]))
+
+        [_, reached] = race(mongo_url, name, SENDERS, [(mongo_url, name, 2)] * 2, "disable")
+
+        assert sum(reached) >= 2  # several senders counted enough failures to disable it
+        assert len(list(deps.store.disablings.find())) == 1
+        partner = deps.partners.get("acme")
+        assert partner.webhook is not None
+        assert not partner.webhook.enabled
+        assert partner.webhook.disabled_at is not None

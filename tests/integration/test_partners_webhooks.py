@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import json
+import threading
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -242,6 +243,39 @@ def test_an_endpoint_failing_in_a_row_is_disabled_operators_told_once_then_enabl
                 await _tick_and_jump(deps, clock, client, alerts)
             assert len(alerts.sent) == 2
             assert alerts.sent[1].id != alert.id
+
+    asyncio.run(flow())
+
+
+def test_a_sender_that_read_the_endpoint_enabled_never_enables_it_again(
+    mongo_url: str, db: str, receiver: Receiver,
+) -> None:
+    """While a sender's delivery is in flight, another sender disables the endpoint (its claim and write, as in
+    `Sender`): the first one's success resets the failure count and leaves the endpoint disabled."""
+    clock = Clock()
+    deps = partners_deps(mongo_url, db, clock, disable_after_failures=3)
+    register(deps, "acme", receiver.url, receiver)
+    gate = receiver.gate = threading.Event()
+
+    async def flow() -> None:
+        await consume(deps, [profile_event(uuid.uuid4().hex, 1)])
+        await asyncio.to_thread(deps.store.update_partner, "acme", {"webhook.failures_in_a_row": 2})
+        async with http_client(deps.settings) as client:
+            first = asyncio.create_task(Sender(deps.store, deps.keys, deps.settings, client, clock).tick())
+            for _ in range(600):
+                if receiver.held:
+                    break
+                await asyncio.sleep(0.05)
+            assert receiver.held == 1
+            assert deps.store.claim_disabling("acme", None, clock())
+            deps.store.disable_webhook("acme", None, {"webhook.disabled_at": clock(), "webhook.operator_told": False})
+            gate.set()
+            assert await first == 1
+            partner = deps.partners.get("acme")
+            assert partner.webhook is not None
+            assert (partner.webhook.enabled, partner.webhook.failures_in_a_row) == (False, 0)
+            await consume(deps, [profile_event(uuid.uuid4().hex, 1)])
+            assert await Sender(deps.store, deps.keys, deps.settings, client, clock).tick() == 0
 
     asyncio.run(flow())
 

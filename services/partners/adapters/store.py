@@ -7,6 +7,7 @@ queue       `<partner>:<event id>`: webhook deliveries not yet done; small (a de
             reads it whole each tick (FerretDB would scan for any filter but `_id` anyway).
 log         `<partner>:<event id>`: every delivery with its status and attempts, and its body for replays; kept
             for the retention period (PARTNERS_LOG_RETENTION_DAYS), a person's entries erased with them.
+delivery_attempts, disablings   claims that decide races between senders (an attempt; an endpoint's disabling).
 
 Every write is by a deterministic `_id`: a redelivered event or a replay finds its document already there."""
 
@@ -45,6 +46,7 @@ class Store:
         self.queue = db["queue"]
         self.log = db["log"]
         self.attempts = db["delivery_attempts"]
+        self.disablings = db["disablings"]
 
     @classmethod
     def open(cls, url: str, db: str) -> Store:
@@ -99,6 +101,21 @@ class Store:
         except DuplicateKeyError:
             return False
         return True
+
+    def claim_disabling(self, name: str, enabled_at: dt.datetime | None, now: dt.datetime) -> bool:
+        """Claims the disabling of an endpoint since it was last enabled (`enabled_at`, None: since registered) by a
+        unique insert, so of two senders counting failures only one disables it and tells operators."""
+        since = enabled_at.isoformat() if enabled_at is not None else "registered"
+        try:
+            self.disablings.insert_one({"_id": f"{name}:{since}", "partner": name, "at": now})
+        except DuplicateKeyError:
+            return False
+        return True
+
+    def disable_webhook(self, name: str, enabled_at: dt.datetime | None, changes: Doc) -> None:
+        """Disables the endpoint unless an operator enabled it since `enabled_at`."""
+        self.partners.update_one({"_id": name, "webhook.enabled_at": enabled_at},
+                                 {"$set": {"webhook.enabled": False, **changes}})
 
     def queued(self) -> list[Doc]:
         return [{**d, "next_at": as_utc(d["next_at"]), "created_at": as_utc(d["created_at"]),
