@@ -31,6 +31,7 @@ class PartnersSettings(ServiceSettings):
     disable_after_failures: Annotated[int, Field(ge=1)] = 100
     webhook_timeout_seconds: float = 10.0
     webhook_scan_seconds: float = 0.25  # an empty pass is two reads of small collections
+    disabled_backlog_seconds: Annotated[float, Field(gt=0)] = 60.0  # a disabled endpoint's gauges, read this often
     webhook_concurrency: Annotated[int, Field(ge=1)] = 32  # people's queues sent at once
     # The delivery log (status, attempts, bodies for replays) is kept this long, swept every `log_sweep_seconds`.
     log_retention_days: Annotated[int, Field(ge=1)] = 90

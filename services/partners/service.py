@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 import aiohttp
 
 from services.partners import metrics
-from services.partners.adapters.store import Doc, Outcome, Store
+from services.partners.adapters.store import Backlog, Doc, Outcome, Store
 from services.partners.config import PartnersSettings
 from services.partners.domain import feed, webhooks
 from services.partners.domain.errors import NoWebhook, PartnerExists, UnknownPartner
@@ -260,6 +260,7 @@ class Sender:
         self.alerts = alerts  # how operators are told of a disabled endpoint
         self.clock, self.wall, self.rng = clock, wall, rng or random.Random()
         self.resolve = resolve
+        self.backlogs: dict[str, tuple[float, Backlog]] = {}  # disabled endpoints': (monotonic time read, backlog)
         self.schedule = webhooks.Schedule(settings.retry_base_seconds, settings.retry_max_seconds,
                                           settings.retry_jitter, settings.retry_attempts)
 
@@ -284,10 +285,11 @@ class Sender:
         """One pass over the queue; returns how many were delivered."""
         now = self.clock()
         endpoints = await run_sync(self._endpoints, now)
-        queued = await run_sync(self.store.queued)
-        self._gauges(queued, endpoints, now)
+        # Only the enabled endpoints' deliveries: a disabled one's backlog may be large, and waits for an operator.
+        queued = await run_sync(self.store.queued, [name for name, e in endpoints.items() if e.enabled])
+        await self._gauges(queued, endpoints, now)
         disabled = frozenset(name for name, e in endpoints.items() if not e.enabled)
-        docs = {d["_id"]: d for d in queued if d["partner"] in endpoints}
+        docs = {d["_id"]: d for d in queued}
         items = [webhooks.Queued(d["_id"], d["partner"], d["lane"], d["seq"], d["next_at"], d["scheduled_at"])
                  for d in docs.values()]
         enabled_at = {name: e.enabled_at for name, e in endpoints.items()}
@@ -393,13 +395,21 @@ class Sender:
                 "webhook.disabled_at": endpoint.disabled_at or now, "webhook.operator_told": False,
                 "webhook.last_error": endpoint.last_error})
 
-    def _gauges(self, queued: list[Doc], endpoints: dict[str, _Endpoint], now: dt.datetime) -> None:
+    async def _gauges(self, queued: list[Doc], endpoints: dict[str, _Endpoint], now: dt.datetime) -> None:
         for name, endpoint in endpoints.items():
-            mine = [d for d in queued if d["partner"] == name]
-            metrics.PENDING.labels(name).set(len(mine))
-            metrics.RETRIES_PENDING.labels(name).set(sum(1 for d in mine if d["attempts"] > 0))
-            oldest = min((d["created_at"] for d in mine), default=now)
-            metrics.OLDEST_UNDELIVERED.labels(name).set((now - oldest).total_seconds())
+            if endpoint.enabled:
+                self.backlogs.pop(name, None)
+                mine = [d for d in queued if d["partner"] == name]
+                backlog = Backlog(len(mine), sum(1 for d in mine if d["attempts"] > 0),
+                                  min((d["created_at"] for d in mine), default=None))
+            else:  # read again every `disabled_backlog_seconds` (nothing leaves it but by erasure meanwhile)
+                read = self.backlogs.get(name)
+                if read is None or time.monotonic() - read[0] >= self.settings.disabled_backlog_seconds:
+                    read = self.backlogs[name] = (time.monotonic(), await run_sync(self.store.backlog, name))
+                backlog = read[1]
+            metrics.PENDING.labels(name).set(backlog.pending)
+            metrics.RETRIES_PENDING.labels(name).set(backlog.retries)
+            metrics.OLDEST_UNDELIVERED.labels(name).set((now - (backlog.oldest or now)).total_seconds())
             metrics.DISABLED.labels(name).set(0 if endpoint.enabled else 1)
             for outcome in metrics.DELIVERY_OUTCOMES:  # at zero before the first delivery (see shared/metrics.py)
                 metrics.DELIVERIES.labels(name, outcome)

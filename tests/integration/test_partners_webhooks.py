@@ -17,9 +17,11 @@ from typing import Any
 import aiohttp
 import httpx
 import pytest
+from pymongo import MongoClient, monitoring
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
 from services.partners import metrics, privacy
+from services.partners.adapters.store import Store
 from services.partners.domain import feed, webhooks
 from services.partners.domain.partner import SCOPES, Registration
 from services.partners.entrypoints.deps import Deps
@@ -278,6 +280,59 @@ def test_a_sender_that_read_the_endpoint_enabled_never_enables_it_again(
             assert await Sender(deps.store, deps.keys, deps.settings, client, clock).tick() == 0
 
     asyncio.run(flow())
+
+
+class QueueReads(monitoring.CommandListener):
+    """Counts the queued deliveries that the database returned (finds and their getMores)."""
+
+    def __init__(self) -> None:
+        self.documents = 0
+
+    def started(self, event: monitoring.CommandStartedEvent) -> None:
+        pass
+
+    def succeeded(self, event: monitoring.CommandSucceededEvent) -> None:
+        cursor = event.reply.get("cursor") or {}
+        if event.command_name in ("find", "getMore") and str(cursor.get("ns", "")).endswith(".queue"):
+            self.documents += len(cursor.get("firstBatch") or cursor.get("nextBatch") or [])
+
+    def failed(self, event: monitoring.CommandFailedEvent) -> None:
+        pass
+
+
+def test_a_disabled_endpoints_backlog_is_not_read_at_each_pass(mongo_url: str, db: str, receiver: Receiver) -> None:
+    clock = Clock()
+    deps = partners_deps(mongo_url, db, clock, disable_after_failures=1)
+    register(deps, "beta", receiver.url, receiver)
+    register(deps, "acme", "http://127.0.0.1:9/refused")  # the discard port: nothing listens
+    reads = QueueReads()
+    client: MongoClient[dict[str, Any]] = MongoClient(mongo_url, tz_aware=True, event_listeners=[reads])
+    store = Store(client[db])
+
+    async def flow() -> None:
+        async with http_client(deps.settings) as http:
+            await consume(deps, [profile_event(uuid.uuid4().hex, 1) for _ in range(20)])
+            assert await Sender(deps.store, deps.keys, deps.settings, http, clock).tick() == 20  # acme disabled
+            await consume(deps, [profile_event(uuid.uuid4().hex, 1) for _ in range(20)])
+            sender = Sender(store, deps.keys, deps.settings, http, clock)
+            assert await sender.tick() == 20
+            assert metrics.PENDING.labels("acme")._value.get() == 40  # its gauges: read once, then kept a while
+            assert metrics.PENDING.labels("beta")._value.get() == 20  # at the start of the pass
+            reads.documents = 0
+            await consume(deps, [profile_event(uuid.uuid4().hex, 1) for _ in range(5)])
+            assert await sender.tick() == 5
+            assert reads.documents == 5  # beta's five, none of acme's 45
+
+    try:
+        asyncio.run(flow())
+    finally:
+        client.close()
+    plan = deps.store.db.command("explain", {"find": "queue", "filter": {"_id": {"$gte": "acme:", "$lt": "acme;"}}})
+    if "filterPushdown" in plan:  # FerretDB: our patch makes a prefix range of `_id` an index range
+        assert plan["filterPushdown"] is True
+        assert "USING INDEX" in str(plan["queryPlanner"])
+    else:  # MongoDB
+        assert "IXSCAN" in str(plan["queryPlanner"]) or "IDHACK" in str(plan["queryPlanner"])
 
 
 def test_enabling_an_endpoint_sends_its_waiting_retries_at_once_without_rewriting_the_queue(

@@ -3,8 +3,10 @@
 partners    one per partner, `_id` its name: what it subscribes to, how it receives, its webhook's state, its
             pseudonym key and webhook secrets sealed under the platform's key-encryption keys (never returned).
 recipients  `<partner>:<pseudonym>`: this partner received this person, so it gets the person's erasure notice.
-queue       `<partner>:<event id>`: webhook deliveries not yet done; small (a delivered one leaves), so the sender
-            reads it whole each tick (FerretDB would scan for any filter but `_id` anyway).
+queue       `<partner>:<event id>`: webhook deliveries not yet done (a delivered one leaves). The sender reads the
+            enabled endpoints' part each tick by `_id` range (`<partner>:` to `<partner>;`: an index range on
+            MongoDB, and on FerretDB by deploy/ferretdb/patches/sqlite-id-prefix-ranges.patch), so a disabled
+            endpoint's backlog costs nothing per tick.
 log         `<partner>:<event id>`: every delivery with its status and attempts, and its body for replays; kept
             for the retention period (PARTNERS_LOG_RETENTION_DAYS), a person's entries erased with them.
 delivery_attempts, disablings   claims that decide races between senders (an attempt; an endpoint's disabling).
@@ -14,7 +16,9 @@ Every write is by a deterministic `_id`: a redelivered event or a replay finds i
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import chain
 from typing import Any
 
 from pymongo import MongoClient, UpdateOne
@@ -25,6 +29,15 @@ from shared.crypto.keystore import IDS_PER_QUERY
 from shared.mongo import MAX_WRITES_PER_COMMAND, as_utc, insert_ignoring_duplicates, insert_returning_existing
 
 Doc = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Backlog:
+    """What waits for a partner: deliveries, how many of them were tried already, since when the oldest."""
+
+    pending: int
+    retries: int
+    oldest: dt.datetime | None
 
 
 @dataclass(frozen=True)
@@ -117,9 +130,17 @@ class Store:
         self.partners.update_one({"_id": name, "webhook.enabled_at": enabled_at},
                                  {"$set": {"webhook.enabled": False, **changes}})
 
-    def queued(self) -> list[Doc]:
+    def queued(self, partners: Iterable[str] | None = None) -> list[Doc]:
+        """The queued deliveries; of these partners only when they are named."""
+        found = self.queue.find() if partners is None else chain.from_iterable(
+            self.queue.find(_deliveries_of(p)) for p in partners)
         return [{**d, "next_at": as_utc(d["next_at"]), "created_at": as_utc(d["created_at"]),
-                 "scheduled_at": d.get("scheduled_at") and as_utc(d["scheduled_at"])} for d in self.queue.find()]
+                 "scheduled_at": d.get("scheduled_at") and as_utc(d["scheduled_at"])} for d in found]
+
+    def backlog(self, partner: str) -> Backlog:
+        docs = list(self.queue.find(_deliveries_of(partner), {"attempts": 1, "created_at": 1}))
+        return Backlog(len(docs), sum(1 for d in docs if d["attempts"] > 0),
+                       min((as_utc(d["created_at"]) for d in docs), default=None))
 
     def record(self, outcomes: list[Outcome], now: dt.datetime) -> None:
         """A pass's attempts, in a few commands: their log entries; the queue loses what was delivered or given up
@@ -181,6 +202,11 @@ class Store:
         for start in range(0, len(gone), IDS_PER_QUERY):
             self.log.delete_many({"_id": {"$in": gone[start:start + IDS_PER_QUERY]}})
         return len(gone)
+
+
+def _deliveries_of(partner: str) -> Doc:
+    """A partner's queued deliveries: the `_id`s that start with `<partner>:` (`;` follows `:`)."""
+    return {"_id": {"$gte": f"{partner}:", "$lt": f"{partner};"}}
 
 
 def _log_entry(queued: Doc) -> Doc:
