@@ -279,6 +279,12 @@ class Sender:
                 disabled_at=as_utc(disabled_at) if disabled_at else None,
                 operator_told=hook["enabled"] or hook.get("operator_told") is not False,
                 last_error=hook.get("last_error") or "")
+        # A disabling claimed by a sender that did not write it (it died, or is still in its pass): done here.
+        claimed = self.store.disablings_of({name: e.enabled_at for name, e in found.items() if e.enabled})
+        for name, claim in claimed.items():
+            endpoint = found[name]
+            endpoint.enabled, endpoint.disabled_here, endpoint.changed = False, True, True
+            endpoint.operator_told, endpoint.disabled_at, endpoint.last_error = False, claim["at"], claim["last_error"]
         return found
 
     async def tick(self) -> int:
@@ -357,9 +363,10 @@ class Sender:
             endpoint.enabled = False  # before the await: this pass's other lanes send no more to it
             metrics.DISABLED.labels(item.partner).set(1)
             # Several senders may count failures of one endpoint: the claim's winner disables it and tells operators.
-            if await run_sync(self.store.claim_disabling, item.partner, endpoint.enabled_at, self.clock()):
+            disabled_at = self.clock()
+            if await run_sync(self.store.claim_disabling, item.partner, endpoint.enabled_at, disabled_at, error[:200]):
                 endpoint.disabled_here, endpoint.operator_told = True, False
-                endpoint.disabled_at, endpoint.last_error = self.clock(), error[:200]
+                endpoint.disabled_at, endpoint.last_error = disabled_at, error[:200]
                 log.warning("partner webhook disabled after failures in a row; an operator must enable it again",
                             extra={"partner": item.partner, "failures": endpoint.failures, "last_error": error[:200]})
         # Given up (no next attempt): the lane moves on to the person's next event.

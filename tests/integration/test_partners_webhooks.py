@@ -249,6 +249,36 @@ def test_an_endpoint_failing_in_a_row_is_disabled_operators_told_once_then_enabl
     asyncio.run(flow())
 
 
+def test_a_disabling_claimed_by_a_sender_that_died_is_done_by_the_next_pass(
+    mongo_url: str, db: str, receiver: Receiver,
+) -> None:
+    clock, alerts = Clock(), Alerts()
+    deps = partners_deps(mongo_url, db, clock, disable_after_failures=3)
+    register(deps, "acme", receiver.url, receiver)
+    disabled_at = clock() - dt.timedelta(seconds=5)
+    assert deps.store.claim_disabling("acme", None, disabled_at, "HTTP 503")  # then the sender died
+
+    async def flow() -> None:
+        await consume(deps, [profile_event(uuid.uuid4().hex, 1)])
+        async with http_client(deps.settings) as client:
+            sender = Sender(deps.store, deps.keys, deps.settings, client, clock, alerts=(deps.factory, alerts))
+            assert await sender.tick() == 0
+            assert await sender.tick() == 0
+        assert not receiver.received
+        partner = deps.partners.get("acme")
+        assert partner.webhook is not None
+        assert (partner.webhook.enabled, partner.webhook.disabled_at, partner.webhook.last_error) == (
+            False, disabled_at, "HTTP 503")
+        [alert] = alerts.sent
+        assert (alert.data.partner, alert.data.disabled_at) == ("acme", disabled_at)
+
+        deps.partners.enable_webhook("acme", clock())  # a claim of the past enabling no longer counts
+        async with http_client(deps.settings) as client:
+            assert await Sender(deps.store, deps.keys, deps.settings, client, clock).tick() == 1
+
+    asyncio.run(flow())
+
+
 def test_a_sender_that_read_the_endpoint_enabled_never_enables_it_again(
     mongo_url: str, db: str, receiver: Receiver,
 ) -> None:
@@ -269,7 +299,7 @@ def test_a_sender_that_read_the_endpoint_enabled_never_enables_it_again(
                     break
                 await asyncio.sleep(0.05)
             assert receiver.held == 1
-            assert deps.store.claim_disabling("acme", None, clock())
+            assert deps.store.claim_disabling("acme", None, clock(), "HTTP 503")
             deps.store.disable_webhook("acme", None, {"webhook.disabled_at": clock(), "webhook.operator_told": False})
             gate.set()
             assert await first == 1

@@ -115,15 +115,22 @@ class Store:
             return False
         return True
 
-    def claim_disabling(self, name: str, enabled_at: dt.datetime | None, now: dt.datetime) -> bool:
+    def claim_disabling(self, name: str, enabled_at: dt.datetime | None, now: dt.datetime, error: str) -> bool:
         """Claims the disabling of an endpoint since it was last enabled (`enabled_at`, None: since registered) by a
-        unique insert, so of two senders counting failures only one disables it and tells operators."""
-        since = enabled_at.isoformat() if enabled_at is not None else "registered"
+        unique insert, so of two senders counting failures only one disables it and tells operators. The claim
+        holds what the disabling writes: a sender that dies before writing it leaves it to the next pass."""
         try:
-            self.disablings.insert_one({"_id": f"{name}:{since}", "partner": name, "at": now})
+            self.disablings.insert_one({"_id": _disabling_id(name, enabled_at), "partner": name, "at": now,
+                                        "last_error": error})
         except DuplicateKeyError:
             return False
         return True
+
+    def disablings_of(self, endpoints: dict[str, dt.datetime | None]) -> dict[str, Doc]:
+        """The claimed disablings of these endpoints (name: when last enabled), by name."""
+        ids = [_disabling_id(name, enabled_at) for name, enabled_at in endpoints.items()]
+        return {d["partner"]: {**d, "at": as_utc(d["at"])}
+                for d in self.disablings.find({"_id": {"$in": ids}})} if ids else {}
 
     def disable_webhook(self, name: str, enabled_at: dt.datetime | None, changes: Doc) -> None:
         """Disables the endpoint unless an operator enabled it since `enabled_at`."""
@@ -202,6 +209,10 @@ class Store:
         for start in range(0, len(gone), IDS_PER_QUERY):
             self.log.delete_many({"_id": {"$in": gone[start:start + IDS_PER_QUERY]}})
         return len(gone)
+
+
+def _disabling_id(name: str, enabled_at: dt.datetime | None) -> str:
+    return f"{name}:{enabled_at.isoformat() if enabled_at is not None else 'registered'}"
 
 
 def _deliveries_of(partner: str) -> Doc:
