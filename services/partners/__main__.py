@@ -1,8 +1,10 @@
 """`python -m services.partners ...`: operators register partners from the command line (the same use case as
-`POST /api/v1/partners`), with the PARTNERS_ settings (PARTNERS_KAFKA_ADMIN_PASSWORD to create its Kafka access)."""
+`POST /api/v1/partners`) and retire them, with the PARTNERS_ settings (PARTNERS_KAFKA_ADMIN_PASSWORD to create and
+revoke its Kafka access)."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import typer
@@ -33,6 +35,18 @@ def register(
         raise typer.BadParameter(str(exc)) from None
     typer.echo(json.dumps({"partner": made.partner.model_dump(mode="json"), "webhook_secret": made.webhook_secret,
                            "kafka_user": made.kafka_user, "kafka_password": made.kafka_password}, indent=2))
+
+
+@cli.command()
+def retire(name: str) -> None:
+    """End a partnership (as `DELETE /api/v1/partners/{name}`): Kafka access, then all that is stored for it."""
+    try:
+        done = wire(PartnersSettings()).partners.retire(name, utc_now())
+    except PartnerError as exc:
+        raise typer.BadParameter(str(exc)) from None
+    typer.echo(json.dumps(dataclasses.asdict(done), indent=2))
+    if done.kafka_left:
+        typer.echo(f"Kafka access is still to revoke: python -m shared.admin partner delete {name}")
 
 
 @cli.command("list")

@@ -14,15 +14,17 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 import aiohttp
+from kafka.errors import KafkaError  # type: ignore[import-untyped]
 
 from services.partners import metrics
 from services.partners.adapters.store import Backlog, Doc, Outcome, Store
 from services.partners.config import PartnersSettings
 from services.partners.domain import feed, webhooks
-from services.partners.domain.errors import NoWebhook, PartnerExists, UnknownPartner
+from services.partners.domain.errors import NoWebhook, PartnerExists, RevocationFailed, UnknownPartner
 from services.partners.domain.partner import Partner, Registration, Webhook, check_url
 from shared.crypto.cipher import new_key
 from shared.crypto.keystore import KekRing
+from shared.messaging.acls import AclError
 from shared.messaging.factory import EventFactory, Outgoing
 from shared.mongo import as_utc, run_sync
 from shared.schemas.operator import PartnerEndpointDisabled
@@ -33,6 +35,8 @@ log = logging.getLogger(__name__)
 Clock = Callable[[], dt.datetime]
 # Creates the partner's Kafka user, topic and ACLs; returns (user, password).
 Provision = Callable[[str], tuple[str, str]]
+# Locks the partner's Kafka user and revokes its ACLs; returns the user.
+Revoke = Callable[[str], str]
 Resolve = Callable[[str], list[str]]
 # Sends events to Kafka and waits for their acknowledgement (the worker's producer).
 Emit = Callable[[list[Outgoing]], Awaitable[None]]
@@ -67,6 +71,14 @@ def partner_of(doc: Doc) -> Partner:
 
 
 @dataclass(frozen=True)
+class Retired:
+    name: str
+    deliveries_dropped: int  # queued, never to be sent
+    kafka_user_locked: str | None
+    kafka_left: bool  # Kafka access is still to revoke with `python -m shared.admin partner delete <name>`
+
+
+@dataclass(frozen=True)
 class Registered:
     partner: Partner
     webhook_secret: str | None  # shown once
@@ -78,9 +90,9 @@ class Partners:
     """Registering partners and managing their secrets (the operator's and the partner's API, and the CLI)."""
 
     def __init__(self, store: Store, keys: Keys, settings: PartnersSettings, resolve: Resolve,
-                 provision: Provision | None) -> None:
+                 provision: Provision | None, revoke: Revoke | None = None) -> None:
         self.store, self.keys, self.settings = store, keys, settings
-        self.resolve, self.provision = resolve, provision
+        self.resolve, self.provision, self.revoke = resolve, provision, revoke
 
     def check_url(self, url: str) -> None:
         private = self.settings.private_urls_allowed
@@ -121,6 +133,23 @@ class Partners:
 
     def all(self) -> list[Partner]:
         return [partner_of(d) for d in self.store.all_partners()]
+
+    def retire(self, name: str, now: dt.datetime) -> Retired:
+        """Ends a partnership: its Kafka access first (the user locked, its ACLs gone), then all that is stored for
+        it, secrets and pseudonym key, deliveries queued or logged, recipients (Store.forget_partner). A retry after
+        a failure completes it. Without the super user's password, the Kafka part is left to the CLI, and said."""
+        doc = self.store.partner(name, retiring_too=True)
+        if doc is None:
+            raise UnknownPartner(name)
+        user = None
+        if doc["kafka"] and self.revoke is not None:
+            try:
+                user = self.revoke(name)
+            except (KafkaError, AclError, OSError) as exc:
+                raise RevocationFailed(name) from exc
+        dropped = self.store.forget_partner(name, now)
+        log.info("partner retired", extra={"partner": name, "deliveries_dropped": dropped, "kafka_user": user})
+        return Retired(name, dropped, user, kafka_left=bool(doc["kafka"]) and user is None)
 
     def rotate_secret(self, name: str, now: dt.datetime) -> str:
         """A new secret, signing from now on; the previous one keeps verifying for the overlap, then goes."""

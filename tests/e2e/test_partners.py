@@ -1,7 +1,8 @@
 """The partners service through the gateway, with the whole platform running: an operator registers a partner
 with a webhook (a real receiver verifying every request with `Webhook.verify`); a job seeker's profile, diagnosis
 and advice reach it pseudonymised, then the tombstone when the person erases their account. Roles hold: a partner
-token reaches its own routes but no operator route, a job seeker's token no partner route."""
+token reaches its own routes but no operator route, a job seeker's token no partner route. An operator retires a
+partner: it reaches nothing more."""
 
 from __future__ import annotations
 
@@ -31,7 +32,7 @@ def receiver() -> Iterator[Receiver]:
 
 
 @pytest.fixture(scope="module")
-def partner(platform: Platform, receiver: Receiver) -> dict[str, Any]:
+def partner(platform: Platform, receiver: Receiver) -> Iterator[dict[str, Any]]:
     name = f"e2e-{uuid.uuid4().hex[:8]}"
     contact = f"{name}@partner.example"
     body = {"name": name, "title": "Mission locale de test", "contact": contact,
@@ -43,7 +44,11 @@ def partner(platform: Platform, receiver: Receiver) -> dict[str, Any]:
     created: dict[str, Any] = made.json()
     assert created["kafka_user"] == f"partner-{name}"
     receiver.secrets.append(created["webhook_secret"])
-    return {**created, "token": access_token(uuid.uuid4().hex, Role.PARTNER, email=contact)}
+    yield {**created, "token": access_token(uuid.uuid4().hex, Role.PARTNER, email=contact)}
+    # Its receiver goes with this module: an operator retires it, Kafka access included.
+    gone = httpx.delete(f"{platform.config.gateway_url}/api/v1/partners/{name}", headers=operator, timeout=60)
+    assert gone.status_code == 200, gone.text
+    assert (gone.json()["kafka_user_locked"], gone.json()["next_step"]) == (f"partner-{name}", None)
 
 
 def of_type(receiver: Receiver, event_type: str) -> list[dict[str, Any]]:
@@ -137,3 +142,13 @@ def test_operators_are_mailed_once_when_an_endpoint_is_disabled_and_nothing_is_l
             wait_for(event_type, functools.partial(of_type, down, event_type), timeout=90)
         assert not down.rejected
         assert len(mails(platform.config.maildir, to, f"partner '{name}'")) == 1
+
+        # The operator retires the partner: gone for operators, and its contact's token reaches nothing.
+        contact = bearer(access_token(uuid.uuid4().hex, Role.PARTNER, email=f"{name}@partner.example"))
+        assert client.get("/api/v1/partners/me", headers=contact).status_code == 200
+        gone = client.delete(f"/api/v1/partners/{name}", headers=operator, timeout=60)
+        assert gone.status_code == 200, gone.text
+        assert (gone.json()["kafka_user_locked"], gone.json()["next_step"]) == (None, None)  # it read no Kafka feed
+        assert client.get(f"/api/v1/partners/{name}", headers=operator).status_code == 404
+        assert client.get("/api/v1/partners/me", headers=contact).status_code == 403
+        assert client.delete(f"/api/v1/partners/{name}", headers=contact).status_code == 403

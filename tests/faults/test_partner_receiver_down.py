@@ -41,8 +41,9 @@ def partner(bench: Bench, partners: Deps) -> Iterator[tuple[str, Receiver]]:
         assert made.status_code == 201, made.text
         receiver.secrets.append(made.json()["webhook_secret"])
         yield name, receiver
-    # Its receiver is gone: the partner is retired (no scope, no webhook) so the next scenarios feed no dead end.
-    partners.store.update_partner(name, {"webhook": None, "scopes": []})
+    # Its receiver is gone: an operator retires the partner, so the next scenarios feed no dead end.
+    gone = httpx.delete(f"{bench.platform.config.gateway_url}/api/v1/partners/{name}", headers=operator(), timeout=60)
+    assert gone.status_code == 200, gone.text
 
 
 def operator() -> dict[str, str]:

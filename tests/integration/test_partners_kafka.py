@@ -1,6 +1,6 @@
 """Two partners registered through the partners service (which creates each one's topic, user and ACLs): the same
 person gets a different pseudonym at each; each partner's principal reads its own feed over TLS (`kcat`) and is
-denied the other's; the partners service's principal writes both."""
+denied the other's; the partners service's principal writes both. Once retired, a partner reads nothing more."""
 
 from __future__ import annotations
 
@@ -17,7 +17,14 @@ from services.partners.domain.partner import SCOPES, Registration
 from shared.messaging.acls import ADMIN
 from shared.messaging.kafka import make_producer, send
 from tests.integration.partners_support import Clock, consume, partners_deps, profile_event
-from tests.integration.test_kafka_acls import Kcat, denied, kcat, kcat_binary, secured  # noqa: F401 (fixtures)
+from tests.integration.test_kafka_acls import (  # noqa: F401 (the fixtures)
+    Kcat,
+    denied,
+    kcat,
+    kcat_binary,
+    refused,
+    secured,
+)
 from tests.support import scratch_db, use_key_store
 
 
@@ -62,3 +69,10 @@ def test_each_partner_reads_its_own_feed_and_is_denied_the_others(
     assert seen[first] != seen[second]  # one person, two pseudonyms
     assert denied(kcat.consume(mine, f"partner.{second}.events"))
     assert denied(kcat.consume(theirs, f"partner.{first}.events"))
+
+    # An operator retires the first partner: its own feed is closed to it, the other one's stays open.
+    gone = deps.partners.retire(first, clock())
+    assert (gone.kafka_user_locked, gone.kafka_left) == (f"partner-{first}", False)
+    assert refused(kcat.consume(mine, f"partner.{first}.events"))
+    assert kcat.consume(theirs, f"partner.{second}.events").returncode == 0
+    assert [p.name for p in deps.partners.all()] == [second]

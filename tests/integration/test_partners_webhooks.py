@@ -19,10 +19,13 @@ import httpx
 import pytest
 from pymongo import MongoClient, monitoring
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
+from typer.testing import CliRunner
 
 from services.partners import metrics, privacy
+from services.partners.__main__ import cli
 from services.partners.adapters.store import Store
 from services.partners.domain import feed, webhooks
+from services.partners.domain.errors import UnknownPartner
 from services.partners.domain.partner import SCOPES, Registration
 from services.partners.entrypoints.deps import Deps
 from services.partners.entrypoints.worker import Profiles
@@ -363,6 +366,63 @@ def test_a_disabled_endpoints_backlog_is_not_read_at_each_pass(mongo_url: str, d
         assert "USING INDEX" in str(plan["queryPlanner"])
     else:  # MongoDB
         assert "IXSCAN" in str(plan["queryPlanner"]) or "IDHACK" in str(plan["queryPlanner"])
+
+
+def test_a_retired_partner_gets_nothing_more_and_leaves_nothing_stored(
+    mongo_url: str, db: str, receiver: Receiver,
+) -> None:
+    clock = Clock()
+    deps = partners_deps(mongo_url, db, clock, disable_after_failures=2)
+    register(deps, "acme", receiver.url, receiver)
+    register(deps, "acme-two", receiver.url, receiver)  # its name starts like the other's: kept whole
+    people = [uuid.uuid4().hex for _ in range(3)]
+
+    async def flow() -> None:
+        await consume(deps, [profile_event(p, 1) for p in people])
+        async with http_client(deps.settings) as client:
+            await deliver_all(deps, clock, client)
+            receiver.down = True
+            await consume(deps, [answer_event(p, 1) for p in people])
+            assert await Sender(deps.store, deps.keys, deps.settings, client, clock).tick() == 0  # both disabled
+
+            retired = await asyncio.to_thread(deps.partners.retire, "acme", clock())
+            assert (retired.deliveries_dropped, retired.kafka_user_locked, retired.kafka_left) == (3, None, False)
+            mine = {"_id": {"$regex": "^acme:"}}
+            for collection in ("partners", "queue", "log", "recipients", "delivery_attempts", "disablings"):
+                assert deps.store.db[collection].count_documents(mine) == 0, collection
+            assert deps.store.partner("acme") is None
+            assert [p.name for p in deps.partners.all()] == ["acme-two"]
+            assert deps.store.db["log"].count_documents({"partner": "acme-two"}) == 6
+
+            receiver.down, sent = False, len(receiver.received)
+            deps.partners.enable_webhook("acme-two", clock())
+            await consume(deps, [answer_event(p, 2) for p in people])
+            await deliver_all(deps, clock, client)
+            assert len(receiver.received) - sent == 6  # acme-two's three waiting and three new; none to acme
+
+            # The name is free again: a new registration starts afresh (no old deliveries, no old disabling).
+            register(deps, "acme", receiver.url, receiver)
+            sent = len(receiver.received)
+            await consume(deps, [answer_event(people[0], 3)])
+            await deliver_all(deps, clock, client)
+            assert len(receiver.received) - sent == 2
+        with pytest.raises(UnknownPartner):
+            deps.partners.retire("nobody", clock())
+
+    asyncio.run(flow())
+
+
+def test_an_operator_retires_a_partner_from_the_command_line(mongo_url: str, db: str, receiver: Receiver) -> None:
+    deps = partners_deps(mongo_url, db, Clock())
+    register(deps, "gamma", receiver.url, receiver)
+    env = {"PARTNERS_ENVIRONMENT": "test", "PARTNERS_MONGO_URL": mongo_url, "PARTNERS_MONGO_DB": db}
+    done = CliRunner().invoke(cli, ["retire", "gamma"], env=env)
+    assert done.exit_code == 0, done.output
+    assert json.loads(done.output)["deliveries_dropped"] == 0
+    assert deps.store.partner("gamma", retiring_too=True) is None
+    again = CliRunner().invoke(cli, ["retire", "gamma"], env=env)
+    assert again.exit_code != 0
+    assert "gamma" in again.output
 
 
 def test_enabling_an_endpoint_sends_its_waiting_retries_at_once_without_rewriting_the_queue(

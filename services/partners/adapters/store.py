@@ -71,11 +71,25 @@ class Store:
         """False when the name is taken."""
         return insert_ignoring_duplicates(self.partners, [doc]) == 0
 
-    def partner(self, name: str) -> Doc | None:
-        return self.partners.find_one({"_id": name})
+    def partner(self, name: str, retiring_too: bool = False) -> Doc | None:
+        doc = self.partners.find_one({"_id": name})
+        return doc if doc is None or retiring_too or doc.get("retiring_at") is None else None
 
     def all_partners(self) -> list[Doc]:
-        return list(self.partners.find())
+        """The partners, but those being retired."""
+        return list(self.partners.find({"retiring_at": None}))
+
+    def forget_partner(self, name: str, now: dt.datetime) -> int:
+        """Everything stored for a partner, in an order that a retry after a crash completes: marked retiring
+        (no feed, no sending from the next batch or pass on), its deliveries, recipients and claims, then its
+        document. Returns how many deliveries were still queued."""
+        self.update_partner(name, {"retiring_at": now})
+        mine = _ids_of(name)
+        dropped = int(self.queue.delete_many(mine).deleted_count)
+        for collection in (self.log, self.recipients, self.attempts, self.disablings):
+            collection.delete_many(mine)
+        self.partners.delete_one({"_id": name})
+        return dropped
 
     def update_partner(self, name: str, changes: Doc) -> None:
         self.partners.update_one({"_id": name}, {"$set": changes})
@@ -140,12 +154,12 @@ class Store:
     def queued(self, partners: Iterable[str] | None = None) -> list[Doc]:
         """The queued deliveries; of these partners only when they are named."""
         found = self.queue.find() if partners is None else chain.from_iterable(
-            self.queue.find(_deliveries_of(p)) for p in partners)
+            self.queue.find(_ids_of(p)) for p in partners)
         return [{**d, "next_at": as_utc(d["next_at"]), "created_at": as_utc(d["created_at"]),
                  "scheduled_at": d.get("scheduled_at") and as_utc(d["scheduled_at"])} for d in found]
 
     def backlog(self, partner: str) -> Backlog:
-        docs = list(self.queue.find(_deliveries_of(partner), {"attempts": 1, "created_at": 1}))
+        docs = list(self.queue.find(_ids_of(partner), {"attempts": 1, "created_at": 1}))
         return Backlog(len(docs), sum(1 for d in docs if d["attempts"] > 0),
                        min((as_utc(d["created_at"]) for d in docs), default=None))
 
@@ -215,8 +229,9 @@ def _disabling_id(name: str, enabled_at: dt.datetime | None) -> str:
     return f"{name}:{enabled_at.isoformat() if enabled_at is not None else 'registered'}"
 
 
-def _deliveries_of(partner: str) -> Doc:
-    """A partner's queued deliveries: the `_id`s that start with `<partner>:` (`;` follows `:`)."""
+def _ids_of(partner: str) -> Doc:
+    """A partner's documents in the queue, log, recipients and claims: the `_id`s that start with `<partner>:` (`;`
+    follows `:`)."""
     return {"_id": {"$gte": f"{partner}:", "$lt": f"{partner};"}}
 
 

@@ -19,3 +19,7 @@ class RefusedUrl(PartnerError):
 
 class NoWebhook(PartnerError):
     """The partner has no webhook endpoint."""
+
+
+class RevocationFailed(PartnerError):
+    """The partner's Kafka access could not be revoked (the broker away): nothing was retired, try again."""

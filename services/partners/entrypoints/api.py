@@ -17,12 +17,13 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field, model_validator
 
 from services.partners.config import PartnersSettings
-from services.partners.domain.errors import NoWebhook, PartnerExists, RefusedUrl, UnknownPartner
+from services.partners.domain.errors import NoWebhook, PartnerExists, RefusedUrl, RevocationFailed, UnknownPartner
 from services.partners.domain.partner import ERASED, Partner, Registration
 from services.partners.entrypoints.deps import Deps, wire
-from services.partners.service import Registered
+from services.partners.service import Registered, Retired
 from shared.auth.access import Operator, PartnerOrg
 from shared.auth.tokens import Principal
+from shared.health import RETRY_AFTER_SECONDS
 from shared.http import Lifespan, create_api
 from shared.logs import configure_logging
 from shared.messaging import catalogue
@@ -34,6 +35,7 @@ STATUSES: dict[type[Exception], tuple[int, str]] = {
     PartnerExists: (409, "a partner has this name"),
     RefusedUrl: (422, "webhook URL refused"),
     NoWebhook: (409, "this partner has no webhook"),
+    RevocationFailed: (503, "Kafka access not revoked, nothing retired; try again shortly"),
 }
 PartnerName = Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9-]{0,39}$")]
 
@@ -55,6 +57,15 @@ class Delivery(BaseModel):
     created_at: dt.datetime
     updated_at: dt.datetime
     last_error: str | None
+
+
+class Gone(BaseModel):
+    """A retired partner: what was dropped, and whether its Kafka access is still to revoke by hand."""
+
+    name: str
+    deliveries_dropped: int = Field(description="Queued webhook deliveries that will never be sent")
+    kafka_user_locked: str | None
+    next_step: str | None = Field(description="What an operator must still do, if anything")
 
 
 class Replay(BaseModel):
@@ -132,6 +143,15 @@ def router(deps: Deps) -> APIRouter:
     async def read_partner(_: Operator, name: PartnerName) -> Partner:
         return await run_sync(partners.get, name)
 
+    @api.delete("/{name}")
+    async def retire(_: Operator, name: PartnerName) -> Gone:
+        """Ends the partnership: Kafka access revoked, then its secrets, key and deliveries deleted; nothing is
+        sent to it any more."""
+        done: Retired = await run_sync(partners.retire, name, deps.clock())
+        step = f"python -m shared.admin partner delete {name}" if done.kafka_left else None
+        return Gone(name=done.name, deliveries_dropped=done.deliveries_dropped,
+                    kafka_user_locked=done.kafka_user_locked, next_step=step)
+
     @api.post("/{name}/webhook/enable")
     async def enable(_: Operator, name: PartnerName) -> Partner:
         """After the endpoint was disabled for failing: its waiting deliveries go at once."""
@@ -164,7 +184,8 @@ def feed_asyncapi(partner: Partner) -> dict[str, Any]:
 
 async def _refused(_: Request, exc: Exception) -> JSONResponse:
     status, detail = next(found for error, found in STATUSES.items() if isinstance(exc, error))
-    return JSONResponse({"detail": f"{detail}: {exc}"}, status)
+    return JSONResponse({"detail": f"{detail}: {exc}"}, status,
+                        headers={"Retry-After": str(RETRY_AFTER_SECONDS)} if status == 503 else None)
 
 
 def create_app(deps: Deps, lifespan: Lifespan | None = None) -> FastAPI:
