@@ -148,6 +148,7 @@ class Partners:
             except (KafkaError, AclError, OSError) as exc:
                 raise RevocationFailed(name) from exc
         dropped = self.store.forget_partner(name, now)
+        metrics.forget(name)
         log.info("partner retired", extra={"partner": name, "deliveries_dropped": dropped, "kafka_user": user})
         return Retired(name, dropped, user, kafka_left=bool(doc["kafka"]) and user is None)
 
@@ -290,6 +291,7 @@ class Sender:
         self.clock, self.wall, self.rng = clock, wall, rng or random.Random()
         self.resolve = resolve
         self.backlogs: dict[str, tuple[float, Backlog]] = {}  # disabled endpoints': (monotonic time read, backlog)
+        self.gauged: set[str] = set()  # the partners whose series this sender sets
         self.schedule = webhooks.Schedule(settings.retry_base_seconds, settings.retry_max_seconds,
                                           settings.retry_jitter, settings.retry_attempts)
 
@@ -432,6 +434,10 @@ class Sender:
                 "webhook.last_error": endpoint.last_error})
 
     async def _gauges(self, queued: list[Doc], endpoints: dict[str, _Endpoint], now: dt.datetime) -> None:
+        for name in self.gauged - endpoints.keys():  # retired (or its webhook gone)
+            metrics.forget(name)
+            self.backlogs.pop(name, None)
+        self.gauged = set(endpoints)
         for name, endpoint in endpoints.items():
             if endpoint.enabled:
                 self.backlogs.pop(name, None)

@@ -412,6 +412,39 @@ def test_a_retired_partner_gets_nothing_more_and_leaves_nothing_stored(
     asyncio.run(flow())
 
 
+def series(partner: str) -> list[str]:
+    """The partners metrics' series that name this partner (in this process)."""
+    return [sample.name for family in (metrics.PENDING, metrics.DISABLED, metrics.OLDEST_UNDELIVERED,
+                                       metrics.DELIVERIES)
+            for metric in family.collect() for sample in metric.samples if sample.labels.get("partner") == partner]
+
+
+def test_a_retired_partners_series_go_so_no_alert_fires_for_it(mongo_url: str, db: str, receiver: Receiver) -> None:
+    clock = Clock()
+    deps = partners_deps(mongo_url, db, clock, disable_after_failures=1)
+    register(deps, "acme", receiver.url, receiver)
+    register(deps, "beta", receiver.url, receiver)
+    receiver.down = True
+
+    async def flow() -> None:
+        await consume(deps, [profile_event(uuid.uuid4().hex, 1)])
+        async with http_client(deps.settings) as client:
+            sender = Sender(deps.store, deps.keys, deps.settings, client, clock)
+            assert await sender.tick() == 0
+            await sender.tick()
+            assert metrics.DISABLED.labels("acme")._value.get() == 1  # PartnerWebhookDisabled fires
+            assert series("acme")
+            # Retired through another process's API: this worker's sender drops the series at its next pass.
+            await asyncio.to_thread(deps.store.forget_partner, "acme", clock())
+            await sender.tick()
+            assert series("acme") == []
+            assert series("beta")
+        deps.partners.retire("beta", clock())  # in this process: at once
+        assert series("beta") == []
+
+    asyncio.run(flow())
+
+
 def test_an_operator_retires_a_partner_from_the_command_line(mongo_url: str, db: str, receiver: Receiver) -> None:
     deps = partners_deps(mongo_url, db, Clock())
     register(deps, "gamma", receiver.url, receiver)
