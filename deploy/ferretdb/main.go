@@ -2,9 +2,10 @@
 // with -postgresql-url.
 // The upstream cmd/ferretdb binary panics when installed with `go install` (FerretDB#2982),
 // so the project builds this small wrapper instead, against FerretDB with patches/ applied (deploy/local/install.py):
-// lookups by _id answered from the _id index, `_id $in [...]` included; with -grants, SCRAM authentication and
-// per-database rights read from a file (shared/database_access.py writes it), the setup user's password from the
-// FERRETDB_SETUP_PASSWORD environment variable (never on the command line, which any local user can read).
+// lookups by _id answered from the _id index, `_id $in [...]` and `_id` prefix ranges included; with -grants,
+// SCRAM authentication and per-database rights read from a file (shared/database_access.py writes it), the setup
+// user's password from the FERRETDB_SETUP_PASSWORD environment variable (never on the command line, which any local
+// user can read).
 package main
 
 import (
