@@ -50,6 +50,7 @@ from shared.topics import (
 from tests.conftest import Infra
 from tests.support import wait_for
 
+REFUSAL_WAIT = 5  # seconds of kcat's metadata wait when a refusal is expected
 DENIED = "authorization failed"  # librdkafka's "Topic/Group authorization failed"
 NOW = dt.datetime(2026, 6, 1, 12, tzinfo=dt.UTC)
 
@@ -74,7 +75,8 @@ class Kcat:
     binary: str
     folder: Path  # per-run config files (0600): passwords stay off the command line
 
-    def __call__(self, access: KafkaAccess, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    def __call__(self, access: KafkaAccess, *args: str, stdin: str | None = None,
+                 wait: int = 20) -> subprocess.CompletedProcess[str]:
         lines = [f"security.protocol={access.security_protocol.lower()}"]
         if access.username is not None:
             lines += [f"sasl.mechanisms={MECHANISM}", f"sasl.username={access.username}",
@@ -85,10 +87,15 @@ class Kcat:
         fd = os.open(config, os.O_WRONLY | os.O_CREAT, 0o600)
         with os.fdopen(fd, "w") as out:
             out.write("\n".join(lines) + "\n")
-        # -m: seconds to wait for metadata; a refused client fails after it at the latest.
-        command = [self.binary, "-F", str(config), "-b", access.bootstrap_servers, "-m", "20", *args]
+        # -m: seconds to wait for metadata; a refused client fails after it at the latest (`refusal` when it must).
+        command = [self.binary, "-F", str(config), "-b", access.bootstrap_servers, "-m", str(wait), *args]
         return subprocess.run(command, input=stdin, capture_output=True, text=True, errors="replace", timeout=180,
                               check=False)  # other tests put garbage bytes on some topics
+
+    def refusal(self, access: KafkaAccess) -> subprocess.CompletedProcess[str]:
+        """A listing that is expected to fail: a refused client waits for metadata until `-m`, so a short one
+        (authentication, TLS and a refusal take milliseconds)."""
+        return self(access, "-L", wait=REFUSAL_WAIT)
 
     def topics(self, access: KafkaAccess) -> set[str]:
         """The topics the broker lets this principal see (kcat -L)."""
@@ -136,12 +143,12 @@ def test_without_credentials_both_listeners_refuse(secured: Platform, kcat: Kcat
     loopback = KafkaAccess(secured.config.bootstrap_servers)
     partner_tls_only = KafkaAccess(secured.config.partner_bootstrap_servers, ca_file=str(secured.config.kafka_ca_file))
     for access in (loopback, partner_tls_only):
-        result = kcat(access, "-L")
+        result = kcat.refusal(access)
         assert refused(result), (access.bootstrap_servers, result.stdout, result.stderr)
 
 
 def test_a_wrong_password_is_refused(secured: Platform, kcat: Kcat) -> None:
-    result = kcat(secured.kafka("diagnosis").as_user("diagnosis", "not-the-password"), "-L")
+    result = kcat.refusal(secured.kafka("diagnosis").as_user("diagnosis", "not-the-password"))
     assert refused(result)
     assert "authentication failed" in result.stderr.lower(), result.stderr
 
@@ -271,7 +278,7 @@ def test_a_deleted_partner_is_refused(secured: Platform, kcat: Kcat) -> None:
     assert kcat.topics(access) == {PARTNER_FEEDS.address(name)}
     deleted = CliRunner().invoke(cli, ["partner", "delete", name, *_admin_args(secured)])
     assert deleted.exit_code == 0, deleted.output
-    assert refused(kcat(access, "-L"))
+    assert refused(kcat.refusal(access))
     again = CliRunner().invoke(cli, ["partner", "delete", name, *_admin_args(secured)])
     assert again.exit_code == 0, again.output
 
@@ -323,7 +330,7 @@ def test_after_a_partner_is_deleted_a_restarted_broker_still_lets_everyone_in(sc
     for principal in own:
         assert not refused(kcat(scratch.kafka(principal), "-L")), principal
     assert kcat.topics(scratch.partner_kafka(partner_user(kept), passwords[kept])) == {PARTNER_FEEDS.address(kept)}
-    assert refused(kcat(scratch.partner_kafka(partner_user(FIRST_VISITED), passwords[FIRST_VISITED]), "-L"))
+    assert refused(kcat.refusal(scratch.partner_kafka(partner_user(FIRST_VISITED), passwords[FIRST_VISITED])))
 
 
 def _make_group(admin: KafkaAccess) -> str:
