@@ -441,9 +441,7 @@ class Sender:
         for name, endpoint in endpoints.items():
             if endpoint.enabled:
                 self.backlogs.pop(name, None)
-                mine = [d for d in queued if d["partner"] == name]
-                backlog = Backlog(len(mine), sum(1 for d in mine if d["attempts"] > 0),
-                                  min((d["created_at"] for d in mine), default=None))
+                backlog = Backlog.of([d for d in queued if d["partner"] == name])
             else:  # read again every `disabled_backlog_seconds` (nothing leaves it but by erasure meanwhile)
                 read = self.backlogs.get(name)
                 if read is None or time.monotonic() - read[0] >= self.settings.disabled_backlog_seconds:

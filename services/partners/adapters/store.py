@@ -39,6 +39,11 @@ class Backlog:
     retries: int
     oldest: dt.datetime | None
 
+    @classmethod
+    def of(cls, queued: list[Doc]) -> Backlog:
+        return cls(len(queued), sum(1 for d in queued if d["attempts"] > 0),
+                   min((as_utc(d["created_at"]) for d in queued), default=None))
+
 
 @dataclass(frozen=True)
 class Outcome:
@@ -159,9 +164,7 @@ class Store:
                  "scheduled_at": d.get("scheduled_at") and as_utc(d["scheduled_at"])} for d in found]
 
     def backlog(self, partner: str) -> Backlog:
-        docs = list(self.queue.find(_ids_of(partner), {"attempts": 1, "created_at": 1}))
-        return Backlog(len(docs), sum(1 for d in docs if d["attempts"] > 0),
-                       min((as_utc(d["created_at"]) for d in docs), default=None))
+        return Backlog.of(list(self.queue.find(_ids_of(partner), {"attempts": 1, "created_at": 1})))
 
     def record(self, outcomes: list[Outcome], now: dt.datetime) -> None:
         """A pass's attempts, in a few commands: their log entries; the queue loses what was delivered or given up
